@@ -1,0 +1,157 @@
+"""What the inspector's views may ask of the app: the service contract and its view models.
+
+Views render these plain objects and call ``InspectorServiceProtocol``; they never touch SQL or HTTP.
+``inspectie_app.services.InspectorService`` implements it over the local SQLite store and the sync
+client. Every method is ``async`` and does its blocking work off Flet's event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+from uuid import UUID
+
+from schemas.engine import FlagResult
+from schemas.records import Address, InspectionStatus, PersonRecord
+from schemas.templates import AnswerValue, Question, Template
+
+
+class AppError(Exception):
+    """A failure the user must see; ``code`` is a key of the UI message catalogue (inspectie_app.i18n)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+class LoginError(AppError):
+    """codes: login_failed, login_offline, login_rate_limited, login_wrong_role"""
+
+
+class AnswerError(AppError):
+    """codes: answer_invalid (detail says why), inspection_finished"""
+
+
+class PhotoError(AppError):
+    """codes: photo_not_image, photo_too_large, photo_truncated"""
+
+
+class FinishError(AppError):
+    """code: finish_missing_required; ``missing`` lists the questions still to answer."""
+
+    def __init__(self, missing: list[tuple[str | None, Question]]) -> None:
+        super().__init__("finish_missing_required", ", ".join(q.id for _p, q in missing))
+        self.missing = missing  # (person_id or None for premises, question)
+
+
+@dataclass(frozen=True)
+class LocalUser:
+    id: UUID
+    username: str
+    display_name: str
+    role: str
+    server_url: str
+
+
+@dataclass(frozen=True)
+class AssignedControl:
+    """A planned control assigned to this inspector (from sync)."""
+
+    id: UUID
+    control_type: str
+    template_id: str
+    scheduled_on: date
+    address: Address
+    partners: list[str]
+    briefing: str
+    inspection_id: UUID | None  # set once the inspector has started it
+
+
+@dataclass(frozen=True)
+class InspectionListItem:
+    id: UUID
+    control_type: str
+    address: Address
+    status: InspectionStatus
+    started_at: datetime
+    finished_at: datetime | None
+    level: int | None  # the server's flag once synced, else the local evaluation
+    unsynced: bool  # has outbox entries not yet acknowledged
+
+
+@dataclass(frozen=True)
+class PhotoItem:
+    id: UUID
+    sha256: str
+    caption: str
+    thumbnail_path: str  # local file, JPEG
+    uploaded: bool
+
+
+@dataclass(frozen=True)
+class InspectionState:
+    """Everything the checklist screen needs for one inspection."""
+
+    id: UUID
+    template: Template
+    address: Address
+    status: InspectionStatus
+    note: str
+    answers: dict[str, AnswerValue]
+    persons: list[PersonRecord]
+    photos: list[PhotoItem]
+    flag: FlagResult  # evaluated locally with the synced catalogue; same code as the server
+    server_level: int | None  # the server's stored level once synced
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    pending_changes: int
+    pending_photos: int
+    last_success_at: datetime | None
+    last_error: str | None  # i18n key of the last failure, e.g. "sync_offline"
+    syncing: bool = False
+    rejections: list[str] = field(default_factory=list)  # messages of mutations the server refused
+
+
+class InspectorServiceProtocol(Protocol):
+    async def current_user(self) -> LocalUser | None: ...
+
+    async def login(self, username: str, password: str) -> LocalUser: ...
+
+    async def logout(self) -> None:
+        """Raises AppError("logout_pending") while there is unsynced work."""
+
+    async def assigned_controls(self) -> list[AssignedControl]: ...
+
+    async def inspections(self) -> list[InspectionListItem]: ...
+
+    async def templates(self) -> list[Template]:
+        """The published templates the app has (synced from the server)."""
+
+    async def start_inspection(
+        self, *, template_id: str, address: Address, planned_control_id: UUID | None = None
+    ) -> UUID: ...
+
+    async def inspection(self, inspection_id: UUID) -> InspectionState: ...
+
+    async def set_answer(
+        self, inspection_id: UUID, question_id: str, value: AnswerValue, person_id: str | None = None
+    ) -> InspectionState:
+        """Saved at once with its outbox entry; returns the new state (with the re-evaluated flag)."""
+
+    async def add_person(self, inspection_id: UUID) -> PersonRecord: ...
+
+    async def remove_person(self, inspection_id: UUID, person_id: str) -> None: ...
+
+    async def set_note(self, inspection_id: UUID, text: str) -> None: ...
+
+    async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem: ...
+
+    async def finish(self, inspection_id: UUID) -> FlagResult: ...
+
+    async def sync_now(self) -> SyncStatus: ...
+
+    async def sync_status(self) -> SyncStatus: ...

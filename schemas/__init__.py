@@ -1,0 +1,1 @@
+"""The contract both sides share, and pure domain logic: pydantic and the standard library only."""

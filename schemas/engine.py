@@ -1,0 +1,255 @@
+"""The indicator engine: answers -> indicator hits -> dimensions -> level, with its explanation.
+
+It follows the ILO/EC Delphi method (DOMAIN_BRIEF §1.3). Each person is judged on their own answers
+plus the premises answers (what the premises show counts for everyone found there), once per
+exploitation profile; criminal exploitation uses the labour strengths. A dimension is positive with
+2 strong, 1 strong + 1 other, 3 medium, or 2 medium + 1 weak indicators. Levels:
+
+* L3 likely victim or acute: recruitment (DR/CR/AVR) + EX + destination (CD/AVD) all positive; for a
+  minor, EX positive is enough; or an escalation rule (a minor in sex work, forced crime).
+* L2 serious: EX or CD positive, or at least one strong indicator.
+* L1 signal: at least one medium indicator.
+* L0: nothing above (weak indicators alone are listed but do not raise the level).
+
+The result is advice to a person, never a decision. Pure functions only: the tablet shows offline
+exactly what the server later stores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.catalogue import (
+    DIMENSION_LABELS,
+    PROFILE_LABELS,
+    Catalogue,
+    Dimension,
+    Predicate,
+    Profile,
+    Strength,
+    evaluate_predicate,
+)
+from schemas.records import PersonRecord
+from schemas.templates import AnswerValue, EvidenceType, Scope, Template, Text, visible_questions
+
+RECRUITMENT = (Dimension.DR, Dimension.CR, Dimension.AVR)
+DESTINATION = (Dimension.CD, Dimension.AVD)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Evidence(_Frozen):
+    question_id: str
+    question: Text
+    value: AnswerValue
+    evidence_type: EvidenceType
+
+
+class IndicatorHit(_Frozen):
+    code: str
+    label: Text
+    dimension: Dimension
+    strength: dict[Profile, Strength]
+    rule_id: str
+    explanation: Text
+    scope: Scope
+    evidence: list[Evidence]
+
+
+class Finding(_Frozen):
+    id: str
+    label: Text
+    scope: Scope
+    subject_id: str | None = None
+
+
+class SubjectResult(_Frozen):
+    """The judgement for one person, or for the premises on their own."""
+
+    subject_id: str
+    label: str
+    level: int = Field(ge=0, le=3)
+    profile: Profile | None
+    hits: list[IndicatorHit]
+    positive_dimensions: list[Dimension]
+    reasons: list[Text]
+
+
+class FlagResult(_Frozen):
+    level: int = Field(ge=0, le=3)
+    profile: Profile | None
+    catalogue: str
+    template: str
+    subjects: list[SubjectResult]
+    findings: list[Finding]
+    urgent: bool
+
+    @property
+    def worst(self) -> SubjectResult | None:
+        return max(self.subjects, key=lambda s: s.level, default=None)
+
+
+def evaluate(
+    template: Template,
+    catalogue: Catalogue,
+    premises: dict[str, AnswerValue],
+    persons: list[PersonRecord],
+) -> FlagResult:
+    """Judge one control: every person, the premises alone, and the administrative findings."""
+    premises = _visible(template, Scope.PREMISES, premises)
+    premises_hits = _hits(template, catalogue, Scope.PREMISES, premises)
+    subjects = [_premises_result(catalogue, premises_hits)]
+    for person in persons:
+        answers = _visible(template, Scope.PERSON, person.answers)
+        hits = premises_hits + _hits(template, catalogue, Scope.PERSON, answers)
+        subjects.append(_person_result(catalogue, person, answers, hits))
+    worst = max(subjects, key=lambda s: s.level)
+    return FlagResult(
+        level=worst.level,
+        profile=worst.profile if worst.level else None,
+        catalogue=catalogue.key,
+        template=template.key,
+        subjects=subjects,
+        findings=_findings(catalogue, premises, persons, template),
+        urgent=worst.level == 3,
+    )
+
+
+def _visible(template: Template, scope: Scope, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """Answers to questions that are hidden by their conditions do not count."""
+    shown = {q.id for q in visible_questions(template.questions(scope), answers)}
+    return {k: v for k, v in answers.items() if k in shown}
+
+
+def _holds(preds: list[Predicate], answers: dict[str, AnswerValue], catalogue: Catalogue) -> bool:
+    return all(evaluate_predicate(p, answers, catalogue.norms) for p in preds)
+
+
+def _hits(
+    template: Template, catalogue: Catalogue, scope: Scope, answers: dict[str, AnswerValue]
+) -> list[IndicatorHit]:
+    hits: list[IndicatorHit] = []
+    for rule in catalogue.rules:
+        if rule.scope is not scope or not _holds(rule.when, answers, catalogue):
+            continue
+        evidence = _evidence(template, scope, rule.when, answers)
+        for code in rule.indicators:
+            ind = catalogue.indicator(code)
+            hits.append(IndicatorHit(code=code, label=ind.label, dimension=ind.dimension, strength=ind.strength,
+                                     rule_id=rule.id, explanation=rule.explanation, scope=scope, evidence=evidence))
+    return hits
+
+
+def _evidence(template: Template, scope: Scope, preds: list[Predicate],
+              answers: dict[str, AnswerValue]) -> list[Evidence]:
+    out: list[Evidence] = []
+    for qid in dict.fromkeys(q for p in preds for q in p.question_ids()):
+        q = template.question(qid, scope)
+        if q is not None:
+            out.append(Evidence(question_id=qid, question=q.label, value=answers.get(qid), evidence_type=q.evidence))
+    return out
+
+
+def _premises_result(catalogue: Catalogue, hits: list[IndicatorHit]) -> SubjectResult:
+    return _judge(catalogue, "premises", "Pand", hits, minor=False, escalations=[])
+
+
+def _person_result(catalogue: Catalogue, person: PersonRecord, answers: dict[str, AnswerValue],
+                   hits: list[IndicatorHit]) -> SubjectResult:
+    minor = _holds(catalogue.minor_when, answers, catalogue)
+    escalations = [e for e in catalogue.escalations
+                   if e.scope is Scope.PERSON and _holds(e.when, answers, catalogue)]
+    return _judge(catalogue, person.id, person.label, hits, minor=minor,
+                  escalations=[(e.profile, e.reason) for e in escalations])
+
+
+def _judge(catalogue: Catalogue, subject_id: str, label: str, hits: list[IndicatorHit], *, minor: bool,
+           escalations: list[tuple[Profile, Text]]) -> SubjectResult:
+    best: tuple[int, Profile | None, list[Dimension], list[Text]] = (0, None, [], [])
+    for candidate in Profile:
+        level, positive, reasons = _judge_profile(hits, candidate, minor)
+        for esc_profile, reason in escalations:
+            if esc_profile is candidate:
+                level, reasons = 3, [*reasons, reason]
+        if level > best[0]:
+            best = (level, candidate, positive, reasons)
+    level, profile, positive, reasons = best
+    relevant = [h for h in hits if profile is None or _strength(h, profile) is not None]
+    return SubjectResult(subject_id=subject_id, label=label, level=level, profile=profile,
+                         hits=relevant if profile else hits, positive_dimensions=positive,
+                         reasons=reasons or [_NO_SIGNAL])
+
+
+_NO_SIGNAL = Text(nl="Geen indicatoren van betekenis gevonden.", en="No significant indicators found.")
+
+
+def _strength(hit: IndicatorHit, profile: Profile) -> Strength | None:
+    """Criminal exploitation uses the labour list (DOMAIN_BRIEF §1.3)."""
+    return hit.strength.get(Profile.LABOUR if profile is Profile.CRIMINAL else profile)
+
+
+def _judge_profile(hits: list[IndicatorHit], profile: Profile,
+                   minor: bool) -> tuple[int, list[Dimension], list[Text]]:
+    strengths = _unique_strengths(hits, profile)
+    if profile is Profile.CRIMINAL and "CD6" not in strengths:
+        return 0, [], []
+    positive = [d for d in Dimension if dimension_positive(Counter(s for (dim, s) in strengths.values() if dim is d))]
+    reasons = [_dimension_reason(d, strengths) for d in positive]
+    pname = PROFILE_LABELS[profile]
+    has = {d: d in positive for d in Dimension}
+    full = any(has[d] for d in RECRUITMENT) and has[Dimension.EX] and any(has[d] for d in DESTINATION)
+    if full or (minor and has[Dimension.EX]):
+        why = "minderjarige met uitbuitende omstandigheden" if not full else "werving, uitbuiting en dwang positief"
+        why_en = "a minor in exploitative conditions" if not full else "recruitment, exploitation and coercion positive"
+        return 3, positive, [*reasons, Text(nl=f"Niveau 3 ({pname.nl}): {why}.", en=f"Level 3 ({pname.en}): {why_en}.")]
+    strong = sorted(c for c, (_d, s) in strengths.items() if s is Strength.STRONG)
+    if has[Dimension.EX] or has[Dimension.CD] or strong:
+        basis = ", ".join(strong) if strong else "dimensie positief"
+        return 2, positive, [*reasons, Text(nl=f"Niveau 2 ({pname.nl}): {basis}.",
+                                            en=f"Level 2 ({pname.en}): {basis if strong else 'dimension positive'}.")]
+    medium = sorted(c for c, (_d, s) in strengths.items() if s is Strength.MEDIUM)
+    if medium:
+        codes = ", ".join(medium)
+        return 1, positive, [Text(nl=f"Niveau 1 ({pname.nl}): middelsterke indicatoren {codes}.",
+                                  en=f"Level 1 ({pname.en}): medium indicators {codes}.")]
+    return 0, positive, []
+
+
+def _unique_strengths(hits: list[IndicatorHit], profile: Profile) -> dict[str, tuple[Dimension, Strength]]:
+    """Each indicator counts once, however many answers evidence it."""
+    out: dict[str, tuple[Dimension, Strength]] = {}
+    for h in hits:
+        s = _strength(h, profile)
+        if s is not None:
+            out[h.code] = (h.dimension, s)
+    return out
+
+
+def dimension_positive(counts: Counter[Strength]) -> bool:
+    """ILO/EC step 1: 2 strong, 1 strong + 1 other, 3 medium, or 2 medium + 1 weak."""
+    s, m, w = counts[Strength.STRONG], counts[Strength.MEDIUM], counts[Strength.WEAK]
+    return s >= 2 or (s >= 1 and m + w >= 1) or m >= 3 or (m >= 2 and w >= 1)
+
+
+def _dimension_reason(d: Dimension, strengths: dict[str, tuple[Dimension, Strength]]) -> Text:
+    codes = ", ".join(f"{c} ({s.value})" for c, (dim, s) in sorted(strengths.items()) if dim is d)
+    label = DIMENSION_LABELS[d]
+    return Text(nl=f"Dimensie {label.nl} ({d.value}) positief: {codes}.",
+                en=f"Dimension {label.en} ({d.value}) positive: {codes}.")
+
+
+def _findings(catalogue: Catalogue, premises: dict[str, AnswerValue], persons: list[PersonRecord],
+              template: Template) -> list[Finding]:
+    out: list[Finding] = []
+    for f in catalogue.findings:
+        if f.scope is Scope.PREMISES and _holds(f.when, premises, catalogue):
+            out.append(Finding(id=f.id, label=f.label, scope=f.scope))
+        if f.scope is Scope.PERSON:
+            for p in persons:
+                if _holds(f.when, _visible(template, Scope.PERSON, p.answers), catalogue):
+                    out.append(Finding(id=f.id, label=f.label, scope=f.scope, subject_id=p.id))
+    return out

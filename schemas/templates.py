@@ -1,0 +1,303 @@
+"""Checklist templates: the questions an inspector is asked, as versioned data.
+
+A template is loaded from a YAML file under ``assets/templates/`` and validated in two passes:
+pydantic checks the shape of each field, then ``validate_template`` checks what pydantic cannot
+(unique ids, conditions that point at earlier questions, options that exist). Every error names the
+file, the question id and what is wrong, because a beheerder reads these messages, not a developer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+AnswerValue = bool | int | float | str | list[str] | None
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+QuestionId = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class QuestionType(StrEnum):
+    YES_NO = "yes_no"
+    YES_NO_UNKNOWN = "yes_no_unknown"
+    NUMBER = "number"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    TEXT = "text"
+    DATE = "date"
+
+
+class EvidenceType(StrEnum):
+    OBSERVED = "observed"
+    DOCUMENT = "document"
+    SELF_REPORTED = "self_reported"
+    THIRD_PARTY = "third_party"
+
+
+class Scope(StrEnum):
+    PREMISES = "premises"
+    PERSON = "person"
+
+
+YES_NO_UNKNOWN_VALUES = ("yes", "no", "unknown")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A UI string in Dutch with its English translation."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class Option(_Strict):
+    value: QuestionId
+    label: Text
+
+
+class Condition(_Strict):
+    """Shows a question only when an earlier answer in the same scope matches.
+
+    Exactly one comparison is given: ``equals`` (a bool, number or option value), ``in_`` (any of),
+    ``contains`` (a multi-choice answer includes the value), or ``gt``/``lt`` (numbers).
+    """
+
+    question: QuestionId
+    equals: bool | int | float | str | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+    contains: str | None = None
+    gt: float | None = None
+    lt: float | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_comparison(self) -> Condition:
+        given = [k for k in ("equals", "in_", "contains", "gt", "lt") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of equals, in, contains, gt, lt")
+        return self
+
+    def holds(self, value: AnswerValue) -> bool:
+        """True when ``value`` (the answer to ``self.question``) satisfies this condition."""
+        if value is None:
+            return False
+        if self.equals is not None:
+            return value == self.equals
+        if self.in_ is not None:
+            return isinstance(value, str) and value in self.in_
+        if self.contains is not None:
+            return isinstance(value, list) and self.contains in value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if self.gt is not None:
+            return value > self.gt
+        return self.lt is not None and value < self.lt
+
+
+class Question(_Strict):
+    id: QuestionId
+    type: QuestionType
+    label: Text
+    help: Text | None = None
+    evidence: EvidenceType
+    required: bool = False
+    options: list[Option] = Field(default_factory=list)
+    show_if: Condition | None = None
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+
+class Section(_Strict):
+    id: QuestionId
+    title: Text
+    questions: list[Question] = Field(min_length=1)
+
+
+class Template(_Strict):
+    """A published, immutable checklist version for one control type."""
+
+    id: QuestionId
+    version: int = Field(ge=1)
+    control_type: Literal["pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund"]
+    title: Text
+    sections: list[Section] = Field(min_length=1)
+    person_module: list[Section] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def questions(self, scope: Scope) -> list[Question]:
+        sections = self.sections if scope is Scope.PREMISES else self.person_module
+        return [q for s in sections for q in s.questions]
+
+    def question(self, question_id: str, scope: Scope) -> Question | None:
+        return next((q for q in self.questions(scope) if q.id == question_id), None)
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be used; the message names file, question and problem."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+def parse_template(data: Any, source: str = "<template>") -> Template:
+    """Validate raw template data and return the template, or raise ``TemplateError``."""
+    try:
+        template = Template.model_validate(data)
+    except ValidationError as exc:
+        raise TemplateError(source, [_describe(data, err) for err in exc.errors()]) from None
+    problems = validate_template(template)
+    if problems:
+        raise TemplateError(source, problems)
+    return template
+
+
+def validate_template(template: Template) -> list[str]:
+    """Cross-field checks pydantic cannot do; returns one message per problem."""
+    problems: list[str] = []
+    for scope in Scope:
+        seen: dict[str, Question] = {}
+        for q in template.questions(scope):
+            problems += [f"question {q.id}: {p}" for p in _question_problems(q, seen)]
+            seen[q.id] = q
+    return problems
+
+
+def _question_problems(q: Question, earlier: dict[str, Question]) -> list[str]:
+    problems: list[str] = []
+    if q.id in earlier:
+        problems.append("duplicate question id")
+    has_options = q.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE)
+    if has_options and len(q.options) < 2:
+        problems.append(f"type {q.type} needs at least two options")
+    if not has_options and q.options:
+        problems.append(f"type {q.type} takes no options")
+    if len({o.value for o in q.options}) != len(q.options):
+        problems.append("duplicate option value")
+    if q.min is not None and q.max is not None and q.min > q.max:
+        problems.append("min is greater than max")
+    if q.show_if is not None:
+        problems += _condition_problems(q.show_if, earlier)
+    return problems
+
+
+def _condition_problems(cond: Condition, earlier: dict[str, Question]) -> list[str]:
+    target = earlier.get(cond.question)
+    if target is None:
+        return [f"show_if refers to {cond.question!r}, which is not an earlier question in this part"]
+    values = [cond.equals] if isinstance(cond.equals, str) else []
+    values += (cond.in_ or []) + ([cond.contains] if cond.contains else [])
+    allowed = _allowed_values(target)
+    if allowed is not None:
+        return [f"show_if value {v!r} is not an option of {target.id}" for v in values if v not in allowed]
+    return []
+
+
+def _allowed_values(q: Question) -> set[str] | None:
+    if q.type is QuestionType.YES_NO_UNKNOWN:
+        return set(YES_NO_UNKNOWN_VALUES)
+    if q.options:
+        return {o.value for o in q.options}
+    return None
+
+
+def _describe(data: Any, err: Any) -> str:
+    loc = list(err["loc"])
+    where = _question_id_at(data, loc) or ".".join(str(p) for p in loc) or "template"
+    return f"{where}: {err['msg']}"
+
+
+def _question_id_at(data: Any, loc: list[Any]) -> str | None:
+    """Name the question an error location points into, for a readable message."""
+    if "questions" not in loc:
+        return None
+    i = max(idx for idx, part in enumerate(loc) if part == "questions")
+    node = data
+    for part in loc[: i + 2]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    qid = node.get("id", f"#{loc[i + 1]}") if isinstance(node, dict) else f"#{loc[i + 1]}"
+    rest = ".".join(str(p) for p in loc[i + 2 :])
+    return f"question {qid}" + (f" field {rest}" if rest else "")
+
+
+def check_answer(q: Question, value: AnswerValue) -> str | None:
+    """Return a problem with ``value`` as an answer to ``q`` (in English, for logs), or None if valid."""
+    if value is None:
+        return None
+    kind = q.type
+    if kind is QuestionType.YES_NO:
+        return None if isinstance(value, bool) else "expected yes or no"
+    if kind is QuestionType.YES_NO_UNKNOWN:
+        return None if value in YES_NO_UNKNOWN_VALUES else "expected yes, no or unknown"
+    if kind is QuestionType.NUMBER:
+        return _number_problem(q, value)
+    if kind is QuestionType.CHOICE:
+        return None if value in {o.value for o in q.options} else "not one of the options"
+    if kind is QuestionType.MULTI_CHOICE:
+        ok = isinstance(value, list) and set(value) <= {o.value for o in q.options}
+        return None if ok else "not a list of options"
+    if kind is QuestionType.DATE:
+        return _date_problem(value)
+    return None if isinstance(value, str) and len(value) <= 4000 else "expected text of at most 4000 characters"
+
+
+def _number_problem(q: Question, value: AnswerValue) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "expected a number"
+    if q.integer and not float(value).is_integer():
+        return "expected a whole number"
+    if q.min is not None and value < q.min:
+        return f"below the minimum {q.min:g}"
+    if q.max is not None and value > q.max:
+        return f"above the maximum {q.max:g}"
+    return None
+
+
+def _date_problem(value: AnswerValue) -> str | None:
+    if not isinstance(value, str):
+        return "expected a date"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "expected a date as YYYY-MM-DD"
+    return None
+
+
+def visible_questions(questions: list[Question], answers: dict[str, AnswerValue]) -> list[Question]:
+    """The questions shown for these answers: a hidden question hides those that depend on it."""
+    shown: list[Question] = []
+    visible_ids: set[str] = set()
+    for q in questions:
+        cond = q.show_if
+        if cond is None or (cond.question in visible_ids and cond.holds(answers.get(cond.question))):
+            shown.append(q)
+            visible_ids.add(q.id)
+    return shown
+
+
+def missing_required(questions: list[Question], answers: dict[str, AnswerValue]) -> list[Question]:
+    """Visible required questions without an answer."""
+    return [
+        q
+        for q in visible_questions(questions, answers)
+        if q.required and answers.get(q.id) in (None, "", [])
+    ]

@@ -1,0 +1,85 @@
+"""Loading checklist templates and indicator catalogues from their data files under ``assets/``.
+
+Layout: ``assets/templates/<template id>/v<version>.yaml`` and ``assets/catalogue/v<version>.yaml``.
+Files are validated at load; a broken file raises ``TemplateError`` naming the file, the question and
+the problem. The highest version of each is the published one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from schemas.catalogue import Catalogue, check_against_template, parse_catalogue
+from schemas.templates import Template, TemplateError, parse_template
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+_VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
+
+
+def read_data_file(path: Path) -> Any:
+    """Parse a YAML (or JSON) data file; syntax errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TemplateError(str(path), [f"cannot read file: {exc.strerror}"]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TemplateError(str(path), [f"not valid YAML: {exc}"]) from None
+
+
+def load_template(path: Path) -> Template:
+    """Read and validate one template file."""
+    return parse_template(read_data_file(path), str(path))
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read and validate one catalogue file."""
+    return parse_catalogue(read_data_file(path), str(path))
+
+
+def _versions(folder: Path) -> list[tuple[int, Path]]:
+    found = [(int(m.group(1)), p) for p in folder.glob("v*.y*ml") if (m := _VERSION_FILE.match(p.name))]
+    return sorted(found)
+
+
+def all_templates(assets_dir: Path = ASSETS_DIR) -> list[Template]:
+    """Every version of every template, validated; the file name's version must match its content."""
+    out: list[Template] = []
+    for folder in sorted(p for p in (assets_dir / "templates").iterdir() if p.is_dir()):
+        for version, path in _versions(folder):
+            template = load_template(path)
+            if (template.id, template.version) != (folder.name, version):
+                raise TemplateError(str(path), [f"file says {template.key}, path says {folder.name}@{version}"])
+            out.append(template)
+    return out
+
+
+def published_templates(assets_dir: Path = ASSETS_DIR) -> list[Template]:
+    """The newest version of each template."""
+    newest: dict[str, Template] = {}
+    for t in all_templates(assets_dir):
+        newest[t.id] = t
+    return list(newest.values())
+
+
+def published_catalogue(assets_dir: Path = ASSETS_DIR) -> Catalogue:
+    """The newest catalogue version, checked against the published templates."""
+    versions = _versions(assets_dir / "catalogue")
+    if not versions:
+        raise TemplateError(str(assets_dir / "catalogue"), ["no catalogue file v<N>.yaml"])
+    version, path = versions[-1]
+    catalogue = load_catalogue(path)
+    if catalogue.version != version:
+        raise TemplateError(str(path), [f"file says version {catalogue.version}, name says {version}"])
+    return catalogue
+
+
+def template_warnings(catalogue: Catalogue, templates: list[Template]) -> list[str]:
+    """Rules whose questions exist in none of the templates: almost always a typo."""
+    per_template = [set(check_against_template(catalogue, t)) for t in templates]
+    return sorted(set.intersection(*per_template)) if per_template else []
