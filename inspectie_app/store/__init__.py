@@ -1,0 +1,23 @@
+"""The tablet's local store: SQLite via SQLAlchemy, migrated by Alembic at start."""
+
+from inspectie_app.store.repository import (
+    InspectionRecord,
+    InspectorStore,
+    NewPhoto,
+    PendingPhoto,
+    PullDataError,
+    ServerFlag,
+    SqliteStore,
+    SyncMetaView,
+)
+
+__all__ = [
+    "InspectionRecord",
+    "InspectorStore",
+    "NewPhoto",
+    "PendingPhoto",
+    "PullDataError",
+    "ServerFlag",
+    "SqliteStore",
+    "SyncMetaView",
+]

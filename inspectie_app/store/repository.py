@@ -1,0 +1,560 @@
+"""The store interface the service and sync client use, and its SQLite implementation.
+
+Every method is synchronous and short; callers on the event loop wrap them in ``asyncio.to_thread``.
+Each local change is written with its outbox row in one transaction (``_tx``), and the mutation id
+comes from ``sync_meta.next_mutation_id`` in that same transaction, so ids stay gap-free: a failed
+change takes its id back with it. One lock serialises store calls from worker threads (an in-memory
+store shares one connection; a file store has one writer anyway).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from inspectie_app.contract import AnswerError, AppError, LocalUser, PhotoItem
+from inspectie_app.store.db import create_store_engine, migrate
+from inspectie_app.store.models import (
+    AnswerRow,
+    CatalogueRow,
+    InspectionRow,
+    LocalUserRow,
+    OutboxRow,
+    PersonRow,
+    PhotoRow,
+    PlannedControlRow,
+    RejectionRow,
+    ServerFlagRow,
+    SyncMeta,
+    TemplateRow,
+    utcnow,
+)
+from schemas.catalogue import Catalogue, parse_catalogue
+from schemas.records import Address, InspectionStatus, PersonRecord, PlannedControlRead
+from schemas.sync import SCHEMA_VERSION, Change, Mutation, Rejection
+from schemas.templates import AnswerValue, Template, TemplateError, parse_template
+
+
+class PullDataError(ValueError):
+    """A pulled change the app cannot understand (usually: the app is older than the server's data)."""
+
+
+@dataclass(frozen=True)
+class SyncMetaView:
+    client_id: UUID
+    device_id: str | None
+    token: str | None
+    server_url: str
+    pull_cursor: int
+    next_mutation_id: int
+    last_acked_mutation_id: int
+    last_success_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class InspectionRecord:
+    id: UUID
+    template_id: str
+    template_version: int
+    control_type: str
+    address: Address
+    planned_control_id: UUID | None
+    status: InspectionStatus
+    note: str
+    started_at: datetime
+    finished_at: datetime | None
+    answers: dict[str, AnswerValue]
+    persons: list[PersonRecord]
+    photos: list[PhotoItem]
+
+
+@dataclass(frozen=True)
+class ServerFlag:
+    level: int
+    flag: dict[str, Any]
+    photos_expected: int
+    photos_present: int
+
+
+@dataclass(frozen=True)
+class NewPhoto:
+    id: UUID
+    sha256: str
+    size: int
+    width: int
+    height: int
+    caption: str
+    local_path: str
+    thumbnail_path: str
+
+
+@dataclass(frozen=True)
+class PendingPhoto:
+    sha256: str
+    size: int
+    local_path: str
+
+
+class InspectorStore(Protocol):
+    """What the service and the sync client need from local storage."""
+
+    def meta(self) -> SyncMetaView: ...
+    def local_user(self) -> LocalUser | None: ...
+    def save_login(self, user: LocalUser, *, token: str, device_id: str) -> None: ...
+    def forget_user(self) -> list[str]: ...
+    def record_sync(self, *, error: str | None) -> None: ...
+    def templates(self) -> list[Template]: ...
+    def template(self, template_id: str, version: int | None = None) -> Template | None: ...
+    def catalogue(self) -> Catalogue | None: ...
+    def planned_controls(self) -> list[tuple[PlannedControlRead, UUID | None]]: ...
+    def server_flag(self, inspection_id: UUID) -> ServerFlag | None: ...
+    def rejections(self) -> list[Rejection]: ...
+    def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int) -> None: ...
+    def create_inspection(self, *, inspection_id: UUID, template: Template, address: Address,
+                          planned_control_id: UUID | None, started_at: datetime) -> None: ...
+    def inspection(self, inspection_id: UUID) -> InspectionRecord | None: ...
+    def list_inspections(self) -> list[InspectionRecord]: ...
+    def unsynced_inspection_ids(self) -> set[UUID]: ...
+    def set_answer(self, inspection_id: UUID, question_id: str, value: AnswerValue,
+                   person_id: str | None) -> None: ...
+    def add_person(self, inspection_id: UUID) -> PersonRecord: ...
+    def remove_person(self, inspection_id: UUID, person_id: str) -> None: ...
+    def set_note(self, inspection_id: UUID, text: str) -> None: ...
+    def add_photo(self, inspection_id: UUID, photo: NewPhoto) -> PhotoItem: ...
+    def finish(self, inspection_id: UUID, finished_at: datetime) -> None: ...
+    def pending_mutations(self, limit: int) -> list[Mutation]: ...
+    def mark_attempt(self, mutation_ids: list[int], error: str | None) -> None: ...
+    def ack(self, last_mutation_id: int, rejections: list[Rejection]) -> int: ...
+    def outbox_count(self) -> int: ...
+    def photos_to_upload(self) -> list[PendingPhoto]: ...
+    def mark_photo_uploaded(self, sha256: str) -> None: ...
+    def pending_photo_count(self) -> int: ...
+    def close(self) -> None: ...
+
+
+class SqliteStore:
+    """``InspectorStore`` over SQLite; ``url`` may be ``sqlite://`` for a fast in-memory store."""
+
+    def __init__(self, url: str) -> None:
+        self._engine = create_store_engine(url)
+        self._lock = threading.RLock()
+        migrate(self._engine)
+        with self._tx() as s:
+            if s.get(SyncMeta, 1) is None:
+                s.add(_fresh_meta())
+
+    @property
+    def engine(self) -> Any:
+        return self._engine
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with self._lock, Session(self._engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # ---- identity and sync progress -------------------------------------------------------
+
+    def meta(self) -> SyncMetaView:
+        """The device's sync identity and progress."""
+        with self._tx() as s:
+            m = _meta(s)
+            return SyncMetaView(UUID(m.client_id), m.device_id, m.token, m.server_url, m.pull_cursor,
+                                m.next_mutation_id, m.last_acked_mutation_id, m.last_success_at, m.last_error)
+
+    def local_user(self) -> LocalUser | None:
+        """The user who last logged in on this device, if any."""
+        with self._tx() as s:
+            row = s.scalars(select(LocalUserRow)).first()
+            if row is None:
+                return None
+            return LocalUser(UUID(row.id), row.username, row.display_name, row.role, row.server_url)
+
+    def save_login(self, user: LocalUser, *, token: str, device_id: str) -> None:
+        """Remember the logged-in user and the device token."""
+        with self._tx() as s:
+            s.execute(delete(LocalUserRow))
+            s.add(LocalUserRow(id=str(user.id), username=user.username, display_name=user.display_name,
+                               role=user.role, server_url=user.server_url, logged_in_at=utcnow()))
+            m = _meta(s)
+            m.token, m.device_id, m.server_url = token, device_id, user.server_url
+
+    def forget_user(self) -> list[str]:
+        """Purge the user's data and sync identity (caller checked nothing is pending); returns photo files."""
+        with self._tx() as s:
+            files = [p for row in s.scalars(select(PhotoRow)) for p in (row.local_path, row.thumbnail_path)]
+            for model in (InspectionRow, PlannedControlRow, ServerFlagRow, RejectionRow, LocalUserRow, OutboxRow):
+                s.execute(delete(model))
+            s.delete(_meta(s))
+            s.flush()
+            s.add(_fresh_meta())
+            return files
+
+    def record_sync(self, *, error: str | None) -> None:
+        """Store the outcome of a sync round: success time, or the error key."""
+        with self._tx() as s:
+            m = _meta(s)
+            m.last_error = error
+            if error is None:
+                m.last_success_at = utcnow()
+
+    # ---- server data -----------------------------------------------------------------------
+
+    def templates(self) -> list[Template]:
+        """The newest version of each synced template."""
+        with self._tx() as s:
+            newest: dict[str, TemplateRow] = {}
+            for row in s.scalars(select(TemplateRow).order_by(TemplateRow.id, TemplateRow.version)):
+                newest[row.id] = row
+            return [Template.model_validate(r.data) for r in newest.values()]
+
+    def template(self, template_id: str, version: int | None = None) -> Template | None:
+        """One template version, or the newest when ``version`` is None."""
+        with self._tx() as s:
+            query = select(TemplateRow).where(TemplateRow.id == template_id)
+            if version is not None:
+                query = query.where(TemplateRow.version == version)
+            row = s.scalars(query.order_by(TemplateRow.version.desc())).first()
+            return None if row is None else Template.model_validate(row.data)
+
+    def catalogue(self) -> Catalogue | None:
+        """The newest synced indicator catalogue."""
+        with self._tx() as s:
+            row = s.scalars(select(CatalogueRow).order_by(CatalogueRow.version.desc())).first()
+            return None if row is None else Catalogue.model_validate(row.data)
+
+    def planned_controls(self) -> list[tuple[PlannedControlRead, UUID | None]]:
+        """Assigned controls by date, each with the local inspection started for it (if any)."""
+        with self._tx() as s:
+            rows = s.scalars(select(PlannedControlRow).order_by(PlannedControlRow.scheduled_on)).all()
+            started = {r.planned_control_id: r.id for r in s.scalars(select(InspectionRow)) if r.planned_control_id}
+            return [(PlannedControlRead.model_validate(r.data), _uuid_or_none(started.get(r.id))) for r in rows]
+
+    def server_flag(self, inspection_id: UUID) -> ServerFlag | None:
+        """The server's flag for an inspection, once synced."""
+        with self._tx() as s:
+            row = s.get(ServerFlagRow, str(inspection_id))
+            if row is None:
+                return None
+            return ServerFlag(row.level, row.flag, row.photos_expected, row.photos_present)
+
+    def rejections(self) -> list[Rejection]:
+        """Mutations the server refused, oldest first."""
+        with self._tx() as s:
+            rows = s.scalars(select(RejectionRow).order_by(RejectionRow.mutation_id))
+            return [Rejection(mutation_id=r.mutation_id, code=r.code, message=r.message) for r in rows]
+
+    def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int) -> None:
+        """Apply one pulled page and its cursor in one transaction (all or nothing)."""
+        with self._tx() as s:
+            for change in changes:
+                _apply_change(s, change)
+            _meta(s).pull_cursor = cursor
+            _ack(s, last_mutation_id, [])
+
+    # ---- inspections -----------------------------------------------------------------------
+
+    def create_inspection(self, *, inspection_id: UUID, template: Template, address: Address,
+                          planned_control_id: UUID | None, started_at: datetime) -> None:
+        """A new draft inspection and its ``inspection.create.v1`` mutation."""
+        with self._tx() as s:
+            s.add(InspectionRow(id=str(inspection_id), template_id=template.id, template_version=template.version,
+                                control_type=template.control_type, address=address.model_dump(mode="json"),
+                                planned_control_id=str(planned_control_id) if planned_control_id else None,
+                                status=InspectionStatus.DRAFT.value, note="", started_at=started_at,
+                                person_counter=0))
+            _enqueue(s, "inspection.create.v1", inspection_id, {
+                "template_id": template.id, "template_version": template.version,
+                "control_type": template.control_type, "address": address.model_dump(mode="json"),
+                "planned_control_id": str(planned_control_id) if planned_control_id else None,
+                "started_at": started_at.isoformat(),
+            })
+
+    def inspection(self, inspection_id: UUID) -> InspectionRecord | None:
+        """One inspection with its answers, persons and photos."""
+        with self._tx() as s:
+            row = s.get(InspectionRow, str(inspection_id))
+            return None if row is None else _record(s, row)
+
+    def list_inspections(self) -> list[InspectionRecord]:
+        """All local inspections, newest first."""
+        with self._tx() as s:
+            rows = s.scalars(select(InspectionRow).order_by(InspectionRow.started_at.desc())).all()
+            return [_record(s, r) for r in rows]
+
+    def unsynced_inspection_ids(self) -> set[UUID]:
+        """Inspections with outbox entries or photos the server has not acknowledged."""
+        with self._tx() as s:
+            ids = set(s.scalars(select(OutboxRow.entity_id).distinct()))
+            ids |= set(s.scalars(select(PhotoRow.inspection_id).where(PhotoRow.uploaded.is_(False))))
+            return {UUID(i) for i in ids}
+
+    def set_answer(self, inspection_id: UUID, question_id: str, value: AnswerValue,
+                   person_id: str | None) -> None:
+        """Save (or clear, for None) one answer with its ``answer.set.v1`` mutation."""
+        with self._tx() as s:
+            _draft(s, inspection_id)
+            if person_id is not None:
+                _person(s, inspection_id, person_id)
+            scope_key = person_id or ""
+            row = s.scalars(select(AnswerRow).where(
+                AnswerRow.inspection_id == str(inspection_id), AnswerRow.scope_key == scope_key,
+                AnswerRow.question_id == question_id)).first()
+            if value is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(AnswerRow(inspection_id=str(inspection_id), person_id=person_id, scope_key=scope_key,
+                                question_id=question_id, value=value, updated_at=utcnow()))
+            else:
+                row.value, row.updated_at = value, utcnow()
+            _enqueue(s, "answer.set.v1", inspection_id,
+                     {"person_id": person_id, "question_id": question_id, "value": value})
+
+    def add_person(self, inspection_id: UUID) -> PersonRecord:
+        """A new anonymous person record labelled 'Persoon N'."""
+        with self._tx() as s:
+            inspection = _draft(s, inspection_id)
+            inspection.person_counter += 1
+            person = PersonRow(id=str(uuid.uuid4()), inspection_id=str(inspection_id),
+                               label=f"Persoon {inspection.person_counter}", ordinal=inspection.person_counter)
+            s.add(person)
+            _enqueue(s, "person.create.v1", inspection_id, {"person_id": person.id, "label": person.label})
+            return PersonRecord(id=person.id, label=person.label)
+
+    def remove_person(self, inspection_id: UUID, person_id: str) -> None:
+        """Delete a person record and its answers."""
+        with self._tx() as s:
+            _draft(s, inspection_id)
+            s.delete(_person(s, inspection_id, person_id))
+            _enqueue(s, "person.delete.v1", inspection_id, {"person_id": person_id})
+
+    def set_note(self, inspection_id: UUID, text: str) -> None:
+        """Replace the inspection's note."""
+        with self._tx() as s:
+            _draft(s, inspection_id).note = text
+            _enqueue(s, "inspection.update.v1", inspection_id, {"note": text})
+
+    def add_photo(self, inspection_id: UUID, photo: NewPhoto) -> PhotoItem:
+        """Record a photo whose files are already on disk, with its ``photo.attach.v1`` mutation."""
+        with self._tx() as s:
+            _draft(s, inspection_id)
+            s.add(PhotoRow(id=str(photo.id), inspection_id=str(inspection_id), sha256=photo.sha256, size=photo.size,
+                           width=photo.width, height=photo.height, caption=photo.caption,
+                           local_path=photo.local_path, thumbnail_path=photo.thumbnail_path, uploaded=False,
+                           created_at=utcnow()))
+            _enqueue(s, "photo.attach.v1", inspection_id, {"photo_id": str(photo.id), "sha256": photo.sha256,
+                                                           "size": photo.size, "caption": photo.caption})
+            return PhotoItem(photo.id, photo.sha256, photo.caption, photo.thumbnail_path, False)
+
+    def finish(self, inspection_id: UUID, finished_at: datetime) -> None:
+        """Mark the inspection finished (the caller checked the required answers)."""
+        with self._tx() as s:
+            row = _draft(s, inspection_id)
+            row.status, row.finished_at = InspectionStatus.FINISHED.value, finished_at
+            _enqueue(s, "inspection.finish.v1", inspection_id, {"finished_at": finished_at.isoformat()})
+
+    # ---- outbox and photos -----------------------------------------------------------------
+
+    def pending_mutations(self, limit: int) -> list[Mutation]:
+        """The oldest unacknowledged mutations, in id order."""
+        with self._tx() as s:
+            rows = s.scalars(select(OutboxRow).order_by(OutboxRow.mutation_id).limit(limit))
+            return [Mutation(id=r.mutation_id, name=r.name, entity_id=UUID(r.entity_id),
+                             base_version=r.base_version, args=r.args) for r in rows]
+
+    def mark_attempt(self, mutation_ids: list[int], error: str | None) -> None:
+        """Count a push attempt on these outbox rows."""
+        with self._tx() as s:
+            for row in s.scalars(select(OutboxRow).where(OutboxRow.mutation_id.in_(mutation_ids))):
+                row.attempts += 1
+                row.last_error = error
+
+    def ack(self, last_mutation_id: int, rejections: list[Rejection]) -> int:
+        """Drop outbox rows the server acknowledged and keep its rejections; returns rows dropped."""
+        with self._tx() as s:
+            return _ack(s, last_mutation_id, rejections)
+
+    def outbox_count(self) -> int:
+        """Mutations not yet acknowledged."""
+        with self._tx() as s:
+            return s.scalar(select(func.count()).select_from(OutboxRow)) or 0
+
+    def photos_to_upload(self) -> list[PendingPhoto]:
+        """Photo files the server does not have yet, one per hash."""
+        with self._tx() as s:
+            rows = s.scalars(select(PhotoRow).where(PhotoRow.uploaded.is_(False)).order_by(PhotoRow.created_at))
+            seen: dict[str, PendingPhoto] = {}
+            for r in rows:
+                seen.setdefault(r.sha256, PendingPhoto(r.sha256, r.size, r.local_path))
+            return list(seen.values())
+
+    def mark_photo_uploaded(self, sha256: str) -> None:
+        """The server holds this content."""
+        with self._tx() as s:
+            for row in s.scalars(select(PhotoRow).where(PhotoRow.sha256 == sha256)):
+                row.uploaded = True
+
+    def pending_photo_count(self) -> int:
+        """Photos whose content has not reached the server."""
+        with self._tx() as s:
+            query = select(func.count()).select_from(PhotoRow).where(PhotoRow.uploaded.is_(False))
+            return s.scalar(query) or 0
+
+
+def _uuid_or_none(value: str | None) -> UUID | None:
+    return UUID(value) if value else None
+
+
+def _fresh_meta() -> SyncMeta:
+    return SyncMeta(id=1, client_id=str(uuid.uuid4()), server_url="", pull_cursor=0, next_mutation_id=1,
+                    last_acked_mutation_id=0)
+
+
+def _meta(s: Session) -> SyncMeta:
+    meta = s.get(SyncMeta, 1)
+    assert meta is not None, "sync_meta row is created when the store opens"
+    return meta
+
+
+def _enqueue(s: Session, name: str, entity_id: UUID, args: dict[str, Any]) -> int:
+    """Take the next gap-free mutation id and add the outbox row, inside the caller's transaction."""
+    meta = _meta(s)
+    mutation_id = meta.next_mutation_id
+    meta.next_mutation_id = mutation_id + 1
+    s.add(OutboxRow(mutation_id=mutation_id, name=name, entity_id=str(entity_id), base_version=None, args=args,
+                    schema_version=SCHEMA_VERSION, created_at=utcnow(), attempts=0))
+    s.flush()
+    return mutation_id
+
+
+def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection]) -> int:
+    meta = _meta(s)
+    meta.last_acked_mutation_id = max(meta.last_acked_mutation_id, last_mutation_id)
+    for r in rejections:
+        _put_rejection(s, r)
+    result = s.execute(delete(OutboxRow).where(OutboxRow.mutation_id <= last_mutation_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _put_rejection(s: Session, r: Rejection) -> None:
+    s.merge(RejectionRow(mutation_id=r.mutation_id, code=r.code, message=r.message, received_at=utcnow()))
+
+
+def _draft(s: Session, inspection_id: UUID) -> InspectionRow:
+    row = s.get(InspectionRow, str(inspection_id))
+    if row is None:
+        raise AppError("inspection_not_found", str(inspection_id))
+    if row.status != InspectionStatus.DRAFT.value:
+        raise AnswerError("inspection_finished", str(inspection_id))
+    return row
+
+
+def _person(s: Session, inspection_id: UUID, person_id: str) -> PersonRow:
+    row = s.get(PersonRow, person_id)
+    if row is None or row.inspection_id != str(inspection_id):
+        raise AnswerError("answer_invalid", f"unknown person {person_id}")
+    return row
+
+
+def _record(s: Session, row: InspectionRow) -> InspectionRecord:
+    answers = s.scalars(select(AnswerRow).where(AnswerRow.inspection_id == row.id)).all()
+    persons = s.scalars(select(PersonRow).where(PersonRow.inspection_id == row.id).order_by(PersonRow.ordinal))
+    photos = s.scalars(select(PhotoRow).where(PhotoRow.inspection_id == row.id).order_by(PhotoRow.created_at))
+    by_scope: dict[str, dict[str, AnswerValue]] = {}
+    for a in answers:
+        by_scope.setdefault(a.scope_key, {})[a.question_id] = a.value
+    return InspectionRecord(
+        id=UUID(row.id), template_id=row.template_id, template_version=row.template_version,
+        control_type=row.control_type, address=Address.model_validate(row.address),
+        planned_control_id=UUID(row.planned_control_id) if row.planned_control_id else None,
+        status=InspectionStatus(row.status), note=row.note, started_at=row.started_at, finished_at=row.finished_at,
+        answers=by_scope.get("", {}),
+        persons=[PersonRecord(id=p.id, label=p.label, answers=by_scope.get(p.id, {})) for p in persons],
+        photos=[PhotoItem(UUID(p.id), p.sha256, p.caption, p.thumbnail_path, p.uploaded) for p in photos],
+    )
+
+
+def _apply_change(s: Session, change: Change) -> None:
+    """Apply one pulled change; raises ``PullDataError`` for data this app cannot read."""
+    try:
+        _APPLIERS.get(change.entity, _ignore)(s, change)
+    except (ValidationError, TemplateError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, PullDataError):
+            raise
+        raise PullDataError(f"{change.entity} {change.entity_id}: {exc}") from exc
+
+
+def _data(change: Change) -> dict[str, Any]:
+    if change.data is None:
+        raise PullDataError(f"{change.entity} {change.entity_id}: put without data")
+    return change.data
+
+
+def _apply_template(s: Session, change: Change) -> None:
+    if change.op == "delete":
+        template_id, _, version = change.entity_id.partition("@")
+        s.execute(delete(TemplateRow).where(TemplateRow.id == template_id, TemplateRow.version == int(version)))
+        return
+    t = parse_template(_data(change), f"template {change.entity_id}")
+    s.merge(TemplateRow(id=t.id, version=t.version, control_type=t.control_type, data=t.model_dump(mode="json")))
+
+
+def _apply_catalogue(s: Session, change: Change) -> None:
+    if change.op == "delete":
+        cat_id, _, version = change.entity_id.partition("@")
+        s.execute(delete(CatalogueRow).where(CatalogueRow.id == cat_id, CatalogueRow.version == int(version)))
+        return
+    c = parse_catalogue(_data(change), f"catalogue {change.entity_id}")
+    s.merge(CatalogueRow(id=c.id, version=c.version, data=c.model_dump(mode="json", by_alias=True)))
+
+
+def _apply_planned_control(s: Session, change: Change) -> None:
+    if change.op == "delete":
+        s.execute(delete(PlannedControlRow).where(PlannedControlRow.id == str(UUID(change.entity_id))))
+        return
+    pc = PlannedControlRead.model_validate(_data(change))
+    s.merge(PlannedControlRow(id=str(pc.id), scheduled_on=pc.scheduled_on.isoformat(), data=pc.model_dump(mode="json")))
+
+
+def _apply_flag(s: Session, change: Change) -> None:
+    inspection_id = str(UUID(change.entity_id))
+    if change.op == "delete":
+        s.execute(delete(ServerFlagRow).where(ServerFlagRow.inspection_id == inspection_id))
+        return
+    data = _data(change)
+    s.merge(ServerFlagRow(inspection_id=inspection_id, level=int(data["level"]), flag=dict(data.get("flag") or {}),
+                          photos_expected=int(data.get("photos_expected", 0)),
+                          photos_present=int(data.get("photos_present", 0))))
+
+
+def _apply_rejection(s: Session, change: Change) -> None:
+    if change.op == "put":
+        _put_rejection(s, Rejection.model_validate(_data(change)))
+
+
+def _ignore(s: Session, change: Change) -> None:
+    """Entities this app does not keep yet (e.g. review comments)."""
+
+
+_APPLIERS = {
+    "template": _apply_template,
+    "catalogue": _apply_catalogue,
+    "planned_control": _apply_planned_control,
+    "inspection_flag": _apply_flag,
+    "rejection": _apply_rejection,
+}
