@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from schemas.catalogue import Guidance
 from schemas.engine import FlagResult
 from schemas.records import Address, InspectionStatus, PersonRecord
 from schemas.templates import AnswerValue, Question, Template
@@ -155,3 +156,6 @@ class InspectorServiceProtocol(Protocol):
     async def sync_now(self) -> SyncStatus: ...
 
     async def sync_status(self) -> SyncStatus: ...
+
+    async def urgent_guidance(self) -> Guidance | None:
+        """The synced catalogue's urgent guidance (shown at level 3), or None before the first sync."""
