@@ -1,0 +1,40 @@
+"""The inspector app's settings, from the environment (``INSPECTIE_APP_*``) with safe defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DB_FILE_NAME = "inspectie.db"
+PHOTOS_DIR_NAME = "photos"
+
+
+def default_data_dir() -> Path:
+    """A per-user folder for the tablet's database and photos."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "inspectie"
+
+
+class AppSettings(BaseSettings):
+    """Where the app keeps its data, which server it talks to, and how often it syncs."""
+
+    model_config = SettingsConfigDict(env_prefix="INSPECTIE_APP_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    server_url: str = "http://127.0.0.1:8000"
+    sync_interval: float = Field(default=10.0, gt=0)
+    request_timeout: float = Field(default=30.0, gt=0)
+    photo_long_edge: int = Field(default=2048, ge=320)
+    device_name: str = "tablet"
+
+
+def database_url(data_dir: Path) -> str:
+    """The SQLite URL of the store inside ``data_dir``."""
+    return f"sqlite:///{(data_dir / DB_FILE_NAME).resolve()}"
+
+
+def photos_dir(data_dir: Path) -> Path:
+    return data_dir / PHOTOS_DIR_NAME

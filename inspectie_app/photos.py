@@ -1,0 +1,140 @@
+"""The photo pipeline: any camera image in, a clean JPEG and thumbnail out, stored crash-safely.
+
+Why re-encode from raw pixels: Pillow carries EXIF, ICC profiles, XMP and JPEG comments along in
+``Image.info`` and writes some of them back by default. Building a fresh image from the pixel bytes
+leaves nothing to leak — GPS position, camera serial, time stamps — before the photo leaves the
+device (DESIGN §5). The orientation tag is applied to the pixels first, so nothing is lost by dropping it.
+
+Files are written to a temporary name, fsynced and renamed into place (plus a directory fsync)
+*before* the database transaction that references them: a crash in between leaves an orphan file,
+never a row pointing at nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inspectie_app.contract import PhotoError
+
+MAX_INPUT_BYTES = 40 * 1024 * 1024
+MAX_INPUT_PIXELS = 80_000_000
+LONG_EDGE = 2048
+THUMBNAIL_EDGE = 320
+JPEG_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    jpeg: bytes
+    thumbnail: bytes
+    sha256: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    path: Path
+    thumbnail_path: Path
+
+
+def process_photo(data: bytes, *, long_edge: int = LONG_EDGE, thumbnail_edge: int = THUMBNAIL_EDGE,
+                  max_bytes: int = MAX_INPUT_BYTES, quality: int = JPEG_QUALITY) -> ProcessedPhoto:
+    """Orient, downscale and strip a photo; raises ``PhotoError`` for input that is no usable image."""
+    if len(data) > max_bytes:
+        raise PhotoError("photo_too_large", f"{len(data)} bytes")
+    image = _decode(data)
+    image.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
+    clean = Image.frombytes("RGB", image.size, image.tobytes())
+    jpeg = _encode(clean, quality)
+    thumb = clean.copy()
+    thumb.thumbnail((thumbnail_edge, thumbnail_edge), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(jpeg, _encode(thumb, 80), hashlib.sha256(jpeg).hexdigest(), clean.width, clean.height)
+
+
+def _decode(data: bytes) -> Image.Image:
+    """Open, fully load and orient the image as RGB pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_INPUT_PIXELS:
+                raise PhotoError("photo_too_large", f"{image.width}x{image.height} pixels")
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError("photo_too_large", "too many pixels") from None
+    except UnidentifiedImageError:
+        raise PhotoError("photo_not_image") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise PhotoError("photo_truncated", str(exc)) from None
+    try:
+        oriented = ImageOps.exif_transpose(image) or image
+    except Exception:  # a broken EXIF block: the pixels are fine, only the tag is unusable
+        oriented = image
+    return _to_rgb(oriented)
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _encode(image: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()
+
+
+def photo_paths(photos_dir: Path, sha256: str) -> StoredPhoto:
+    """Where a photo with this hash lives: ``<photos_dir>/<sha[:2]>/<sha>.jpg`` and ``<sha>.thumb.jpg``."""
+    folder = photos_dir / sha256[:2]
+    return StoredPhoto(folder / f"{sha256}.jpg", folder / f"{sha256}.thumb.jpg")
+
+
+def store_photo(photos_dir: Path, photo: ProcessedPhoto) -> StoredPhoto:
+    """Write the photo and its thumbnail durably (tmp + fsync + rename + directory fsync)."""
+    paths = photo_paths(photos_dir, photo.sha256)
+    paths.path.parent.mkdir(parents=True, exist_ok=True)
+    write_durably(paths.path, photo.jpeg)
+    write_durably(paths.thumbnail_path, photo.thumbnail)
+    return paths
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data``; the bytes are on disk when this returns."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # platforms without directory handles (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,335 @@
+"""``InspectorService``: what the inspector's views call (``contract.InspectorServiceProtocol``).
+
+It enforces the rules (valid answers, no edits after finishing, required questions before finishing,
+anonymous person labels), evaluates the flag locally with the synced catalogue — the same engine the
+server runs — and keeps syncing in the background: every local change nudges the sync loop, and a
+failed round only records its status, because the outbox keeps the work until the server has it.
+Blocking work (SQLite, Pillow, file writes) runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import httpx
+
+from inspectie_app.config import database_url, photos_dir
+from inspectie_app.contract import (
+    AnswerError,
+    AppError,
+    AssignedControl,
+    FinishError,
+    InspectionListItem,
+    InspectionState,
+    InspectorServiceProtocol,
+    LocalUser,
+    LoginError,
+    PhotoItem,
+    SyncStatus,
+)
+from inspectie_app.photos import LONG_EDGE, process_photo, store_photo
+from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore
+from inspectie_app.sync_client import SyncClient
+from schemas.catalogue import Guidance
+from schemas.engine import FlagResult, evaluate
+from schemas.records import Address, InspectionStatus, PersonRecord
+from schemas.templates import AnswerValue, Question, Scope, Template, check_answer, missing_required
+
+log = logging.getLogger(__name__)
+
+INSPECTOR_ROLE = "inspecteur"
+
+
+class InspectorService:
+    """The inspector app's service over a local store and a sync client."""
+
+    def __init__(self, *, store: InspectorStore, client: SyncClient, photos_dir: Path,
+                 photo_long_edge: int = LONG_EDGE, device_name: str = "tablet") -> None:
+        self._store = store
+        self._client = client
+        self._photos_dir = photos_dir
+        self._photo_long_edge = photo_long_edge
+        self._device_name = device_name
+        self._sync_lock = asyncio.Lock()
+        self._nudge = asyncio.Event()
+        self._syncing = False
+        self._autosync: asyncio.Task[None] | None = None
+
+    # ---- user ----------------------------------------------------------------------------------
+
+    async def current_user(self) -> LocalUser | None:
+        """The user who logged in on this device (also offline)."""
+        return await asyncio.to_thread(self._store.local_user)
+
+    async def login(self, username: str, password: str) -> LocalUser:
+        """Log in at the server (needs a connection), remember the user, then sync once."""
+        reply = await self._client.login(username, password, self._device_name)
+        if reply.user.role != INSPECTOR_ROLE:
+            raise LoginError("login_wrong_role", reply.user.role)
+        user = LocalUser(reply.user.id, reply.user.username, reply.user.display_name, reply.user.role,
+                         self._client.server_url)
+        async with self._sync_lock:
+            previous = await asyncio.to_thread(self._store.local_user)
+            if previous is not None and previous.id != user.id:
+                await self._forget_user()
+            await asyncio.to_thread(self._store.save_login, user, token=reply.token, device_id=str(reply.device_id))
+        await self.sync_now()
+        return user
+
+    async def logout(self) -> None:
+        """Forget the user and their data on this device; refused while work is unsynced."""
+        async with self._sync_lock:
+            await self._forget_user()
+
+    async def _forget_user(self) -> None:
+        status = await self.sync_status()
+        if status.pending_changes or status.pending_photos:
+            raise AppError("logout_pending", f"{status.pending_changes} changes, {status.pending_photos} photos")
+        files = await asyncio.to_thread(self._store.forget_user)
+        await asyncio.to_thread(_delete_files, files)
+
+    # ---- lists ---------------------------------------------------------------------------------
+
+    async def assigned_controls(self) -> list[AssignedControl]:
+        """Planned controls assigned to this inspector, by date."""
+        rows = await asyncio.to_thread(self._store.planned_controls)
+        return [AssignedControl(pc.id, pc.control_type, pc.template_id, pc.scheduled_on, pc.address,
+                                list(pc.partners), pc.briefing, inspection_id) for pc, inspection_id in rows]
+
+    async def inspections(self) -> list[InspectionListItem]:
+        """Local inspections, newest first, with the server's level once synced (else the local one)."""
+        return await asyncio.to_thread(self._list_items)
+
+    def _list_items(self) -> list[InspectionListItem]:
+        unsynced = self._store.unsynced_inspection_ids()
+        items = []
+        for r in self._store.list_inspections():
+            server = self._store.server_flag(r.id)
+            level = server.level if server is not None and r.id not in unsynced else self._local_level(r)
+            items.append(InspectionListItem(r.id, r.control_type, r.address, r.status, r.started_at, r.finished_at,
+                                            level, r.id in unsynced))
+        return items
+
+    def _local_level(self, record: InspectionRecord) -> int | None:
+        template = self._store.template(record.template_id, record.template_version)
+        catalogue = self._store.catalogue()
+        if template is None or catalogue is None:
+            return None
+        return evaluate(template, catalogue, record.answers, record.persons).level
+
+    async def urgent_guidance(self) -> Guidance | None:
+        """The synced catalogue's urgent guidance (shown at level 3), or None before the first sync."""
+        catalogue = await asyncio.to_thread(self._store.catalogue)
+        return None if catalogue is None else catalogue.urgent_guidance
+
+    async def templates(self) -> list[Template]:
+        """The newest synced version of each template."""
+        return await asyncio.to_thread(self._store.templates)
+
+    # ---- one inspection ------------------------------------------------------------------------
+
+    async def start_inspection(self, *, template_id: str, address: Address,
+                               planned_control_id: UUID | None = None) -> UUID:
+        """Start a draft with the newest template version (or return the one already started for a plan)."""
+        return await asyncio.to_thread(self._start, template_id, address, planned_control_id)
+
+    def _start(self, template_id: str, address: Address, planned_control_id: UUID | None) -> UUID:
+        if planned_control_id is not None:
+            for pc, inspection_id in self._store.planned_controls():
+                if pc.id == planned_control_id and inspection_id is not None:
+                    return inspection_id
+        template = self._store.template(template_id)
+        if template is None:
+            raise AppError("template_unknown", template_id)
+        inspection_id = uuid.uuid4()
+        self._store.create_inspection(inspection_id=inspection_id, template=template, address=address,
+                                      planned_control_id=planned_control_id, started_at=datetime.now(UTC))
+        self._nudge.set()
+        return inspection_id
+
+    async def inspection(self, inspection_id: UUID) -> InspectionState:
+        """Everything the checklist screen shows, with the locally evaluated flag."""
+        return await asyncio.to_thread(self._state, inspection_id)
+
+    def _state(self, inspection_id: UUID) -> InspectionState:
+        record, template = self._load(inspection_id)
+        server = self._store.server_flag(inspection_id)
+        return InspectionState(record.id, template, record.address, record.status, record.note, record.answers,
+                               record.persons, record.photos, self._flag(template, record),
+                               server.level if server else None)
+
+    def _load(self, inspection_id: UUID) -> tuple[InspectionRecord, Template]:
+        record = self._store.inspection(inspection_id)
+        if record is None:
+            raise AppError("inspection_not_found", str(inspection_id))
+        template = self._store.template(record.template_id, record.template_version)
+        if template is None:
+            raise AppError("template_unknown", f"{record.template_id}@{record.template_version}")
+        return record, template
+
+    def _flag(self, template: Template, record: InspectionRecord) -> FlagResult:
+        catalogue = self._store.catalogue()
+        if catalogue is None:  # nothing synced yet: no signals can be computed, show none
+            return FlagResult(level=0, profile=None, catalogue="", template=template.key, subjects=[], findings=[],
+                              urgent=False)
+        return evaluate(template, catalogue, record.answers, record.persons)
+
+    async def set_answer(self, inspection_id: UUID, question_id: str, value: AnswerValue,
+                         person_id: str | None = None) -> InspectionState:
+        """Validate and save one answer (with its outbox entry); returns the re-evaluated state."""
+        await asyncio.to_thread(self._set_answer, inspection_id, question_id, value, person_id)
+        self._nudge.set()
+        return await self.inspection(inspection_id)
+
+    def _set_answer(self, inspection_id: UUID, question_id: str, value: AnswerValue, person_id: str | None) -> None:
+        record, template = self._load(inspection_id)
+        _require_draft(record)
+        if person_id is not None and all(p.id != person_id for p in record.persons):
+            raise AnswerError("answer_invalid", f"unknown person {person_id}")
+        question = template.question(question_id, Scope.PREMISES if person_id is None else Scope.PERSON)
+        if question is None:
+            raise AnswerError("answer_invalid", f"unknown question {question_id}")
+        problem = check_answer(question, value)
+        if problem is not None:
+            raise AnswerError("answer_invalid", problem)
+        self._store.set_answer(inspection_id, question_id, value, person_id)
+
+    async def add_person(self, inspection_id: UUID) -> PersonRecord:
+        """Add an anonymous person record ('Persoon N')."""
+        person = await asyncio.to_thread(self._store.add_person, inspection_id)
+        self._nudge.set()
+        return person
+
+    async def remove_person(self, inspection_id: UUID, person_id: str) -> None:
+        """Remove a person record and its answers."""
+        await asyncio.to_thread(self._store.remove_person, inspection_id, person_id)
+        self._nudge.set()
+
+    async def set_note(self, inspection_id: UUID, text: str) -> None:
+        """Replace the inspection's free-text note."""
+        if len(text) > 10_000:
+            raise AnswerError("answer_invalid", "note longer than 10000 characters")
+        await asyncio.to_thread(self._store.set_note, inspection_id, text)
+        self._nudge.set()
+
+    async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem:
+        """Strip and store a photo, then record it; raises ``PhotoError`` for unusable input."""
+        record, _template = await asyncio.to_thread(self._load, inspection_id)
+        _require_draft(record)
+        if len(caption) > 500:
+            raise AnswerError("answer_invalid", "caption longer than 500 characters")
+        processed = await asyncio.to_thread(process_photo, data, long_edge=self._photo_long_edge)
+        stored = await asyncio.to_thread(store_photo, self._photos_dir, processed)
+        photo = NewPhoto(uuid.uuid4(), processed.sha256, len(processed.jpeg), processed.width, processed.height,
+                         caption, str(stored.path), str(stored.thumbnail_path))
+        item = await asyncio.to_thread(self._store.add_photo, inspection_id, photo)
+        self._nudge.set()
+        return item
+
+    async def finish(self, inspection_id: UUID) -> FlagResult:
+        """Finish the inspection; refused while visible required questions are unanswered."""
+        flag = await asyncio.to_thread(self._finish, inspection_id)
+        self._nudge.set()
+        return flag
+
+    def _finish(self, inspection_id: UUID) -> FlagResult:
+        record, template = self._load(inspection_id)
+        _require_draft(record)
+        missing = missing_questions(template, record)
+        if missing:
+            raise FinishError(missing)
+        self._store.finish(inspection_id, datetime.now(UTC))
+        return self._flag(template, record)
+
+    # ---- sync ----------------------------------------------------------------------------------
+
+    async def sync_now(self) -> SyncStatus:
+        """Run one sync round now (waits for a running one); failures only show in the status."""
+        async with self._sync_lock:
+            self._syncing = True
+            try:
+                await self._client.sync()
+            except Exception:  # a bug must not stop syncing for good; the outbox keeps the work
+                log.exception("sync round failed unexpectedly")
+                await asyncio.to_thread(self._store.record_sync, error="sync_server_error")
+            finally:
+                self._syncing = False
+        return await self.sync_status()
+
+    async def sync_status(self) -> SyncStatus:
+        """Pending changes and photos, the last success and the last error."""
+        return await asyncio.to_thread(self._status)
+
+    def _status(self) -> SyncStatus:
+        meta = self._store.meta()
+        return SyncStatus(pending_changes=self._store.outbox_count(),
+                          pending_photos=self._store.pending_photo_count(),
+                          last_success_at=meta.last_success_at, last_error=meta.last_error, syncing=self._syncing,
+                          rejections=[r.message for r in self._store.rejections()])
+
+    def start_autosync(self, interval: float = 10.0) -> asyncio.Task[None]:
+        """Sync in the background every ``interval`` seconds and soon after every local change."""
+        if self._autosync is None or self._autosync.done():
+            self._autosync = asyncio.create_task(self._autosync_loop(interval), name="inspectie-autosync")
+        return self._autosync
+
+    async def stop_autosync(self) -> None:
+        """Stop the background sync (a running round is cancelled; the outbox keeps its work)."""
+        task, self._autosync = self._autosync, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _autosync_loop(self, interval: float) -> None:
+        while True:
+            self._nudge.clear()
+            await self.sync_now()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._nudge.wait(), timeout=interval)
+
+    async def aclose(self) -> None:
+        """Stop syncing and release the HTTP client and the database."""
+        await self.stop_autosync()
+        await self._client.aclose()
+        await asyncio.to_thread(self._store.close)
+
+
+def missing_questions(template: Template, record: InspectionRecord) -> list[tuple[str | None, Question]]:
+    """Visible required questions without an answer: premises first, then each person."""
+    missing: list[tuple[str | None, Question]] = [
+        (None, q) for q in missing_required(template.questions(Scope.PREMISES), record.answers)]
+    for person in record.persons:
+        missing += [(person.id, q) for q in missing_required(template.questions(Scope.PERSON), person.answers)]
+    return missing
+
+
+def _require_draft(record: InspectionRecord) -> None:
+    if record.status is not InspectionStatus.DRAFT:
+        raise AnswerError("inspection_finished", str(record.id))
+
+
+def _delete_files(paths: list[str]) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+
+
+def build_service(data_dir: Path, server_url: str, transport: httpx.AsyncBaseTransport | None = None, *,
+                  photo_long_edge: int = LONG_EDGE, device_name: str = "tablet") -> InspectorService:
+    """The app's service over ``<data_dir>/inspectie.db`` (migrated now) and ``<data_dir>/photos``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(database_url(data_dir))
+    client = SyncClient(store, server_url, transport)
+    return InspectorService(store=store, client=client, photos_dir=photos_dir(data_dir),
+                            photo_long_edge=photo_long_edge, device_name=device_name)
+
+
+if TYPE_CHECKING:  # mypy checks that the service implements the views' contract
+    _contract_check: type[InspectorServiceProtocol] = InspectorService

@@ -1,0 +1,240 @@
+"""The tablet's side of the sync protocol: push the outbox, upload photos, pull server changes.
+
+Nothing is deleted before the server says so: outbox rows go only when a ``last_mutation_id`` (from
+push or pull) covers them, and a photo counts as uploaded only on the server's 200/201. Every failure
+is classified into one of four status keys the UI can show — ``sync_offline`` (no connection,
+timeouts), ``sync_server_error`` (5xx or a reply that makes no sense), ``sync_unauthorized`` (401/403)
+and ``sync_update_app`` (426, or pulled data this app version cannot read) — and the next round simply
+tries again. All database work runs in worker threads so Flet's event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import ValidationError
+
+from inspectie_app.contract import AppError, LoginError
+from inspectie_app.store import InspectorStore, PendingPhoto, PullDataError
+from schemas.records import LoginRequest, LoginResponse
+from schemas.sync import (
+    MAX_MUTATIONS_PER_PUSH,
+    SCHEMA_VERSION,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+CHUNK_SIZE = 1024 * 1024
+PULL_PAGE_SIZE = 500
+MAX_UPLOAD_CONFLICTS = 5
+
+M = TypeVar("M", PushResponse, PullResponse)
+
+
+class SyncError(AppError):
+    """codes: sync_offline, sync_server_error, sync_unauthorized, sync_update_app"""
+
+
+class SyncClient:
+    """Talks to the server for one device; the httpx transport is injectable for tests."""
+
+    def __init__(self, store: InspectorStore, server_url: str, transport: httpx.AsyncBaseTransport | None = None,
+                 *, timeout: float = 30.0, chunk_size: int = CHUNK_SIZE) -> None:
+        self._store = store
+        self._chunk_size = chunk_size
+        self._http = httpx.AsyncClient(base_url=server_url.rstrip("/"), transport=transport, timeout=timeout)
+
+    @property
+    def server_url(self) -> str:
+        return str(self._http.base_url).rstrip("/")
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections."""
+        await self._http.aclose()
+
+    # ---- login -------------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str, device_name: str = "tablet") -> LoginResponse:
+        """Exchange credentials for a device token; raises ``LoginError``."""
+        body = LoginRequest(username=username, password=password, device_name=device_name)
+        try:
+            resp = await self._http.post(f"{API}/auth/login", json=body.model_dump(),
+                                         headers={"X-Schema-Version": str(SCHEMA_VERSION)})
+        except httpx.TransportError as exc:
+            raise LoginError("login_offline", type(exc).__name__) from None
+        if resp.status_code in (401, 403):
+            raise LoginError("login_failed")
+        if resp.status_code == 429:
+            raise LoginError("login_rate_limited")
+        if resp.status_code == 426:
+            raise LoginError("sync_update_app")
+        if resp.status_code != 200:
+            raise LoginError("login_offline", f"HTTP {resp.status_code}")
+        try:
+            return LoginResponse.model_validate_json(resp.content)
+        except ValidationError:
+            raise LoginError("login_offline", "unexpected login response") from None
+
+    # ---- one sync round ------------------------------------------------------------------------
+
+    async def sync(self) -> str | None:
+        """Push, upload photos, pull; records and returns the first error key (None on success)."""
+        errors: list[str] = []
+        for step in (self.push, self.upload_photos, self.pull):
+            try:
+                await step()
+            except SyncError as exc:
+                log.info("sync step %s failed: %s", step.__name__, exc)
+                errors.append(exc.code)
+                if exc.code != "sync_server_error":
+                    break
+        error = errors[0] if errors else None
+        await asyncio.to_thread(self._store.record_sync, error=error)
+        return error
+
+    async def push(self) -> int:
+        """Send the outbox in id order, in batches; returns how many mutations the server acknowledged."""
+        acked = 0
+        while batch := await asyncio.to_thread(self._store.pending_mutations, MAX_MUTATIONS_PER_PUSH):
+            meta = await asyncio.to_thread(self._store.meta)
+            body = PushRequest(client_id=meta.client_id, schema_version=SCHEMA_VERSION, mutations=batch)
+            ids = [m.id for m in batch]
+            try:
+                resp = await self._call("POST", f"{API}/sync/push", json=body.model_dump(mode="json"))
+                reply = _parse(PushResponse, resp)
+            except SyncError as exc:
+                await asyncio.to_thread(self._store.mark_attempt, ids, exc.code)
+                raise
+            acked += await asyncio.to_thread(self._store.ack, reply.last_mutation_id, reply.rejections)
+            if reply.last_mutation_id < ids[-1]:
+                await asyncio.to_thread(self._store.mark_attempt, ids, "not_acknowledged")
+                break  # the server stopped early (e.g. it saw a gap); try again next round
+        return acked
+
+    async def pull(self) -> int:
+        """Fetch changes after the cursor until ``has_more`` is false; each page applied atomically."""
+        applied = 0
+        while True:
+            meta = await asyncio.to_thread(self._store.meta)
+            body = PullRequest(client_id=meta.client_id, schema_version=SCHEMA_VERSION, cursor=meta.pull_cursor,
+                               limit=PULL_PAGE_SIZE)
+            page = _parse(PullResponse, await self._call("POST", f"{API}/sync/pull", json=body.model_dump(mode="json")))
+            try:
+                await asyncio.to_thread(self._store.apply_pull, page.changes, page.cursor, page.last_mutation_id)
+            except PullDataError as exc:
+                raise SyncError("sync_update_app", str(exc)) from None
+            applied += len(page.changes)
+            if not page.has_more or page.cursor <= meta.pull_cursor:
+                return applied
+
+    # ---- photos --------------------------------------------------------------------------------
+
+    async def upload_photos(self) -> int:
+        """Upload every photo the server lacks; returns how many completed."""
+        done = 0
+        failure: SyncError | None = None
+        for photo in await asyncio.to_thread(self._store.photos_to_upload):
+            try:
+                await self.upload_photo(photo)
+                done += 1
+            except SyncError as exc:
+                if exc.code != "sync_server_error":
+                    raise
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+        return done
+
+    async def upload_photo(self, photo: PendingPhoto) -> None:
+        """Resumable upload: HEAD for the offset, PATCH 1 MiB chunks, re-HEAD on 409, restart once on 422."""
+        data = await asyncio.to_thread(_read_verified, photo)
+        url = f"{API}/blobs/{photo.sha256}"
+        offset = await self._blob_offset(url)
+        restarted, conflicts = False, 0
+        while offset is not None:
+            if offset >= len(data):
+                raise SyncError("sync_server_error", f"server offset {offset} for a {len(data)}-byte photo")
+            resp = await self._call("PATCH", url, content=data[offset:offset + self._chunk_size], headers={
+                "Upload-Offset": str(offset), "Upload-Length": str(len(data)),
+                "Content-Type": "application/offset+octet-stream"}, allowed=(200, 201, 204, 409, 422))
+            if resp.status_code in (200, 201):
+                offset = None
+            elif resp.status_code == 204:
+                offset = _offset_header(resp, default=offset + self._chunk_size)
+            elif resp.status_code == 409:
+                conflicts += 1
+                if conflicts > MAX_UPLOAD_CONFLICTS:
+                    raise SyncError("sync_server_error", "upload offset keeps conflicting")
+                offset = await self._blob_offset(url)
+            elif restarted:
+                raise SyncError("sync_server_error", "server reports a hash mismatch twice")
+            else:
+                restarted, offset = True, 0
+        await asyncio.to_thread(self._store.mark_photo_uploaded, photo.sha256)
+
+    async def _blob_offset(self, url: str) -> int | None:
+        """None when the server has the whole blob, else the offset to resume from."""
+        resp = await self._call("HEAD", url, allowed=(200, 404))
+        return None if resp.status_code == 200 else _offset_header(resp, default=0)
+
+    # ---- HTTP --------------------------------------------------------------------------------------
+
+    async def _call(self, method: str, url: str, *, json: Any = None, content: bytes | None = None,
+                    headers: dict[str, str] | None = None, allowed: tuple[int, ...] = (200,)) -> httpx.Response:
+        """One authorised request; maps connection problems and unexpected statuses to ``SyncError``."""
+        meta = await asyncio.to_thread(self._store.meta)
+        if not meta.token:
+            raise SyncError("sync_unauthorized", "not logged in")
+        all_headers = {"Authorization": f"Bearer {meta.token}", "X-Schema-Version": str(SCHEMA_VERSION),
+                       **(headers or {})}
+        try:
+            resp = await self._http.request(method, url, json=json, content=content, headers=all_headers)
+        except httpx.TransportError as exc:
+            raise SyncError("sync_offline", f"{method} {url}: {type(exc).__name__}") from None
+        if resp.status_code in allowed:
+            return resp
+        raise _status_error(method, url, resp)
+
+
+def _status_error(method: str, url: str, resp: httpx.Response) -> SyncError:
+    where = f"{method} {url}: HTTP {resp.status_code}"
+    if resp.status_code in (401, 403):
+        return SyncError("sync_unauthorized", where)
+    if resp.status_code == 426:
+        return SyncError("sync_update_app", where)
+    return SyncError("sync_server_error", where)
+
+
+def _parse(model: type[M], resp: httpx.Response) -> M:
+    try:
+        return model.model_validate_json(resp.content)
+    except ValidationError:
+        raise SyncError("sync_server_error", f"unexpected {model.__name__}") from None
+
+
+def _offset_header(resp: httpx.Response, *, default: int) -> int:
+    try:
+        return max(0, int(resp.headers["Upload-Offset"]))
+    except (KeyError, ValueError):
+        return default
+
+
+def _read_verified(photo: PendingPhoto) -> bytes:
+    """The photo's bytes, checked against its hash (a damaged file would be refused by the server anyway)."""
+    try:
+        data = Path(photo.local_path).read_bytes()
+    except OSError as exc:
+        raise SyncError("sync_server_error", f"photo file unreadable: {exc.strerror}") from None
+    if hashlib.sha256(data).hexdigest() != photo.sha256:
+        raise SyncError("sync_server_error", f"photo file {photo.sha256[:12]} is damaged")
+    return data
