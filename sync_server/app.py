@@ -1,0 +1,74 @@
+"""The FastAPI application factory.
+
+``create_app(settings)`` builds engine, session factory, blob store and login limiter and hangs them on
+``app.state``; nothing is created at import time. Pass ``office_main`` (an async Flet main function) to
+serve the office UI at ``/app`` from the same process; its app manager starts and stops with the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from sync_server.auth.ratelimit import LoginRateLimiter
+from sync_server.auth.router import router as auth_router
+from sync_server.blobs.router import router as blobs_router
+from sync_server.blobs.store import BlobStore
+from sync_server.config import Settings
+from sync_server.db import make_engine, make_sessionmaker
+from sync_server.errors import install_error_handlers
+from sync_server.planning.router import router as planning_router
+from sync_server.review.router import router as review_router
+from sync_server.sync.router import router as sync_router
+
+API_PREFIX = "/api/v1"
+OfficeMain = Callable[[Any], Awaitable[None]]
+
+
+def api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, sync_router, blobs_router, review_router, planning_router):
+        api.include_router(router)
+    return api
+
+
+def create_app(settings: Settings | None = None, office_main: OfficeMain | None = None) -> FastAPI:
+    """Build the server app; the database must already be migrated (``inspectie-server migrate``)."""
+    settings = settings or Settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        manager = None
+        if office_main is not None:
+            from flet_web.fastapi import app_manager as manager
+
+            await manager.start()
+        try:
+            yield
+        finally:
+            if manager is not None:
+                await manager.shutdown()
+            engine.dispose()
+
+    app = FastAPI(title="Inspectie sync server", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.blob_store = BlobStore(settings.blobs)
+    app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
+    install_error_handlers(app)
+    app.include_router(api_router())
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    if office_main is not None:
+        import flet_web.fastapi as flet_fastapi
+
+        app.mount("/app", flet_fastapi.app(office_main, no_cdn=True))
+    return app

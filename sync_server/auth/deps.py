@@ -1,0 +1,51 @@
+"""Auth dependencies: ``CurrentUser`` (any valid device token) and ``require_roles(...)``.
+
+Authentication runs in its own short transaction, so a long upload never holds the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.auth import service
+from sync_server.auth.schemas import Principal, Role
+from sync_server.config import Settings
+from sync_server.errors import ApiError
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError("not_authenticated", headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def current_principal(request: Request) -> Principal:
+    """The caller behind the bearer token (401 when missing, unknown or revoked)."""
+    token = _bearer(request)
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    settings: Settings = request.app.state.settings
+    with factory() as session, session.begin():
+        return service.authenticate(session=session, token=token,
+                                    touch_after=timedelta(seconds=settings.token_touch_seconds))
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets only the given roles through (403 ``forbidden`` otherwise)."""
+    allowed = set(roles)
+
+    def check(user: CurrentUser) -> Principal:
+        if user.role not in allowed:
+            raise ApiError("forbidden")
+        return user
+
+    return check

@@ -1,0 +1,86 @@
+"""``/blobs/{sha256}``: HEAD for the resume offset, PATCH to append a chunk, GET to download."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
+
+from sync_server.auth.deps import CurrentUser
+from sync_server.blobs import service
+from sync_server.blobs.store import SHA256, BlobStore
+from sync_server.config import Settings
+from sync_server.db import SessionDep
+from sync_server.errors import ApiError
+
+router = APIRouter(prefix="/blobs", tags=["blobs"])
+
+
+def _sha(sha256: str) -> str:
+    if not SHA256.match(sha256):
+        raise ApiError("invalid_sha256")
+    return sha256
+
+
+def _int_header(request: Request, name: str) -> int:
+    raw = request.headers.get(name, "")
+    if not raw.isdigit():
+        raise ApiError("upload_headers_invalid", detail=name)
+    return int(raw)
+
+
+@router.head("/{sha256}")
+def head_blob(sha256: str, request: Request, _user: CurrentUser) -> Response:
+    """200 when the blob is stored complete; 404 with ``Upload-Offset`` (bytes received so far) otherwise."""
+    store: BlobStore = request.app.state.blob_store
+    sha = _sha(sha256)
+    if store.present(sha):
+        return Response(status_code=200)
+    return Response(status_code=404, headers={"Upload-Offset": str(store.offset(sha))})
+
+
+async def _read_chunk(request: Request, limit: int, code: str) -> bytes:
+    """The request body, refused with ``code`` as soon as it passes ``limit`` bytes."""
+    parts: list[bytes] = []
+    total = 0
+    async for part in request.stream():
+        total += len(part)
+        if total > limit:
+            raise ApiError(code)
+        parts.append(part)
+    return b"".join(parts)
+
+
+@router.patch("/{sha256}", status_code=204)
+async def patch_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """Append the body at ``Upload-Offset``; 204 partial, 201 stored, 409 offset mismatch, 422 hash mismatch."""
+    settings: Settings = request.app.state.settings
+    store: BlobStore = request.app.state.blob_store
+    sha = _sha(sha256)
+    offset, length = _int_header(request, "upload-offset"), _int_header(request, "upload-length")
+    if length > settings.max_blob_bytes:
+        raise ApiError("blob_too_large")
+    if length == 0 or offset > length:
+        raise ApiError("upload_headers_invalid")
+    remaining = length - offset
+    too_much = "upload_too_long" if remaining <= settings.max_chunk_bytes else "blob_too_large"
+    chunk = await _read_chunk(request, min(settings.max_chunk_bytes, remaining), too_much)
+    result = await run_in_threadpool(store.append, sha, offset=offset, length=length, chunk=chunk)
+    headers = {"Upload-Offset": str(result.offset)}
+    if result.status == "partial":
+        return Response(status_code=204, headers=headers)
+    if result.status == "complete":
+        await run_in_threadpool(service.record, session=session, sha256=sha, size=result.offset,
+                                uploaded_by=user.user_id)
+        return Response(status_code=201, headers=headers)
+    raise ApiError(result.status, headers=headers)
+
+
+@router.get("/{sha256}")
+def get_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> FileResponse:
+    """The stored photo, for reviewers and for the inspector whose inspection references it."""
+    store: BlobStore = request.app.state.blob_store
+    sha = _sha(sha256)
+    if not store.present(sha) or not service.may_download(session=session, user=user, sha256=sha):
+        raise ApiError("not_found")
+    return FileResponse(store.final_path(sha), media_type="image/jpeg")

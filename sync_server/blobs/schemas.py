@@ -1,0 +1,1 @@
+"""Blob HTTP uses headers and raw bodies; there are no JSON schemas for this feature."""

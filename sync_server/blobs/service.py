@@ -1,0 +1,39 @@
+"""Blob bookkeeping in the database and who may download a photo."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync_server.auth.schemas import Principal, Role
+from sync_server.blobs.models import Blob
+from sync_server.inspections import service as inspections
+from sync_server.inspections.models import Inspection, Photo
+from sync_server.sync import changes
+
+REVIEW_ROLES = {Role.TEAMLEIDER, Role.KETENREGISSEUR}
+
+
+def record(*, session: Session, sha256: str, size: int, uploaded_by: uuid.UUID | None) -> None:
+    """Note that a blob has arrived and resend the photo counts of finished inspections that use it."""
+    if session.get(Blob, sha256) is not None:
+        return
+    changes.lock(session=session)
+    session.add(Blob(sha256=sha256, size=size, stored_at=datetime.now(UTC), uploaded_by=uploaded_by))
+    session.flush()
+    stmt = select(Inspection).join(Photo, Photo.inspection_id == Inspection.id).where(Photo.sha256 == sha256)
+    for inspection in session.scalars(stmt).unique():
+        if inspection.status == "finished" and inspection.flag is not None:
+            inspections.emit_flag(session=session, inspection=inspection)
+
+
+def may_download(*, session: Session, user: Principal, sha256: str) -> bool:
+    """Reviewers see every photo; an inspector sees the photos of their own inspections."""
+    if user.role in REVIEW_ROLES:
+        return True
+    stmt = (select(Photo.id).join(Inspection, Inspection.id == Photo.inspection_id)
+            .where(Photo.sha256 == sha256, Inspection.inspector_id == user.user_id).limit(1))
+    return session.scalar(stmt) is not None

@@ -1,0 +1,112 @@
+"""Publishing templates and catalogues from the asset files into the database, and reading them back.
+
+Publishing is idempotent: an id+version already stored with the same content is skipped; the same
+id+version with different content is refused (``ImmutableAssetError``): publish a new version instead.
+Each new publication is emitted to scope ``all`` so every device receives it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.catalogue import Catalogue, parse_catalogue
+from schemas.templates import Template, TemplateError, parse_template
+from sync_server import assets
+from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
+from sync_server.sync import changes
+
+
+class ImmutableAssetError(ValueError):
+    """A published id+version was offered again with different content."""
+
+
+def _canonical(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.loads(text), hashlib.sha256(text.encode()).hexdigest()
+
+
+def publish_template(*, session: Session, template: Template) -> bool:
+    """Store one template version; True when it was new."""
+    content, digest = _canonical(template.model_dump(mode="json", by_alias=True))
+    found = session.get(PublishedTemplate, (template.id, template.version))
+    if found is not None:
+        if found.content_hash != digest:
+            raise ImmutableAssetError(f"template {template.key} is already published with different content")
+        return False
+    changes.lock(session=session)
+    session.add(PublishedTemplate(id=template.id, version=template.version, control_type=template.control_type,
+                                  content=content, content_hash=digest, published_at=datetime.now(UTC)))
+    changes.emit(session=session, entity="template", entity_id=template.key, scope="all", data=content)
+    return True
+
+
+def publish_catalogue(*, session: Session, catalogue: Catalogue) -> bool:
+    """Store one catalogue version; True when it was new."""
+    content, digest = _canonical(catalogue.model_dump(mode="json", by_alias=True))
+    found = session.get(PublishedCatalogue, (catalogue.id, catalogue.version))
+    if found is not None:
+        if found.content_hash != digest:
+            raise ImmutableAssetError(f"catalogue {catalogue.key} is already published with different content")
+        return False
+    changes.lock(session=session)
+    session.add(PublishedCatalogue(id=catalogue.id, version=catalogue.version, content=content,
+                                   content_hash=digest, published_at=datetime.now(UTC)))
+    changes.emit(session=session, entity="catalogue", entity_id=catalogue.key, scope="all", data=content)
+    return True
+
+
+def publish_assets(*, session: Session, assets_dir: Path) -> list[str]:
+    """Publish every template version and the newest catalogue found under ``assets_dir``; returns new keys."""
+    published: list[str] = []
+    templates_dir = assets_dir / "templates"
+    if templates_dir.is_dir():
+        for template in assets.all_templates(assets_dir):
+            if publish_template(session=session, template=template):
+                published.append(template.key)
+    try:
+        catalogue = assets.published_catalogue(assets_dir)
+    except TemplateError:
+        if any((assets_dir / "catalogue").glob("v*.y*ml")):
+            raise
+        return published  # no catalogue file yet: flags are not computed until one is published
+    if publish_catalogue(session=session, catalogue=catalogue):
+        published.append(catalogue.key)
+    return published
+
+
+@lru_cache(maxsize=64)
+def _parse_template(digest: str, text: str) -> Template:
+    return parse_template(json.loads(text), f"template {digest[:8]}")
+
+
+@lru_cache(maxsize=16)
+def _parse_catalogue(digest: str, text: str) -> Catalogue:
+    return parse_catalogue(json.loads(text), f"catalogue {digest[:8]}")
+
+
+def get_template(*, session: Session, template_id: str, version: int) -> Template | None:
+    row = session.get(PublishedTemplate, (template_id, version))
+    if row is None:
+        return None
+    return _parse_template(row.content_hash, json.dumps(row.content))
+
+
+def list_templates(*, session: Session) -> list[Template]:
+    rows = session.scalars(select(PublishedTemplate).order_by(PublishedTemplate.id, PublishedTemplate.version))
+    return [_parse_template(r.content_hash, json.dumps(r.content)) for r in rows]
+
+
+def get_current_catalogue(*, session: Session) -> Catalogue | None:
+    """The newest published catalogue (highest version), or None before one is published."""
+    row = session.scalars(select(PublishedCatalogue).order_by(PublishedCatalogue.version.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return _parse_catalogue(row.content_hash, json.dumps(row.content))

@@ -1,0 +1,113 @@
+"""``inspectie-server``: serve, migrate, create-user, seed-demo, publish-assets."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from sync_server.auth.schemas import Role
+from sync_server.config import Settings
+from sync_server.db import make_engine, make_sessionmaker
+from sync_server.errors import ApiError
+
+T = TypeVar("T")
+
+
+def in_transaction(settings: Settings, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one committed transaction against the configured database."""
+    engine = make_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from sync_server.migrate import upgrade
+
+    upgrade(settings)
+    print("database migrated")
+    return 0
+
+
+def cmd_publish(settings: Settings, _args: argparse.Namespace) -> int:
+    from sync_server.catalog.service import publish_assets
+
+    keys = in_transaction(settings, lambda s: publish_assets(session=s, assets_dir=settings.assets_dir))
+    print("published: " + (", ".join(keys) if keys else "nothing new"))
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync_server.app import create_app
+
+    cmd_migrate(settings, args)
+    cmd_publish(settings, args)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from sync_server.auth import service
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Wachtwoord: ")
+    if len(password) < 8:
+        print("error: password must be at least 8 characters", file=sys.stderr)
+        return 2
+    try:
+        in_transaction(settings, lambda s: service.create(session=s, username=args.username, password=password,
+                                                           role=Role(args.role), display_name=args.display_name))
+    except ApiError as exc:
+        print(f"error: {exc.spec.en}", file=sys.stderr)
+        return 1
+    print(f"user {args.username} created")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from sync_server.seed import seed_demo
+
+    if settings.environment == "production":
+        print("error: seed-demo refuses to run with INSPECTIE_ENVIRONMENT=production", file=sys.stderr)
+        return 1
+    created = in_transaction(settings, lambda s: seed_demo(session=s))
+    print("created: " + (", ".join(created) if created else "nothing (already seeded)"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inspectie-server", description="Inspectie sync server")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, publish assets and run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(func=cmd_migrate)
+    user = sub.add_parser("create-user", help="create a user")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--display-name", required=True)
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.set_defaults(func=cmd_create_user)
+    sub.add_parser("seed-demo", help="create demo users and planned controls (development only)").set_defaults(
+        func=cmd_seed_demo)
+    sub.add_parser("publish-assets", help="publish templates and catalogue from the assets folder").set_defaults(
+        func=cmd_publish)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(Settings(), args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

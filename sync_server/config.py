@@ -1,0 +1,51 @@
+"""Server settings: one pydantic-settings class, read from ``INSPECTIE_*`` environment variables.
+
+Development gets working defaults; production refuses to start with the development secrets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sync_server.assets import ASSETS_DIR
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INSPECTIE_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./inspectie-data")
+    database_url: str = ""
+    blob_dir: Path | None = None
+    assets_dir: Path = ASSETS_DIR
+    identifier_key: str = DEV_SECRET
+    login_max_failures: int = 5
+    login_window_seconds: int = 300
+    max_blob_bytes: int = 25 * 1024 * 1024
+    max_chunk_bytes: int = 8 * 1024 * 1024
+    token_touch_seconds: int = 60
+
+    @model_validator(mode="after")
+    def _defaults_and_secrets(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'server.db').as_posix()}"
+        if self.blob_dir is None:
+            self.blob_dir = self.data_dir / "blobs"
+        if self.environment == "production" and self.identifier_key in ("", DEV_SECRET):
+            raise ValueError("INSPECTIE_IDENTIFIER_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def blobs(self) -> Path:
+        assert self.blob_dir is not None
+        return self.blob_dir
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,74 @@
+"""Database plumbing: the declarative base, the engine factory and the per-request session.
+
+Nothing here runs at import time. ``SessionDep`` owns ONE transaction per request: it commits when
+the endpoint returns (before the response is sent, so an acknowledged push is durable) and rolls back
+on any error. Services never commit.
+
+SQLite: WAL, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so a
+transaction that reads first and writes later can never fail with SQLITE_BUSY_SNAPSHOT; SQLite has one
+writer anyway. PostgreSQL: READ COMMITTED plus the locked ``sync_counter`` row for sync ordering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from sync_server.config import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Build the engine for ``settings.database_url``; SQLite gets WAL, FKs and BEGIN IMMEDIATE."""
+    if not settings.is_sqlite:
+        return create_engine(settings.database_url, pool_pre_ping=True)
+    if settings.database_url.startswith("sqlite:///") and ":memory:" not in settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.database_url, connect_args={"check_same_thread": False, "timeout": 30})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session and one transaction per request; committed on success, rolled back on error."""
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

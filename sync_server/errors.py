@@ -1,0 +1,117 @@
+"""The server's error catalogue: stable codes with Dutch and English messages, and their handlers.
+
+Every 4xx the API returns has the body ``{"code", "message", "message_en"}``. Raise ``ApiError(code)``;
+``install_error_handlers`` turns it (and request validation errors) into that JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    status: int
+    nl: str
+    en: str
+
+
+CATALOGUE: dict[str, ErrorSpec] = {
+    "validation_error": ErrorSpec(422, "De gegevens in het verzoek kloppen niet.", "The request data is invalid."),
+    "not_authenticated": ErrorSpec(401, "U bent niet ingelogd.", "You are not logged in."),
+    "login_failed": ErrorSpec(401, "Gebruikersnaam of wachtwoord onjuist.", "Wrong username or password."),
+    "login_rate_limited": ErrorSpec(429, "Te veel mislukte pogingen. Probeer het over enkele minuten opnieuw.",
+                                    "Too many failed attempts. Try again in a few minutes."),
+    "device_revoked": ErrorSpec(401, "Dit apparaat is ingetrokken.", "This device has been revoked."),
+    "forbidden": ErrorSpec(403, "U heeft geen toegang tot deze functie.", "You are not allowed to do this."),
+    "not_found": ErrorSpec(404, "Niet gevonden.", "Not found."),
+    "method_not_allowed": ErrorSpec(405, "Deze methode is niet toegestaan.", "Method not allowed."),
+    "client_id_taken": ErrorSpec(403, "Dit apparaat-ID hoort bij een andere gebruiker.",
+                                 "This client id belongs to another user."),
+    "schema_unsupported": ErrorSpec(426, "Deze versie van de app is te oud. Werk de app bij.",
+                                    "This app version is too old. Please update the app."),
+    "schema_too_new": ErrorSpec(409, "De server is ouder dan de app. Neem contact op met de beheerder.",
+                                "The server is older than the app. Contact your administrator."),
+    "username_taken": ErrorSpec(409, "Deze gebruikersnaam bestaat al.", "This username already exists."),
+    "invalid_sha256": ErrorSpec(400, "Ongeldige sha256.", "Invalid sha256."),
+    "upload_offset_mismatch": ErrorSpec(409, "Upload-positie klopt niet; vraag de positie opnieuw op.",
+                                        "Upload offset mismatch; ask for the offset again."),
+    "upload_headers_invalid": ErrorSpec(400, "Upload-Offset en Upload-Length ontbreken of kloppen niet.",
+                                        "Upload-Offset and Upload-Length are missing or invalid."),
+    "upload_too_long": ErrorSpec(400, "Er is meer ontvangen dan de opgegeven lengte.",
+                                 "More bytes than the declared length."),
+    "blob_too_large": ErrorSpec(413, "Het bestand is te groot.", "The file is too large."),
+    "hash_mismatch": ErrorSpec(422, "Het bestand kwam beschadigd aan; begin opnieuw.",
+                               "The file arrived corrupted; start again."),
+    "blob_exists": ErrorSpec(409, "Dit bestand is al aanwezig.", "This file is already present."),
+}
+
+# Rejection codes for mutations (sent back through sync, not as HTTP errors).
+REJECTIONS: dict[str, tuple[str, str]] = {
+    "unknown_mutation": ("Onbekende wijziging; werk de app bij.", "Unknown mutation; update the app."),
+    "invalid_args": ("De wijziging bevat ongeldige gegevens.", "The change has invalid data."),
+    "forbidden": ("U mag deze inspectie niet wijzigen.", "You may not change this inspection."),
+    "not_found": ("De inspectie bestaat niet (meer) op de server.", "The inspection does not exist on the server."),
+    "already_exists": ("Deze inspectie bestaat al.", "This inspection already exists."),
+    "unknown_template": ("Onbekende checklist of versie.", "Unknown checklist or version."),
+    "unknown_question": ("Onbekende vraag in deze checklist.", "Unknown question in this checklist."),
+    "invalid_answer": ("Ongeldig antwoord.", "Invalid answer."),
+    "unknown_person": ("Onbekende persoon.", "Unknown person."),
+    "inspection_finished": ("De inspectie is al afgerond.", "The inspection is already finished."),
+}
+
+
+class ApiError(Exception):
+    """An expected failure with a stable code from ``CATALOGUE``."""
+
+    def __init__(self, code: str, *, headers: dict[str, str] | None = None, detail: str = "") -> None:
+        if code not in CATALOGUE:
+            raise KeyError(f"unknown error code {code}")
+        self.code = code
+        self.spec = CATALOGUE[code]
+        self.headers = headers or {}
+        self.detail = detail
+        super().__init__(code)
+
+
+def error_body(code: str, detail: str = "") -> dict[str, Any]:
+    spec = CATALOGUE[code]
+    body: dict[str, Any] = {"code": code, "message": spec.nl, "message_en": spec.en}
+    if detail:
+        body["detail"] = detail
+    return body
+
+
+def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.spec.status, headers=exc.headers)
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10])
+    return JSONResponse(error_body("validation_error", problems), status_code=422)
+
+
+_HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code)
+    if code is None:
+        body = {"code": f"http_{exc.status_code}", "message": str(exc.detail), "message_en": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse(error_body(code), status_code=exc.status_code, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

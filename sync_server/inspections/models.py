@@ -1,0 +1,66 @@
+"""Inspections as the server stores them: the record, its answers, anonymous persons and photo references."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync_server.db import Base
+
+
+class Inspection(Base):
+    __tablename__ = "inspection"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int] = mapped_column(Integer)
+    control_type: Mapped[str] = mapped_column(String(40))
+    address: Mapped[dict[str, Any]] = mapped_column(JSON)
+    inspector_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    planned_control_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("planned_control.id"), default=None)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    note: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    catalogue_key: Mapped[str | None] = mapped_column(String(80), default=None)
+    level: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    flag: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Answer(Base):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("inspection_id", "person_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)
+    # "" for premises answers: NULL would defeat the unique constraint on every database.
+    person_id: Mapped[str] = mapped_column(String(64), default="")
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("inspection_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)
+    person_id: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(40))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Photo(Base):
+    __tablename__ = "photo"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    caption: Mapped[str] = mapped_column(String(500), default="")

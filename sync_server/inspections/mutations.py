@@ -1,0 +1,184 @@
+"""Handlers for the v1 inspection mutations.
+
+Each handler validates its arguments and the caller's right to touch the inspection, then writes.
+A permanent failure raises ``Rejected``; the push loop turns it into a rejection that syncs back and
+rolls back only that mutation (a savepoint), never the batch. Handlers for old names stay here as long
+as any client in the schema window may send them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from schemas.sync import Mutation
+from schemas.templates import Scope, check_answer
+from sync_server.auth.schemas import Principal, Role
+from sync_server.catalog import service as catalog
+from sync_server.inspections import schemas as s
+from sync_server.inspections.models import Answer, Inspection, Person, Photo
+from sync_server.inspections.service import PREMISES
+from sync_server.planning.models import PlannedControl
+
+
+class Rejected(Exception):
+    """A permanent failure of one mutation; ``code`` is a key of ``errors.REJECTIONS``."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}")
+
+
+@dataclass
+class MutationContext:
+    session: Session
+    user: Principal
+    touched: set[uuid.UUID] = field(default_factory=set)
+
+
+Handler = Callable[[MutationContext, Mutation], None]
+A = TypeVar("A", bound=BaseModel)
+
+
+def _args(model: type[A], mutation: Mutation) -> A:
+    try:
+        return model.model_validate(mutation.args)
+    except ValidationError as exc:
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
+        raise Rejected("invalid_args", detail) from None
+
+
+def _owned(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
+    """The inspection, if it exists and the caller created it."""
+    inspection = ctx.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise Rejected("not_found")
+    if inspection.inspector_id != ctx.user.user_id:
+        raise Rejected("forbidden")
+    ctx.touched.add(inspection.id)
+    inspection.version += 1
+    return inspection
+
+
+def _live_person(ctx: MutationContext, inspection_id: uuid.UUID, person_id: str) -> Person | None:
+    return ctx.session.scalar(select(Person).where(Person.inspection_id == inspection_id,
+                                                   Person.person_id == person_id, Person.deleted.is_(False)))
+
+
+def create_inspection(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.InspectionCreateArgs, m)
+    if ctx.user.role is not Role.INSPECTEUR:
+        raise Rejected("forbidden")
+    if ctx.session.get(Inspection, m.entity_id) is not None:
+        raise Rejected("already_exists")
+    template = catalog.get_template(session=ctx.session, template_id=a.template_id, version=a.template_version)
+    if template is None:
+        raise Rejected("unknown_template", f"{a.template_id}@{a.template_version}")
+    if template.control_type != a.control_type:
+        raise Rejected("invalid_args", f"control_type {a.control_type} does not match {template.key}")
+    planned = a.planned_control_id
+    if planned is not None and ctx.session.get(PlannedControl, planned) is None:
+        planned = None  # a stale plan reference must not cost the inspector the whole control
+    ctx.session.add(Inspection(id=m.entity_id, template_id=a.template_id, template_version=a.template_version,
+                               control_type=a.control_type, address=a.address.model_dump(mode="json"),
+                               inspector_id=ctx.user.user_id, planned_control_id=planned,
+                               started_at=a.started_at, received_at=datetime.now(UTC)))
+    ctx.session.flush()
+    ctx.touched.add(m.entity_id)
+
+
+def update_inspection(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.InspectionUpdateArgs, m)
+    _owned(ctx, m.entity_id).note = a.note
+
+
+def finish_inspection(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.InspectionFinishArgs, m)
+    inspection = _owned(ctx, m.entity_id)
+    inspection.status = "finished"
+    inspection.finished_at = a.finished_at
+
+
+def set_answer(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.AnswerSetArgs, m)
+    inspection = _owned(ctx, m.entity_id)
+    template = catalog.get_template(session=ctx.session, template_id=inspection.template_id,
+                                    version=inspection.template_version)
+    if template is None:
+        raise Rejected("unknown_template", f"{inspection.template_id}@{inspection.template_version}")
+    scope = Scope.PREMISES if a.person_id is None else Scope.PERSON
+    question = template.question(a.question_id, scope)
+    if question is None:
+        raise Rejected("unknown_question", f"{scope} question {a.question_id}")
+    if a.person_id is not None and _live_person(ctx, inspection.id, a.person_id) is None:
+        raise Rejected("unknown_person", a.person_id)
+    problem = check_answer(question, a.value)
+    if problem:
+        raise Rejected("invalid_answer", f"{a.question_id}: {problem}")
+    _store_answer(ctx.session, inspection.id, a.person_id or PREMISES, a.question_id, a.value)
+
+
+def _store_answer(session: Session, inspection_id: uuid.UUID, person_id: str, question_id: str, value: Any) -> None:
+    found = session.scalar(select(Answer).where(Answer.inspection_id == inspection_id,
+                                                Answer.person_id == person_id, Answer.question_id == question_id))
+    if value is None:
+        if found is not None:
+            session.delete(found)
+    elif found is None:
+        session.add(Answer(inspection_id=inspection_id, person_id=person_id, question_id=question_id, value=value))
+    else:
+        found.value = value
+    session.flush()
+
+
+def create_person(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.PersonCreateArgs, m)
+    inspection = _owned(ctx, m.entity_id)
+    if a.person_id == PREMISES:
+        raise Rejected("invalid_args", "person_id may not be empty")
+    existing = ctx.session.scalar(select(Person).where(Person.inspection_id == inspection.id,
+                                                       Person.person_id == a.person_id))
+    if existing is not None:
+        raise Rejected("already_exists", f"person {a.person_id}")
+    ctx.session.add(Person(inspection_id=inspection.id, person_id=a.person_id, label=a.label))
+    ctx.session.flush()
+
+
+def delete_person(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.PersonDeleteArgs, m)
+    inspection = _owned(ctx, m.entity_id)
+    person = _live_person(ctx, inspection.id, a.person_id)
+    if person is None:
+        raise Rejected("unknown_person", a.person_id)
+    person.deleted = True
+    ctx.session.execute(delete(Answer).where(Answer.inspection_id == inspection.id,
+                                             Answer.person_id == a.person_id))
+
+
+def attach_photo(ctx: MutationContext, m: Mutation) -> None:
+    a = _args(s.PhotoAttachArgs, m)
+    inspection = _owned(ctx, m.entity_id)
+    if ctx.session.get(Photo, a.photo_id) is not None:
+        raise Rejected("already_exists", f"photo {a.photo_id}")
+    ctx.session.add(Photo(id=a.photo_id, inspection_id=inspection.id, sha256=a.sha256, size=a.size,
+                          caption=a.caption))
+    ctx.session.flush()
+
+
+HANDLERS: dict[str, Handler] = {
+    "inspection.create.v1": create_inspection,
+    "inspection.update.v1": update_inspection,
+    "inspection.finish.v1": finish_inspection,
+    "answer.set.v1": set_answer,
+    "person.create.v1": create_person,
+    "person.delete.v1": delete_person,
+    "photo.attach.v1": attach_photo,
+}

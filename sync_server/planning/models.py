@@ -1,0 +1,33 @@
+"""Planned controls (the planner's schedule) and which inspectors they are assigned to."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync_server.db import Base
+
+
+class PlannedControl(Base):
+    __tablename__ = "planned_control"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    control_type: Mapped[str] = mapped_column(String(40))
+    template_id: Mapped[str] = mapped_column(String(64))
+    scheduled_on: Mapped[date] = mapped_column(Date)
+    address: Mapped[dict[str, Any]] = mapped_column(JSON)
+    partners: Mapped[list[str]] = mapped_column(JSON, default=list)
+    briefing: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlannedControlInspector(Base):
+    __tablename__ = "planned_control_inspector"
+
+    planned_control_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("planned_control.id"), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)

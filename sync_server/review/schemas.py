@@ -1,0 +1,1 @@
+"""Review read models live in ``schemas.records`` (InspectionSummary, InspectionDetail)."""

@@ -1,0 +1,51 @@
+"""Writing to the change log: every sync-visible write goes through ``lock`` then ``emit``.
+
+``lock`` takes the row lock on ``sync_counter`` as the first write of the transaction; it is held
+until commit, so no two writers interleave and a change with a higher seq never becomes visible
+before a lower one. ``emit`` hands out the next seq (``UPDATE ... RETURNING``) for each change.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sync_server.sync.models import ChangeLog, SyncCounter
+
+COUNTER_ID = 1
+
+
+def ensure_counter(*, session: Session) -> None:
+    """Create the counter row if it is missing (migrations insert it too)."""
+    if session.get(SyncCounter, COUNTER_ID) is None:
+        session.add(SyncCounter(id=COUNTER_ID, seq=0))
+        session.flush()
+
+
+def lock(*, session: Session) -> None:
+    """Take the sync counter's row lock for the rest of this transaction."""
+    session.execute(update(SyncCounter).where(SyncCounter.id == COUNTER_ID).values(seq=SyncCounter.seq))
+
+
+def _next_seq(session: Session) -> int:
+    stmt = (update(SyncCounter).where(SyncCounter.id == COUNTER_ID)
+            .values(seq=SyncCounter.seq + 1).returning(SyncCounter.seq))
+    seq = session.execute(stmt).scalar_one()
+    return int(seq)
+
+
+def emit(*, session: Session, entity: str, entity_id: str, scope: str, data: dict[str, Any] | None,
+         op: str = "put") -> int:
+    """Append one change for ``scope`` and return its seq."""
+    seq = _next_seq(session)
+    session.add(ChangeLog(seq=seq, entity=entity, entity_id=entity_id, op=op, scope=scope, data=data,
+                          created_at=datetime.now(UTC)))
+    session.flush()
+    return seq
+
+
+def current_seq(*, session: Session) -> int:
+    return int(session.scalar(select(SyncCounter.seq).where(SyncCounter.id == COUNTER_ID)) or 0)

@@ -1,0 +1,153 @@
+"""Push and pull (DESIGN §3, research/sync.md §2.4-2.6).
+
+Push: one transaction; the sync counter is locked first; mutations with ids <= last_mutation_id are
+skipped (idempotent replay), a gap stops the batch, each mutation runs in a savepoint so a permanent
+failure becomes a rejection (synced back to the user) without undoing the rest, and last_mutation_id
+still advances past it. Flags of touched finished inspections are recomputed at the end.
+Pull: changes after the cursor in the caller's scopes, read in the same transaction as last_mutation_id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.sync import (
+    MIN_SUPPORTED_SCHEMA_VERSION,
+    SCHEMA_VERSION,
+    Change,
+    Mutation,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Rejection,
+)
+from sync_server.auth.schemas import Principal
+from sync_server.errors import REJECTIONS, ApiError
+from sync_server.inspections import service as inspections
+from sync_server.inspections.mutations import HANDLERS, MutationContext, Rejected
+from sync_server.sync import changes
+from sync_server.sync.models import ChangeLog, Quarantine, SyncClient
+
+
+def effective_schema_version(body_version: int | None, header_version: int | None) -> int | None:
+    """The lower of the two versions a client states (either may be missing)."""
+    given = [v for v in (body_version, header_version) if v is not None]
+    return min(given) if given else None
+
+
+def in_window(version: int | None) -> bool:
+    return version is not None and MIN_SUPPORTED_SCHEMA_VERSION <= version <= SCHEMA_VERSION
+
+
+def scopes_for(user: Principal) -> list[str]:
+    """The change-log scopes a caller may read; decided by the server, never by the client."""
+    return ["all", f"user:{user.user_id}", f"role:{user.role.value}"]
+
+
+def _client(session: Session, user: Principal, client_id: uuid.UUID, schema_version: int,
+            *, create: bool) -> SyncClient | None:
+    """The caller's sync client row (registered on first use); refuses a client_id of another user."""
+    client = session.get(SyncClient, client_id)
+    if client is not None and client.user_id != user.user_id:
+        raise ApiError("client_id_taken")
+    now = datetime.now(UTC)
+    if client is None:
+        if not create:
+            return None
+        client = SyncClient(client_id=client_id, user_id=user.user_id, device_id=user.device_id,
+                            last_mutation_id=0, schema_version=schema_version, created_at=now, last_seen=now)
+        session.add(client)
+        session.flush()
+    return client
+
+
+def quarantine(*, session: Session, user: Principal, payload: dict[str, Any],
+               schema_version: int | None) -> PushResponse:
+    """Store a push from outside the schema window raw, and acknowledge it so the device keeps nothing stuck."""
+    changes.lock(session=session)
+    client_raw = str(payload.get("client_id", ""))[:64]
+    session.add(Quarantine(user_id=user.user_id, client_id=client_raw, schema_version=schema_version,
+                           payload=payload, received_at=datetime.now(UTC)))
+    ids = [m.get("id") for m in payload.get("mutations", []) if isinstance(m, dict)]
+    top = max((i for i in ids if isinstance(i, int) and not isinstance(i, bool)), default=0)
+    try:
+        client_id = uuid.UUID(client_raw)
+    except ValueError:
+        return PushResponse(last_mutation_id=top)
+    client = _client(session, user, client_id, schema_version or 0, create=True)
+    assert client is not None
+    client.last_mutation_id = max(client.last_mutation_id, top)
+    return PushResponse(last_mutation_id=client.last_mutation_id)
+
+
+def push(*, session: Session, user: Principal, request: PushRequest) -> PushResponse:
+    """Apply a batch of mutations in order; see the module docstring."""
+    changes.lock(session=session)
+    client = _client(session, user, request.client_id, request.schema_version, create=True)
+    assert client is not None
+    client.schema_version = request.schema_version
+    client.last_seen = datetime.now(UTC)
+    ctx = MutationContext(session=session, user=user)
+    rejections: list[Rejection] = []
+    for mutation in request.mutations:
+        if mutation.id <= client.last_mutation_id:
+            continue
+        if mutation.id != client.last_mutation_id + 1:
+            break
+        rejection = _apply(ctx, mutation)
+        if rejection is not None:
+            rejections.append(rejection)
+            _emit_rejection(session, user, request.client_id, mutation, rejection)
+        client.last_mutation_id = mutation.id
+    inspections.refresh_flags(session=session, inspection_ids=ctx.touched)
+    return PushResponse(last_mutation_id=client.last_mutation_id, rejections=rejections)
+
+
+def _apply(ctx: MutationContext, mutation: Mutation) -> Rejection | None:
+    handler = HANDLERS.get(mutation.name)
+    if handler is None:
+        return _rejection(mutation, "unknown_mutation", mutation.name)
+    touched_before = set(ctx.touched)
+    try:
+        with ctx.session.begin_nested():
+            handler(ctx, mutation)
+    except Rejected as exc:
+        ctx.touched = touched_before
+        return _rejection(mutation, exc.code, exc.detail)
+    return None
+
+
+def _rejection(mutation: Mutation, code: str, detail: str) -> Rejection:
+    nl, _en = REJECTIONS[code]
+    return Rejection(mutation_id=mutation.id, code=code, message=f"{nl} ({detail})" if detail else nl)
+
+
+def _emit_rejection(session: Session, user: Principal, client_id: uuid.UUID, mutation: Mutation,
+                    rejection: Rejection) -> None:
+    data = {**rejection.model_dump(mode="json"), "message_en": REJECTIONS[rejection.code][1],
+            "client_id": str(client_id), "mutation_name": mutation.name, "inspection_id": str(mutation.entity_id)}
+    changes.emit(session=session, entity="rejection", entity_id=f"{client_id}:{mutation.id}",
+                 scope=f"user:{user.user_id}", data=data)
+
+
+def pull(*, session: Session, user: Principal, request: PullRequest) -> PullResponse:
+    """Changes after the cursor in the caller's scopes, one page, with the client's last_mutation_id."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    client = _client(session, user, request.client_id, request.schema_version, create=False)
+    stmt = (select(ChangeLog).where(ChangeLog.seq > request.cursor, ChangeLog.scope.in_(scopes_for(user)))
+            .order_by(ChangeLog.seq).limit(request.limit + 1))
+    rows = list(session.scalars(stmt))
+    has_more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    out = [Change(seq=r.seq, entity=r.entity, entity_id=r.entity_id, op=r.op, data=r.data)  # type: ignore[arg-type]
+           for r in rows]
+    cursor = rows[-1].seq if rows else request.cursor
+    return PullResponse(changes=out, cursor=cursor, has_more=has_more,
+                        last_mutation_id=client.last_mutation_id if client else 0)
