@@ -1,0 +1,87 @@
+"""The always-visible sync bar: what is still to send, when the last sync succeeded, and what went wrong."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from inspectie_app.contract import AppError, SyncStatus
+from inspectie_app.i18n import fmt_datetime
+from inspectie_app.ui.widgets import TOUCH, tagged
+
+if TYPE_CHECKING:
+    from inspectie_app.ui.inspector.app import InspectorApp
+
+
+class SyncBar:
+    def __init__(self, app: InspectorApp) -> None:
+        self.app = app
+        self.status: SyncStatus | None = None
+        self.pending = ft.Text("", key="sync-pending")
+        self.photos = ft.Text("", key="sync-photos")
+        self.last = ft.Text("", key="sync-last")
+        self.error = ft.Text("", key="sync-error", color=ft.Colors.RED_800, visible=False)
+        self.button = ft.OutlinedButton(content="", icon=ft.Icons.SYNC, on_click=self.sync_now, key="sync-now",
+                                        height=TOUCH)
+        self.control = ft.Container(
+            key="sync-bar",
+            visible=False,
+            bgcolor=ft.Colors.BLUE_GREY_50,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+            border_radius=ft.BorderRadius.all(8),
+            content=ft.Row(
+                [
+                    tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error],
+                                     spacing=2, expand=True), "sync-status"),
+                    tagged(self.button, "sync-button"),
+                ],
+                alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+            ),
+        )
+
+    async def refresh(self) -> None:
+        try:
+            status = await self.app.service.sync_status()
+        except AppError as exc:
+            self._show_error(exc.code)
+            return
+        self.show(status)
+
+    def show(self, status: SyncStatus) -> None:
+        t = self.app.t
+        self.status = status
+        self.pending.value = t("sync_pending", n=status.pending_changes) if status.pending_changes else t("sync_ok")
+        self.photos.value = t("sync_pending_photos", n=status.pending_photos) if status.pending_photos else ""
+        self.photos.visible = bool(status.pending_photos)
+        self.last.value = (t("sync_last", when=fmt_datetime(status.last_success_at))
+                           if status.last_success_at else t("sync_never"))
+        messages = [t(status.last_error)] if status.last_error else []
+        messages += [t("sync_rejected", message=m) for m in status.rejections]
+        self.error.value = "\n".join(messages)
+        self.error.visible = bool(messages)
+        self.button.content = t("syncing") if status.syncing else t("sync_now")
+        self.button.disabled = status.syncing
+
+    def _show_error(self, code: str) -> None:
+        self.error.value = self.app.t(code)
+        self.error.visible = True
+
+    async def sync_now(self, _e: Any = None) -> None:
+        self.button.content = self.app.t("syncing")
+        self.button.disabled = True
+        self.button.update()
+        try:
+            status = await self.app.service.sync_now()
+        except AppError as exc:
+            self.button.disabled = False
+            self.button.content = self.app.t("sync_now")
+            self._show_error(exc.code)
+            self.app.changed()
+            return
+        self.show(status)
+        self.app.changed()
+        if status.last_error == "sync_unauthorized":
+            return
+        # new planned controls, flags or rejections may have arrived: redraw the current screen
+        await self.app.rerender()
