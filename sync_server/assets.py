@@ -26,6 +26,8 @@ def read_data_file(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TemplateError(str(path), [f"cannot read file: {exc.strerror}"]) from None
+    except UnicodeDecodeError:
+        raise TemplateError(str(path), ["cannot read file: not UTF-8 text"]) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -17,7 +17,9 @@ import pytest
 import uvicorn
 import yaml
 
+from schemas.catalogue import Catalogue, parse_catalogue
 from schemas.sync import SCHEMA_VERSION
+from schemas.templates import Template, parse_template
 from sync_server.app import create_app
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
@@ -71,6 +73,16 @@ def write_assets(root: Path, templates: list[dict[str, Any]], catalogues: list[d
     for c in catalogues:
         (root / "catalogue" / f"v{c['version']}.yaml").write_text(yaml.safe_dump(c), encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def test_template() -> Template:
+    return parse_template(TEMPLATE)
+
+
+@pytest.fixture
+def test_catalogue() -> Catalogue:
+    return parse_catalogue(CATALOGUE)
 
 
 def _pg_available() -> bool:
