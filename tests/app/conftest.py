@@ -1,0 +1,45 @@
+"""Fixtures for the inspector app's core: stores, the fake server, services over a temp data dir."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from app_fakes import FakeServer
+from PIL import Image
+
+from inspectie_app.services import InspectorService, build_service
+from inspectie_app.store import SqliteStore
+
+
+@pytest.fixture
+def store() -> Iterator[SqliteStore]:
+    s = SqliteStore("sqlite://")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def server() -> FakeServer:
+    return FakeServer()
+
+
+@pytest.fixture
+async def service(tmp_path: Path, server: FakeServer) -> AsyncIterator[InspectorService]:
+    svc = build_service(tmp_path / "data", "http://server.test", server.transport())
+    yield svc
+    await svc.aclose()
+
+
+@pytest.fixture
+async def logged_in(service: InspectorService) -> InspectorService:
+    await service.login("inspecteur1", "demo-wachtwoord")
+    return service
+
+
+def jpeg_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="JPEG")
+    return buf.getvalue()
