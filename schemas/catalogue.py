@@ -17,12 +17,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas.templates import (
+    YES_NO_UNKNOWN_VALUES,
     AnswerValue,
+    Question,
     QuestionId,
+    QuestionType,
     Scope,
     Template,
     TemplateError,
     Text,
+    same_value,
 )
 
 
@@ -65,7 +69,8 @@ PROFILE_LABELS: dict[Profile, Text] = {
 }
 
 FORBIDDEN_INPUT_WORDS = ("nationality", "nationaliteit", "ethnic", "etnic", "etnisch", "origin", "herkomst",
-                         "country_of_birth", "geboorteland", "afkomst")
+                         "country", "geboorteland", "afkomst", "citizenship", "burgerschap", "birthplace",
+                         "geboorteplaats")
 
 
 class _Strict(BaseModel):
@@ -189,6 +194,10 @@ def validate_catalogue(catalogue: Catalogue) -> list[str]:
     codes = {i.code for i in catalogue.indicators}
     if len(codes) != len(catalogue.indicators):
         problems.append("duplicate indicator code")
+    problems += [f"indicator {i.code}: no strength for any profile" for i in catalogue.indicators if not i.strength]
+    for kind, ids in (("rule", [r.id for r in catalogue.rules]), ("finding", [f.id for f in catalogue.findings]),
+                      ("escalation", [e.id for e in catalogue.escalations])):
+        problems += [f"{kind} {i}: duplicate id" for i in sorted({i for i in ids if ids.count(i) > 1})]
     for rule in catalogue.rules:
         problems += [f"rule {rule.id}: unknown indicator {c}" for c in rule.indicators if c not in codes]
     for rid, _scope, pred in catalogue.predicates():
@@ -212,12 +221,32 @@ def check_against_template(catalogue: Catalogue, template: Template) -> list[str
     one catalogue serves several templates)."""
     problems: list[str] = []
     for rid, scope, pred in catalogue.predicates():
-        problems += [
-            f"rule {rid}: {template.key} has no {scope} question {qid}"
-            for qid in pred.question_ids()
-            if template.question(qid, scope) is None
-        ]
+        questions = [(qid, template.question(qid, scope)) for qid in pred.question_ids()]
+        problems += [f"rule {rid}: {template.key} has no {scope} question {qid}" for qid, q in questions if q is None]
+        found = [q for _qid, q in questions if q is not None]
+        if len(found) == len(questions):
+            problems += [f"rule {rid}: {p}" for p in _operand_problems(pred, found)]
     return problems
+
+
+def _operand_problems(pred: Predicate, questions: list[Question]) -> list[str]:
+    """A predicate that can never hold for these questions' answers (a typo in an option, a wrong type)."""
+    if pred.ratio is not None:
+        return [f"ratio needs number questions, {q.id} is {q.type}" for q in questions
+                if q.type is not QuestionType.NUMBER]
+    q = questions[0]
+    value = pred.value
+    if pred.op == "count_gte" or isinstance(value, NormRef):
+        return []
+    if q.type is QuestionType.NUMBER and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return [f"{q.id} is a number, compared with {value!r}"]
+    if q.type is QuestionType.YES_NO and not isinstance(value, bool):
+        return [f"{q.id} is yes/no, compared with {value!r}"]
+    allowed = set(YES_NO_UNKNOWN_VALUES) if q.type is QuestionType.YES_NO_UNKNOWN else {o.value for o in q.options}
+    if not allowed:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [f"{v!r} is not an option of {q.id}" for v in values if v not in allowed]
 
 
 def evaluate_predicate(pred: Predicate, answers: dict[str, AnswerValue], norms: dict[str, float]) -> bool:
@@ -245,9 +274,9 @@ def _is_number(v: object) -> bool:
 
 def _compare(op: str, left: AnswerValue, right: Operand) -> bool:
     if op == "eq":
-        return left == right
+        return same_value(left, right)
     if op == "ne":
-        return left != right
+        return not same_value(left, right)
     if op == "in":
         return isinstance(right, list) and left in right
     if op == "contains":

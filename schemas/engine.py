@@ -102,7 +102,7 @@ def evaluate(
     """Judge one control: every person, the premises alone, and the administrative findings."""
     premises = _visible(template, Scope.PREMISES, premises)
     premises_hits = _hits(template, catalogue, Scope.PREMISES, premises)
-    subjects = [_premises_result(catalogue, premises_hits)]
+    subjects = [_premises_result(catalogue, premises, premises_hits)]
     for person in persons:
         answers = _visible(template, Scope.PERSON, person.answers)
         hits = premises_hits + _hits(template, catalogue, Scope.PERSON, answers)
@@ -154,34 +154,54 @@ def _evidence(template: Template, scope: Scope, preds: list[Predicate],
     return out
 
 
-def _premises_result(catalogue: Catalogue, hits: list[IndicatorHit]) -> SubjectResult:
-    return _judge(catalogue, "premises", "Pand", hits, minor=False, escalations=[])
+def _premises_result(catalogue: Catalogue, answers: dict[str, AnswerValue],
+                     hits: list[IndicatorHit]) -> SubjectResult:
+    return _judge(catalogue, "premises", "Pand", hits, minor=False,
+                  escalations=_escalations(catalogue, Scope.PREMISES, answers))
 
 
 def _person_result(catalogue: Catalogue, person: PersonRecord, answers: dict[str, AnswerValue],
                    hits: list[IndicatorHit]) -> SubjectResult:
     minor = _holds(catalogue.minor_when, answers, catalogue)
-    escalations = [e for e in catalogue.escalations
-                   if e.scope is Scope.PERSON and _holds(e.when, answers, catalogue)]
     return _judge(catalogue, person.id, person.label, hits, minor=minor,
-                  escalations=[(e.profile, e.reason) for e in escalations])
+                  escalations=_escalations(catalogue, Scope.PERSON, answers))
+
+
+def _escalations(catalogue: Catalogue, scope: Scope, answers: dict[str, AnswerValue]) -> list[tuple[Profile, Text]]:
+    return [(e.profile, e.reason) for e in catalogue.escalations
+            if e.scope is scope and _holds(e.when, answers, catalogue)]
 
 
 def _judge(catalogue: Catalogue, subject_id: str, label: str, hits: list[IndicatorHit], *, minor: bool,
            escalations: list[tuple[Profile, Text]]) -> SubjectResult:
     best: tuple[int, Profile | None, list[Dimension], list[Text]] = (0, None, [], [])
+    best_rank: _Rank = (0, False, 0, False)
     for candidate in Profile:
         level, positive, reasons = _judge_profile(hits, candidate, minor)
+        escalated = False
         for esc_profile, reason in escalations:
             if esc_profile is candidate:
-                level, reasons = 3, [*reasons, reason]
-        if level > best[0]:
-            best = (level, candidate, positive, reasons)
+                level, reasons, escalated = 3, [*reasons, reason], True
+        rank = _profile_rank(hits, candidate, level, escalated)
+        if level > 0 and rank > best_rank:
+            best, best_rank = (level, candidate, positive, reasons), rank
     level, profile, positive, reasons = best
     relevant = [h for h in hits if profile is None or _strength(h, profile) is not None]
     return SubjectResult(subject_id=subject_id, label=label, level=level, profile=profile,
                          hits=relevant if profile else hits, positive_dimensions=positive,
                          reasons=reasons or [_NO_SIGNAL])
+
+
+_Rank = tuple[int, bool, int, bool]
+
+
+def _profile_rank(hits: list[IndicatorHit], profile: Profile, level: int, escalated: bool) -> _Rank:
+    """Which profile to report when several reach a level: the higher level, then the one an escalation
+    names, then the heavier evidence (S=3, M=2, W=1 per indicator); criminal wins a tie with labour, since
+    it is the labour list plus forced crime."""
+    points = {Strength.STRONG: 3, Strength.MEDIUM: 2, Strength.WEAK: 1}
+    score = sum(points[s] for _d, s in _unique_strengths(hits, profile).values())
+    return level, escalated, score, profile is Profile.CRIMINAL
 
 
 _NO_SIGNAL = Text(nl="Geen indicatoren van betekenis gevonden.", en="No significant indicators found.")

@@ -8,6 +8,7 @@ file, the question id and what is wrong, because a beheerder reads these message
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -92,7 +93,7 @@ class Condition(_Strict):
         if value is None:
             return False
         if self.equals is not None:
-            return value == self.equals
+            return same_value(value, self.equals)
         if self.in_ is not None:
             return isinstance(value, str) and value in self.in_
         if self.contains is not None:
@@ -102,6 +103,11 @@ class Condition(_Strict):
         if self.gt is not None:
             return value > self.gt
         return self.lt is not None and value < self.lt
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equality that keeps booleans apart from numbers (``True == 1`` in Python, not in an answer)."""
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
 
 
 class Question(_Strict):
@@ -171,12 +177,18 @@ def parse_template(data: Any, source: str = "<template>") -> Template:
 def validate_template(template: Template) -> list[str]:
     """Cross-field checks pydantic cannot do; returns one message per problem."""
     problems: list[str] = []
+    section_ids = [s.id for s in (*template.sections, *template.person_module)]
+    problems += [f"section {sid}: duplicate section id" for sid in sorted(_duplicates(section_ids))]
     for scope in Scope:
         seen: dict[str, Question] = {}
         for q in template.questions(scope):
             problems += [f"question {q.id}: {p}" for p in _question_problems(q, seen)]
             seen[q.id] = q
     return problems
+
+
+def _duplicates(ids: list[str]) -> set[str]:
+    return {i for i in ids if ids.count(i) > 1}
 
 
 def _question_problems(q: Question, earlier: dict[str, Question]) -> list[str]:
@@ -197,10 +209,29 @@ def _question_problems(q: Question, earlier: dict[str, Question]) -> list[str]:
     return problems
 
 
+# Which comparisons a show_if may make on each type of earlier question, and what ``equals`` may be.
+_CONDITION_OPS: dict[QuestionType, tuple[set[str], tuple[type, ...]]] = {
+    QuestionType.YES_NO: ({"equals"}, (bool,)),
+    QuestionType.YES_NO_UNKNOWN: ({"equals", "in_"}, (str,)),
+    QuestionType.CHOICE: ({"equals", "in_"}, (str,)),
+    QuestionType.MULTI_CHOICE: ({"contains"}, ()),
+    QuestionType.NUMBER: ({"equals", "gt", "lt"}, (int, float)),
+    QuestionType.TEXT: ({"equals"}, (str,)),
+    QuestionType.DATE: ({"equals"}, (str,)),
+}
+
+
 def _condition_problems(cond: Condition, earlier: dict[str, Question]) -> list[str]:
     target = earlier.get(cond.question)
     if target is None:
         return [f"show_if refers to {cond.question!r}, which is not an earlier question in this part"]
+    ops, equals_types = _CONDITION_OPS[target.type]
+    op = next(k for k in ("equals", "in_", "contains", "gt", "lt") if getattr(cond, k) is not None)
+    if op not in ops:
+        return [f"show_if cannot use {op.rstrip('_')} on {target.type} question {target.id}"]
+    bad_equals = isinstance(cond.equals, bool) and bool not in equals_types
+    if cond.equals is not None and (bad_equals or not isinstance(cond.equals, equals_types)):
+        return [f"show_if value {cond.equals!r} does not fit {target.type} question {target.id}"]
     values = [cond.equals] if isinstance(cond.equals, str) else []
     values += (cond.in_ or []) + ([cond.contains] if cond.contains else [])
     allowed = _allowed_values(target)
@@ -247,13 +278,16 @@ def check_answer(q: Question, value: AnswerValue) -> str | None:
     if kind is QuestionType.YES_NO:
         return None if isinstance(value, bool) else "expected yes or no"
     if kind is QuestionType.YES_NO_UNKNOWN:
-        return None if value in YES_NO_UNKNOWN_VALUES else "expected yes, no or unknown"
+        ok = isinstance(value, str) and value in YES_NO_UNKNOWN_VALUES
+        return None if ok else "expected yes, no or unknown"
     if kind is QuestionType.NUMBER:
         return _number_problem(q, value)
     if kind is QuestionType.CHOICE:
-        return None if value in {o.value for o in q.options} else "not one of the options"
+        ok = isinstance(value, str) and value in {o.value for o in q.options}
+        return None if ok else "not one of the options"
     if kind is QuestionType.MULTI_CHOICE:
-        ok = isinstance(value, list) and set(value) <= {o.value for o in q.options}
+        options = {o.value for o in q.options}
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in options for v in value)
         return None if ok else "not a list of options"
     if kind is QuestionType.DATE:
         return _date_problem(value)
@@ -261,7 +295,7 @@ def check_answer(q: Question, value: AnswerValue) -> str | None:
 
 
 def _number_problem(q: Question, value: AnswerValue) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return "expected a number"
     if q.integer and not float(value).is_integer():
         return "expected a whole number"
