@@ -14,7 +14,7 @@ from schemas.records import Address
 
 @pytest.fixture
 async def inspection_id(logged_in: Any) -> Any:
-    return await logged_in.start_inspection(template_id="pandenactie_test",
+    return await logged_in.start_inspection(template_id="pandenactie",
                                             address=Address(street="Kerkstraat", house_number="5"))
 
 

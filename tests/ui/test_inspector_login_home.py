@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import flet as ft
-from conftest import harness
+import httpx
+from conftest import SERVER_URL, harness
+
+from inspectie_app.i18n import t
+from inspectie_app.services import build_service
 
 
 async def test_login_error_then_success(service: Any) -> None:
@@ -35,26 +39,34 @@ async def test_logged_in_user_opens_home_directly(logged_in: Any) -> None:
 
 
 async def test_home_lists_assigned_controls_and_start(logged_in: Any) -> None:
-    [planned] = await logged_in.assigned_controls()
+    assigned = await logged_in.assigned_controls()
+    assert assigned, "seed_demo assigns planned controls to inspecteur1"
+    planned = assigned[0]
     async with harness(logged_in) as h:
         texts = h.all_text()
-        assert "Gepland op 14-03-2026" in texts
+        assert f"Gepland op {planned.scheduled_on.strftime('%d-%m-%Y')}" in texts
         assert planned.address.one_line() in texts
-        assert "Partners: politie, ODRA" in texts
-        assert "Briefing: Signalen van overbewoning." in texts
+        assert "Partners: " + ", ".join(planned.partners) in texts
+        assert f"Briefing: {planned.briefing}" in texts
         await h.click(h.find_one(ft.FilledButton, key=f"start-{planned.id}"))
         assert h.find_one(ft.FilledButton, key="finish")
         assert h.errors() == []
     [item] = await logged_in.inspections()
     assert item.address == planned.address
-    [again] = await logged_in.assigned_controls()
+    again = next(c for c in await logged_in.assigned_controls() if c.id == planned.id)
     assert again.inspection_id == item.id
+    async with harness(logged_in) as h:  # started: the button now continues the same inspection
+        button = h.find_one(ft.FilledButton, key=f"start-{planned.id}")
+        assert button.content == "Verder"
+        await h.click(button)
+        assert h.find_one(ft.FilledButton, key="finish")
+    assert len(await logged_in.inspections()) == 1
 
 
 async def test_home_lists_drafts_with_level_and_unsynced_marker(logged_in: Any) -> None:
     from schemas.records import Address
 
-    iid = await logged_in.start_inspection(template_id="pandenactie_test", address=Address(street="Kerkstraat",
+    iid = await logged_in.start_inspection(template_id="pandenactie", address=Address(street="Kerkstraat",
                                            house_number="5"))
     async with harness(logged_in) as h:
         assert "Kerkstraat 5, Arnhem" in h.all_text()
@@ -89,7 +101,7 @@ async def test_new_pandenactie_validates_address(logged_in: Any) -> None:
 async def test_sync_bar_shows_pending_and_sync_now(logged_in: Any) -> None:
     from schemas.records import Address
 
-    await logged_in.start_inspection(template_id="pandenactie_test", address=Address(street="Kerkstraat"))
+    await logged_in.start_inspection(template_id="pandenactie", address=Address(street="Kerkstraat"))
     async with harness(logged_in) as h:
         pending = h.find_one(ft.Text, key="sync-pending")
         assert pending.value.endswith("wijzigingen te versturen")
@@ -107,3 +119,62 @@ async def test_language_toggle(logged_in: Any) -> None:
         assert h.find_one(ft.FilledButton, key="new-inspection").content == "New premises inspection"
         await h.click(h.find_one(ft.TextButton, key="lang-toggle"))
         assert h.find_one(ft.Text, key="screen-title").value == "Mijn controles"
+
+
+class _Switchable(httpx.AsyncBaseTransport):
+    """The real server app, or no network at all when ``offline`` is set."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.offline = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.offline:
+            raise httpx.ConnectError("no route to host", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_login_offline_shows_clear_error(tmp_path: Any, transport: Any) -> None:
+    net = _Switchable(transport)
+    net.offline = True
+    svc = build_service(tmp_path / "app", SERVER_URL, net)
+    try:
+        async with harness(svc) as h:
+            await h.type_text(h.find_one(ft.TextField, key="login-username"), "inspecteur1")
+            await h.type_text(h.find_one(ft.TextField, key="login-password"), "demo-wachtwoord")
+            await h.click(h.find_one(ft.FilledButton, key="login-button"))
+            assert h.find_one(ft.Text, key="login-error").value == t("login_offline")
+    finally:
+        await svc.aclose()
+
+
+async def test_offline_after_login_keeps_working_and_sync_bar_says_so(tmp_path: Any, transport: Any) -> None:
+    net = _Switchable(transport)
+    svc = build_service(tmp_path / "app", SERVER_URL, net)
+    try:
+        await svc.login("inspecteur1", "demo-wachtwoord")
+        await svc.sync_now()
+        net.offline = True
+        async with harness(svc) as h:  # opens straight to home without the server
+            assert h.find_one(ft.Text, key="screen-title").value == "Mijn controles"
+            await h.click(h.find_one(ft.OutlinedButton, key="sync-now"))
+            error = h.find_one(ft.Text, key="sync-error")
+            assert error.visible and t("sync_offline") in error.value
+            await h.click(h.find_one(ft.FilledButton, key="new-inspection"))
+            await h.type_text(h.find_one(ft.TextField, key="addr-street"), "Steenstraat")
+            await h.type_text(h.find_one(ft.TextField, key="addr-number"), "3")
+            await h.click(h.find_one(ft.FilledButton, key="addr-create"))
+            assert h.find_one(ft.FilledButton, key="finish")
+            assert h.errors() == []
+        [item] = await svc.inspections()
+        assert item.unsynced
+    finally:
+        await svc.aclose()
+
+
+async def test_wrong_role_login_refused(service: Any) -> None:
+    async with harness(service) as h:
+        await h.type_text(h.find_one(ft.TextField, key="login-username"), "teamleider1")
+        await h.type_text(h.find_one(ft.TextField, key="login-password"), "demo-wachtwoord", submit=True)
+        error = h.find_one(ft.Text, key="login-error")
+        assert error.visible and error.value in (t("login_wrong_role"),)

@@ -13,7 +13,7 @@ def _t(nl: str, en: str | None = None) -> dict[str, str]:
 
 
 TEMPLATE_DATA: dict[str, Any] = {
-    "id": "pandenactie_test",
+    "id": "pandenactie",
     "version": 1,
     "control_type": "pandenactie",
     "title": _t("Pandenactie (test)", "Premises inspection (test)"),
