@@ -28,7 +28,7 @@ def _photo_counts(session: Session) -> tuple[dict[uuid.UUID, int], dict[uuid.UUI
     expected_rows = session.execute(select(Photo.inspection_id, func.count()).group_by(Photo.inspection_id))
     present_rows = session.execute(select(Photo.inspection_id, func.count())
                                    .join(Blob, Blob.sha256 == Photo.sha256).group_by(Photo.inspection_id))
-    return ({k: int(v) for k, v in expected_rows.tuples()}, {k: int(v) for k, v in present_rows.tuples()})
+    return ({k: int(v) for k, v in expected_rows}, {k: int(v) for k, v in present_rows})
 
 
 def list_inspections(*, session: Session, status: InspectionStatus | None = None) -> list[InspectionSummary]:
