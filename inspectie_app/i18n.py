@@ -40,6 +40,8 @@ NL: dict[str, str] = {
     "office_no_access": "Geen toegang: alleen teamleiders en ketenregisseurs kunnen controles beoordelen.",
     "office_offline": "De server is niet bereikbaar. Probeer het later opnieuw.",
     "unauthorized": "Uw sessie is verlopen. Log opnieuw in.",
+    "office_bad_reply": "De server gaf een onverwacht antwoord.",
+    "office_server_error": "De server gaf een fout. Probeer het later opnieuw.",
     "not_found": "Niet gevonden.",
     "forbidden": "Geen toegang.",
     # home
@@ -211,6 +213,8 @@ EN: dict[str, str] = {
     "office_no_access": "No access: only team leads and chain directors can review controls.",
     "office_offline": "The server cannot be reached. Try again later.",
     "unauthorized": "Your session has expired. Log in again.",
+    "office_bad_reply": "The server gave an unexpected reply.",
+    "office_server_error": "The server returned an error. Try again later.",
     "not_found": "Not found.",
     "forbidden": "No access.",
     "home_title": "My controls",

@@ -1,0 +1,160 @@
+"""The office (team lead) app's shell and login. Served by the sync server at ``/app``.
+
+It talks to the API only through ``OfficeClient``; each browser session gets its own client from the
+factory, closed when the session ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+from uuid import UUID
+
+import flet as ft
+import httpx
+
+from inspectie_app.i18n import has_key, t
+from inspectie_app.office_client import OfficeClient, OfficeError
+from inspectie_app.ui.widgets import TOUCH, tagged
+
+
+class OfficeApp:
+    def __init__(self, page: ft.Page, client: OfficeClient) -> None:
+        self.page = page
+        self.client = client
+        self.lang = "nl"
+        self.body = ft.Column(expand=True, scroll=ft.ScrollMode.AUTO, spacing=12, key="body")
+        self.title = ft.Text("", size=22, weight=ft.FontWeight.BOLD, key="screen-title")
+        self.lang_button = ft.TextButton(content="", on_click=self.toggle_language, key="lang-toggle", height=TOUCH)
+        self.user_text = ft.Text("", key="office-user")
+        self.logout_button = ft.TextButton(content="", on_click=self.logout, key="logout", height=TOUCH,
+                                           visible=False)
+        self._render: Callable[[], Awaitable[None]] | None = None
+
+    async def start(self) -> None:
+        self.page.title = t("office_title", self.lang)
+        self.page.padding = 16
+        self.page.on_close = self._on_close
+        self.page.add(
+            ft.Row([self.title, ft.Row([self.user_text, tagged(self.lang_button, "lang-toggle"), self.logout_button])],
+                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            ft.Divider(height=1),
+            self.body,
+        )
+        self._label_header()
+        await self.show_login()
+
+    async def _on_close(self, _e: Any = None) -> None:
+        with contextlib.suppress(Exception):
+            await self.client.aclose()
+
+    # --- navigation ---------------------------------------------------------------------------
+    async def show(self, render: Callable[[], Awaitable[None]]) -> None:
+        self._render = render
+        self.body.controls = []
+        try:
+            await render()
+        except OfficeError as exc:
+            if exc.code == "unauthorized":
+                self.client.logout()
+                await self.show_login(self.error_text(exc))
+                return
+            self.body.controls = [ft.Text(self.error_text(exc), key="office-error", color=ft.Colors.RED_800)]
+        logged_in = self.client.user is not None
+        self.logout_button.visible = logged_in
+        self.user_text.value = self.client.user.display_name if self.client.user else ""
+        self.page.update()
+
+    async def show_login(self, message: str = "") -> None:
+        await self.show(LoginScreen(self, message).render)
+
+    async def show_list(self) -> None:
+        from inspectie_app.ui.office.review_list import ReviewListScreen
+
+        await self.show(ReviewListScreen(self).render)
+
+    async def show_detail(self, inspection_id: UUID) -> None:
+        from inspectie_app.ui.office.detail import DetailScreen
+
+        await self.show(DetailScreen(self, inspection_id).render)
+
+    async def toggle_language(self, _e: Any = None) -> None:
+        self.lang = "en" if self.lang == "nl" else "nl"
+        self.page.title = t("office_title", self.lang)
+        self._label_header()
+        if self._render is not None:
+            await self.show(self._render)
+
+    async def logout(self, _e: Any = None) -> None:
+        self.client.logout()
+        await self.show_login()
+
+    def _label_header(self) -> None:
+        self.lang_button.content = t("language_toggle", self.lang)
+        self.lang_button.tooltip = t("language_toggle_label", self.lang)
+        self.logout_button.content = t("logout", self.lang)
+
+    # --- helpers ------------------------------------------------------------------------------
+    def t(self, key: str, **fmt: object) -> str:
+        return t(key, self.lang, **fmt)
+
+    def error_text(self, exc: OfficeError) -> str:
+        """Our catalogue's words for known codes, else the server's own message in the user's language."""
+        if has_key(exc.code):
+            return self.t(exc.code)
+        server_text = exc.message_en if self.lang == "en" else exc.message
+        return server_text or self.t(exc.code)
+
+
+class LoginScreen:
+    def __init__(self, app: OfficeApp, message: str = "") -> None:
+        self.app = app
+        self.username = ft.TextField(key="login-username", autofocus=True, width=420)
+        self.password = ft.TextField(key="login-password", password=True, can_reveal_password=True, width=420,
+                                     on_submit=self.login)
+        self.error = ft.Text(message, key="login-error", color=ft.Colors.RED_800, visible=bool(message))
+        self.button = ft.FilledButton(content="", on_click=self.login, key="login-button", height=TOUCH, width=420)
+
+    async def render(self) -> None:
+        app = self.app
+        app.title.value = app.t("login_title")
+        self.username.label = app.t("username")
+        self.password.label = app.t("password")
+        self.button.content = app.t("login_button")
+        app.body.controls = [ft.Column([
+            tagged(self.username, "login-username", app.t("username")),
+            tagged(self.password, "login-password", app.t("password")),
+            self.error,
+            tagged(self.button, "login-button"),
+        ], spacing=16)]
+
+    async def login(self, _e: Any = None) -> None:
+        app = self.app
+        username = (self.username.value or "").strip()
+        password = self.password.value or ""
+        if not username or not password:
+            self._fail(app.t("login_required_fields"))
+            return
+        try:
+            await app.client.login(username, password)
+        except OfficeError as exc:
+            self._fail(app.error_text(exc))
+            return
+        await app.show_list()
+
+    def _fail(self, message: str) -> None:
+        self.error.value = message
+        self.error.visible = True
+        self.password.value = ""
+
+
+def make_office_main(client_factory: Callable[[], httpx.AsyncClient]) -> Callable[[ft.Page], Awaitable[None]]:
+    """The Flet ``main`` for the office app; ``client_factory`` makes the httpx client (base URL = the server)."""
+
+    async def main(page: ft.Page) -> None:
+        app = OfficeApp(page, OfficeClient(client_factory()))
+        page.data = app
+        await app.start()
+
+    return main
