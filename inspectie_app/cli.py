@@ -1,0 +1,77 @@
+"""``inspectie-app``: run the inspector's Flet app, as a desktop window or served to a browser.
+
+The service (local SQLite store + sync client) is built once per process and syncs in the background;
+every Flet session (window or browser tab) uses it through ``make_inspector_main``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+DEFAULT_DATA_DIR = "./inspectie-app-data"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8550
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="inspectie-app",
+        description="Inspectie: offline field inspections for the interventieteam ondermijning (inspector app).",
+    )
+    p.add_argument("--server", default=DEFAULT_SERVER, help=f"sync server base URL (default {DEFAULT_SERVER})")
+    p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, type=Path,
+                   help=f"folder for the local database and photos (default {DEFAULT_DATA_DIR})")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"web mode: address to listen on (default {DEFAULT_HOST})")
+    p.add_argument("--port", default=DEFAULT_PORT, type=int, help=f"web mode: port (default {DEFAULT_PORT})")
+    p.add_argument("--web", action="store_true",
+                   help="serve the app to a browser instead of opening a window (the default when there is no "
+                        "display or Flet's desktop client is not available); FLET_WEB_RENDERER is respected")
+    p.add_argument("--sync-interval", default=10.0, type=float, help="seconds between background syncs (default 10)")
+    return p
+
+
+def desktop_available() -> bool:
+    """A window needs a display (on Linux) and the flet-desktop package."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return False
+    return importlib.util.find_spec("flet_desktop") is not None
+
+
+def make_main(service: Any, sync_interval: float) -> Callable[[Any], Awaitable[None]]:
+    """The Flet main: starts the background sync on the first session (it needs the running loop)."""
+    from inspectie_app.ui.inspector import make_inspector_main
+
+    inner = make_inspector_main(service)
+
+    async def main(page: Any) -> None:
+        service.start_autosync(sync_interval)
+        await inner(page)
+
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    import flet as ft
+
+    from inspectie_app.services import build_service
+
+    service = build_service(args.data_dir, args.server)
+    app_main = make_main(service, args.sync_interval)
+    if args.web or not desktop_available():
+        print(f"Inspectie app: http://{args.host}:{args.port}/ (server {args.server}, data {args.data_dir})")
+        ft.run(app_main, view=ft.AppView.WEB_BROWSER, host=args.host, port=args.port, no_cdn=True)
+    else:
+        ft.run(app_main)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
