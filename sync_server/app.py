@@ -7,16 +7,20 @@ serve the office UI at ``/app`` from the same process; its app manager starts an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from sync_server.auth.ratelimit import LoginRateLimiter
 from sync_server.auth.router import router as auth_router
 from sync_server.blobs.router import router as blobs_router
 from sync_server.blobs.store import BlobStore
+from sync_server.catalog.service import publish_assets
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
@@ -24,6 +28,7 @@ from sync_server.planning.router import router as planning_router
 from sync_server.review.router import router as review_router
 from sync_server.sync.router import router as sync_router
 
+logger = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 OfficeMain = Callable[[Any], Awaitable[None]]
 
@@ -35,17 +40,29 @@ def api_router() -> APIRouter:
     return api
 
 
+def _publish_assets(settings: Settings, factory: sessionmaker[Session]) -> None:
+    with factory() as session, session.begin():
+        published = publish_assets(session=session, assets_dir=settings.assets_dir)
+    if published:
+        logger.info("published %s", ", ".join(published))
+
+
 def create_app(settings: Settings | None = None, office_main: OfficeMain | None = None) -> FastAPI:
-    """Build the server app; the database must already be migrated (``inspectie-server migrate``)."""
+    """Build the server app; the database must already be migrated (``inspectie-server migrate``).
+
+    On startup the asset files are published (idempotent; a changed published version stops the start)."""
     settings = settings or Settings()
     engine = make_engine(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        manager = None
+        if settings.publish_assets_on_startup:
+            await run_in_threadpool(_publish_assets, settings, app.state.sessionmaker)
+        manager: Any = None
         if office_main is not None:
-            from flet_web.fastapi import app_manager as manager
+            import flet_web.fastapi as flet_fastapi  # type: ignore[import-untyped]
 
+            manager = flet_fastapi.app_manager
             await manager.start()
         try:
             yield

@@ -78,6 +78,7 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     if settings.environment == "production":
         print("error: seed-demo refuses to run with INSPECTIE_ENVIRONMENT=production", file=sys.stderr)
         return 1
+    cmd_publish(settings, _args)
     created = in_transaction(settings, lambda s: seed_demo(session=s))
     print("created: " + (", ".join(created) if created else "nothing (already seeded)"))
     return 0

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_blob_bytes: int = 25 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
     token_touch_seconds: int = 60
+    publish_assets_on_startup: bool = True
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:

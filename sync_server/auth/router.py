@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from schemas.records import LoginRequest, LoginResponse, UserRead
 from sync_server.auth import service
 from sync_server.auth.deps import CurrentUser
+from sync_server.auth.models import User
 from sync_server.auth.ratelimit import LoginRateLimiter
 from sync_server.db import SessionDep
 from sync_server.errors import ApiError
@@ -33,7 +34,7 @@ def login(body: LoginRequest, request: Request, session: SessionDep) -> LoginRes
 @router.get("/me", response_model=UserRead)
 def me(user: CurrentUser, session: SessionDep) -> UserRead:
     """The logged-in user."""
-    found = session.get(service.User, user.user_id)
+    found = session.get(User, user.user_id)
     if found is None:
         raise ApiError("not_authenticated")
     return service.user_read(found)

@@ -146,7 +146,7 @@ def pull(*, session: Session, user: Principal, request: PullRequest) -> PullResp
     rows = list(session.scalars(stmt))
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
-    out = [Change(seq=r.seq, entity=r.entity, entity_id=r.entity_id, op=r.op, data=r.data)  # type: ignore[arg-type]
+    out = [Change(seq=r.seq, entity=r.entity, entity_id=r.entity_id, op=r.op, data=r.data)
            for r in rows]
     cursor = rows[-1].seq if rows else request.cursor
     return PullResponse(changes=out, cursor=cursor, has_more=has_more,
