@@ -37,9 +37,16 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_publish(settings: Settings, _args: argparse.Namespace) -> int:
-    from sync_server.catalog.service import publish_assets
+    from schemas.templates import TemplateError
+    from sync_server.catalog.service import ImmutableAssetError, publish_assets
+    from sync_server.migrate import upgrade
 
-    keys = in_transaction(settings, lambda s: publish_assets(session=s, assets_dir=settings.assets_dir))
+    upgrade(settings)
+    try:
+        keys = in_transaction(settings, lambda s: publish_assets(session=s, assets_dir=settings.assets_dir))
+    except (TemplateError, ImmutableAssetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print("published: " + (", ".join(keys) if keys else "nothing new"))
     return 0
 
@@ -49,8 +56,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from sync_server.app import create_app
 
-    cmd_migrate(settings, args)
-    cmd_publish(settings, args)
+    if cmd_publish(settings, args) != 0:  # migrates first
+        return 1
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
 
@@ -78,7 +85,8 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     if settings.environment == "production":
         print("error: seed-demo refuses to run with INSPECTIE_ENVIRONMENT=production", file=sys.stderr)
         return 1
-    cmd_publish(settings, _args)
+    if cmd_publish(settings, _args) != 0:  # migrates first
+        return 1
     created = in_transaction(settings, lambda s: seed_demo(session=s))
     print("created: " + (", ".join(created) if created else "nothing (already seeded)"))
     return 0

@@ -88,3 +88,14 @@ def test_create_user_rejects_unknown_role(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as exc:
         main(["create-user", "--username", "x", "--role", "koning", "--display-name", "X", "--password-stdin"])
     assert exc.value.code == 2
+
+
+def test_seed_demo_on_empty_data_dir_migrates_first(env: Settings) -> None:
+    assert main(["seed-demo"]) == 0
+    assert _count(env, User) == 6
+
+
+def test_publish_assets_reports_a_broken_file(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    (env.assets_dir / "catalogue" / "v1.yaml").write_text("id: [unclosed", encoding="utf-8")
+    assert main(["publish-assets"]) == 1
+    assert "v1.yaml" in capsys.readouterr().err
