@@ -11,6 +11,7 @@ lets a test and the loader refuse any rule that refers to them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -249,7 +250,7 @@ def _operand_problems(pred: Predicate, questions: list[Question]) -> list[str]:
     return [f"{v!r} is not an option of {q.id}" for v in values if v not in allowed]
 
 
-def evaluate_predicate(pred: Predicate, answers: dict[str, AnswerValue], norms: dict[str, float]) -> bool:
+def evaluate_predicate(pred: Predicate, answers: Mapping[str, AnswerValue], norms: dict[str, float]) -> bool:
     """True when the predicate holds; a missing or unusable answer never holds."""
     left = _subject(pred, answers)
     if left is None:
@@ -258,7 +259,7 @@ def evaluate_predicate(pred: Predicate, answers: dict[str, AnswerValue], norms: 
     return _compare(pred.op, left, right)
 
 
-def _subject(pred: Predicate, answers: dict[str, AnswerValue]) -> AnswerValue:
+def _subject(pred: Predicate, answers: Mapping[str, AnswerValue]) -> AnswerValue:
     if pred.ratio is None:
         return answers.get(pred.question or "")
     num, den = (answers.get(q) for q in pred.ratio)

@@ -18,6 +18,7 @@ exactly what the server later stores.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -96,7 +97,7 @@ class FlagResult(_Frozen):
 def evaluate(
     template: Template,
     catalogue: Catalogue,
-    premises: dict[str, AnswerValue],
+    premises: Mapping[str, AnswerValue],
     persons: list[PersonRecord],
 ) -> FlagResult:
     """Judge one control: every person, the premises alone, and the administrative findings."""
@@ -119,7 +120,7 @@ def evaluate(
     )
 
 
-def _visible(template: Template, scope: Scope, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+def _visible(template: Template, scope: Scope, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
     """Answers to questions that are hidden by their conditions do not count."""
     shown = {q.id for q in visible_questions(template.questions(scope), answers)}
     return {k: v for k, v in answers.items() if k in shown}

@@ -9,6 +9,7 @@ file, the question id and what is wrong, because a beheerder reads these message
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -316,7 +317,7 @@ def _date_problem(value: AnswerValue) -> str | None:
     return None
 
 
-def visible_questions(questions: list[Question], answers: dict[str, AnswerValue]) -> list[Question]:
+def visible_questions(questions: list[Question], answers: Mapping[str, AnswerValue]) -> list[Question]:
     """The questions shown for these answers: a hidden question hides those that depend on it."""
     shown: list[Question] = []
     visible_ids: set[str] = set()
@@ -328,7 +329,7 @@ def visible_questions(questions: list[Question], answers: dict[str, AnswerValue]
     return shown
 
 
-def missing_required(questions: list[Question], answers: dict[str, AnswerValue]) -> list[Question]:
+def missing_required(questions: list[Question], answers: Mapping[str, AnswerValue]) -> list[Question]:
     """Visible required questions without an answer."""
     return [
         q
