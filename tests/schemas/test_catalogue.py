@@ -344,3 +344,13 @@ def test_predicates_lists_every_group(catalogue: Catalogue) -> None:
     assert "minor_when" in ids
     assert {r.id for r in catalogue.rules} | {f.id for f in catalogue.findings} <= ids
     assert all(scope in Scope for _r, scope, _p in catalogue.predicates())
+
+
+def test_catalogue_round_trips_through_json(catalogue: Catalogue) -> None:
+    """The server sends the catalogue as JSON in pull changes; the tablet must judge with the same rules."""
+    import json
+
+    again = parse_catalogue(json.loads(json.dumps(catalogue.model_dump(mode="json"))))
+    assert again == catalogue
+    pred = next(p for rid, _s, p in again.predicates() if rid == "no_toilet")
+    assert pred.value == 0 and not isinstance(pred.value, bool)

@@ -12,8 +12,10 @@ import yaml
 from schemas.catalogue import Catalogue, Dimension, Profile, Strength, parse_catalogue
 from schemas.engine import FlagResult, SubjectResult, dimension_positive, evaluate
 from schemas.records import PersonRecord
-from schemas.templates import EvidenceType, Scope, Template
+from schemas.templates import AnswerValue, EvidenceType, Scope, Template
 from sync_server.assets import published_catalogue, published_templates
+
+Answers = dict[str, AnswerValue]
 
 CASES = sorted((Path(__file__).resolve().parent.parent / "cases").glob("*.yaml"))
 
@@ -124,7 +126,7 @@ def test_hidden_person_answer_does_not_count(catalogue: Catalogue, pandenactie: 
 
 
 def test_hidden_premises_answer_does_not_count(catalogue: Catalogue, pandenactie: Template) -> None:
-    premises = {"A10_escape_routes_blocked": False, "A10b_blocking_confines_residents": "yes"}
+    premises: Answers = {"A10_escape_routes_blocked": False, "A10b_blocking_confines_residents": "yes"}
     assert evaluate(pandenactie, catalogue, premises, []).level == 0
     premises["A10_escape_routes_blocked"] = True
     result = evaluate(pandenactie, catalogue, premises, [])
@@ -133,7 +135,7 @@ def test_hidden_premises_answer_does_not_count(catalogue: Catalogue, pandenactie
 
 def test_hidden_answers_do_not_make_findings_or_escalations(catalogue: Catalogue, pandenactie: Template) -> None:
     """Chained: A14d depends on A14b, which depends on A14; with A14 = 0 nothing below it counts."""
-    premises = {"A14_rooms_let": 0, "A14b_room_letting_permit": "no", "A14c_fire_safety_notice": "no"}
+    premises: Answers = {"A14_rooms_let": 0, "A14b_room_letting_permit": "no", "A14c_fire_safety_notice": "no"}
     assert evaluate(pandenactie, catalogue, premises, []).findings == []
     person = PersonRecord(id="x", label="P", answers={"P27_forced_offences": False, "P27b_offence_kind": ["theft"],
                                                      "P00_role": "worker", "P15_earnings_surrendered": True})
@@ -141,7 +143,7 @@ def test_hidden_answers_do_not_make_findings_or_escalations(catalogue: Catalogue
 
 
 def test_premises_answers_count_for_every_person(catalogue: Catalogue, pandenactie: Template) -> None:
-    premises = {"A11_locked_in": True}
+    premises: Answers = {"A11_locked_in": True}
     people = _persons([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}])
     result = evaluate(pandenactie, catalogue, premises, people)
     assert [s.level for s in result.subjects] == [2, 2, 2]
@@ -151,7 +153,7 @@ def test_premises_answers_count_for_every_person(catalogue: Catalogue, pandenact
 
 def test_each_indicator_counts_once(catalogue: Catalogue, pandenactie: Template) -> None:
     """Five premises answers all evidence EX2: still one medium indicator, not a positive dimension."""
-    premises = {"A02_persons_found": 20, "A04_floor_area_m2": 60, "A05b_sleeping_places": 10, "A07_toilets": 1,
+    premises: Answers = {"A02_persons_found": 20, "A04_floor_area_m2": 60, "A05b_sleeping_places": 10, "A07_toilets": 1,
                 "A07b_showers": 1, "A08_kitchen_adequate": False}
     result = evaluate(pandenactie, catalogue, premises, [])
     premises_result = _subject(result, "premises")
@@ -194,7 +196,7 @@ def test_no_signal_reason_when_level_zero(catalogue: Catalogue, pandenactie: Tem
 
 
 def test_findings_never_raise_the_level(catalogue: Catalogue, pandenactie: Template) -> None:
-    premises = {"A09_smoke_detectors": "none", "A13_electrical_overload": True, "A14_rooms_let": 6,
+    premises: Answers = {"A09_smoke_detectors": "none", "A13_electrical_overload": True, "A14_rooms_let": 6,
                 "A14b_room_letting_permit": "no", "A14c_fire_safety_notice": "no", "A19_benefit_signs": True,
                 "A02_persons_found": 6, "A02b_persons_registered": 0, "A03_registered_not_living": 2}
     result = evaluate(pandenactie, catalogue, premises, [])
@@ -275,7 +277,7 @@ def test_control_level_is_the_worst_subject(catalogue: Catalogue, pandenactie: T
 
 def test_wrong_answer_types_do_not_crash(catalogue: Catalogue, pandenactie: Template) -> None:
     """Data from an old or buggy client: nonsense values never count and never raise."""
-    premises = {"A02_persons_found": "veel", "A04_floor_area_m2": None, "A07_toilets": True,
+    premises: Answers = {"A02_persons_found": "veel", "A04_floor_area_m2": None, "A07_toilets": True,
                 "A06_sleeping_arrangements": "mattresses_on_floor", "Z99_unknown": 1}
     answers = {"P24_threats": "violence", "P18_employer_provides": 3, "P16_hours_day": "14",
                "P03_id_held_by": ["landlord"], "P02_own_id": False}
@@ -286,7 +288,7 @@ def test_wrong_answer_types_do_not_crash(catalogue: Catalogue, pandenactie: Temp
 def test_evaluate_is_pure(catalogue: Catalogue, pandenactie: Template) -> None:
     answers = {"P02_own_id": "no", "P03_id_held_by": "employer"}
     person = PersonRecord(id="p", label="P", answers=dict(answers))
-    premises = {"A11_locked_in": True, "A10b_blocking_confines_residents": "yes"}
+    premises: Answers = {"A11_locked_in": True, "A10b_blocking_confines_residents": "yes"}
     first = evaluate(pandenactie, catalogue, premises, [person])
     second = evaluate(pandenactie, catalogue, premises, [person])
     assert first == second
@@ -323,7 +325,7 @@ def test_premises_escalation_applies(catalogue: Catalogue, pandenactie: Template
         "when": [{"question": "A22_minors_present", "op": "eq", "value": True},
                  {"question": "A21_sex_work_signs", "op": "eq", "value": True}]}]
     custom = _synthetic(catalogue, escalations=escalations)
-    premises = {"A22_minors_present": True, "A21_sex_work_signs": True}
+    premises: Answers = {"A22_minors_present": True, "A21_sex_work_signs": True}
     result = evaluate(pandenactie, custom, premises, [])
     assert (result.level, result.profile, result.urgent) == (3, Profile.SEXUAL, True)
     assert result.subjects[0].reasons[-1].en == "Children at a sex-work address."

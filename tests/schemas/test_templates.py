@@ -11,6 +11,7 @@ import yaml
 
 from schemas.catalogue import FORBIDDEN_INPUT_WORDS
 from schemas.templates import (
+    AnswerValue,
     Condition,
     Question,
     QuestionType,
@@ -422,18 +423,18 @@ def test_visible_questions_start() -> None:
 
 
 def test_visible_questions_follow_the_chain() -> None:
-    answers = {"A1": True, "A2": "a", "A3": 5, "A5": ["y"]}
+    answers: dict[str, AnswerValue] = {"A1": True, "A2": "a", "A3": 5, "A5": ["y"]}
     assert _ids(visible_questions(CHAIN.questions(Scope.PREMISES), answers)) == ["A1", "A2", "A3", "A4", "A5", "A6"]
 
 
 def test_hidden_question_hides_its_dependants() -> None:
     """A3 and A4 keep stale answers, but once A1 is 'no' the whole chain disappears."""
-    answers = {"A1": False, "A2": "a", "A3": 5, "A4": "stale"}
+    answers: dict[str, AnswerValue] = {"A1": False, "A2": "a", "A3": 5, "A4": "stale"}
     assert _ids(visible_questions(CHAIN.questions(Scope.PREMISES), answers)) == ["A1", "A5"]
 
 
 def test_hidden_middle_of_chain() -> None:
-    answers = {"A1": True, "A2": "b", "A3": 5}
+    answers: dict[str, AnswerValue] = {"A1": True, "A2": "b", "A3": 5}
     assert _ids(visible_questions(CHAIN.questions(Scope.PREMISES), answers)) == ["A1", "A2", "A5"]
 
 
