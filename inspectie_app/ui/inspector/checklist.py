@@ -74,7 +74,7 @@ class ChecklistScreen:
             self.persons.control,
             self.photos.control,
             heading(app.t("note_title")),
-            tagged(self.note, "note", app.t("note_label")),
+            tagged(self.note, "note"),
             self.missing,
             tagged(finish, "finish-button"),
         ]

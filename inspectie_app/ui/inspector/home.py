@@ -129,10 +129,10 @@ class NewInspectionScreen:
         app.body.controls = [
             ft.Column(
                 [
-                    tagged(self.street, "addr-street", app.t("street")),
-                    ft.Row([tagged(self.house_number, "addr-number", app.t("house_number")),
-                            tagged(self.postcode, "addr-postcode", app.t("postcode"))], wrap=True),
-                    tagged(self.city, "addr-city", app.t("city")),
+                    tagged(self.street, "addr-street"),
+                    ft.Row([tagged(self.house_number, "addr-number"),
+                            tagged(self.postcode, "addr-postcode")], wrap=True),
+                    tagged(self.city, "addr-city"),
                     self.error,
                     ft.Row([back, tagged(create, "addr-create")]),
                 ],

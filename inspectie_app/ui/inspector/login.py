@@ -31,8 +31,8 @@ class LoginScreen:
         app.body.controls = [
             ft.Column(
                 [
-                    tagged(self.username, "login-username", app.t("username")),
-                    tagged(self.password, "login-password", app.t("password")),
+                    tagged(self.username, "login-username"),
+                    tagged(self.password, "login-password"),
                     self.error,
                     tagged(self.button, "login-button"),
                 ],

@@ -42,10 +42,16 @@ class QuestionInput:
         self.error = ft.Text("", key=f"error-{self.ident}", color=ft.Colors.RED_800, visible=False)
         self.input = self._build(value, disabled)
         label = question.label.get(lang) + (" *" if question.required else "")
-        parts: list[ft.Control] = [ft.Text(label, weight=ft.FontWeight.W_500, key=f"label-{self.ident}")]
+        parts: list[ft.Control] = []
+        if hasattr(self, "field"):  # text-like: the field carries the label (one accessible name, no duplicate)
+            self.field.label = label
+            wrapper = ft.Semantics(identifier=self.key, content=self.input)
+        else:
+            parts.append(ft.Text(label, weight=ft.FontWeight.W_500, key=f"label-{self.ident}"))
+            wrapper = ft.Semantics(identifier=self.key, label=label, content=self.input)
         if question.help:
             parts.append(ft.Text(question.help.get(lang), size=12, color=ft.Colors.GREY_700))
-        parts += [ft.Semantics(identifier=self.key, label=label, content=self.input), self.error]
+        parts += [wrapper, self.error]
         self.control = ft.Container(ft.Column(parts, spacing=4), key=f"qbox-{self.ident}",
                                     padding=ft.Padding.symmetric(vertical=6))
 

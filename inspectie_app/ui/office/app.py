@@ -123,8 +123,8 @@ class LoginScreen:
         self.password.label = app.t("password")
         self.button.content = app.t("login_button")
         app.body.controls = [ft.Column([
-            tagged(self.username, "login-username", app.t("username")),
-            tagged(self.password, "login-password", app.t("password")),
+            tagged(self.username, "login-username"),
+            tagged(self.password, "login-password"),
             self.error,
             tagged(self.button, "login-button"),
         ], spacing=16)]
