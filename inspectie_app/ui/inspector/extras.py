@@ -76,7 +76,8 @@ class UrgentBanner:
             self.control.visible = False
             return
         title, steps = await self.guidance()
-        body = [ft.Text(title, color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18, key="urgent-title")]
+        body: list[ft.Control] = [ft.Text(title, color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18,
+                                          key="urgent-title")]
         body += [ft.Text(f"{i}. {s}", color=ft.Colors.WHITE, key=f"urgent-step-{i}") for i, s in enumerate(steps, 1)]
         self.control.content = ft.Semantics(identifier="urgent-banner", label=title,
                                             content=ft.Column(body, spacing=4))

@@ -75,7 +75,7 @@ class QuestionInput:
                             key=f"{self.key}-{o.value}", on_change=self._on_checks)
                 for o in q.options
             ]
-            return ft.Column(self.checks, spacing=0, key=self.key)
+            return ft.Column(list[ft.Control](self.checks), spacing=0, key=self.key)
         if kind is QuestionType.NUMBER:
             text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
             return self._text_field(text, disabled, keyboard=ft.KeyboardType.NUMBER, suffix=q.unit)
@@ -101,7 +101,8 @@ class QuestionInput:
     def _text_field(self, text: str, disabled: bool, *, keyboard: ft.KeyboardType | None = None,
                     suffix: str | None = None, hint: str | None = None, multiline: bool = False) -> ft.TextField:
         self.field = ft.TextField(
-            value=text, key=self.key, disabled=disabled, keyboard_type=keyboard, suffix=suffix, hint_text=hint,
+            value=text, key=self.key, disabled=disabled, keyboard_type=keyboard or ft.KeyboardType.TEXT,
+            suffix=suffix, hint_text=hint,
             multiline=multiline, min_lines=3 if multiline else None, max_lines=8 if multiline else 1,
             expand=not multiline and keyboard is not ft.KeyboardType.NUMBER,
             width=260 if keyboard is ft.KeyboardType.NUMBER else None,

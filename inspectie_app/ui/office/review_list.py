@@ -62,7 +62,7 @@ class ReviewListScreen:
 
         finished = fmt_date(item.finished_at) if item.finished_at else app.t("not_finished")
         photos = app.t("photos_count", present=item.photos_present, expected=item.photos_expected)
-        cells = [
+        cells: list[ft.Control] = [
             ft.Container(level_badge(item.level, lang, key=f"row-level-{item.id}"), width=190),
             ft.Text(control_type_text(item.control_type, lang), width=200),
             ft.Text(item.address.one_line(), expand=True, key=f"row-address-{item.id}"),
