@@ -3,29 +3,23 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 import ui_fixtures
 import yaml
 from fastapi import FastAPI
-from flet_harness import FletHarness
-from PIL import Image
+from ui_support import SERVER_URL
 
 from inspectie_app.services import InspectorService, build_service
-from inspectie_app.ui.inspector import make_inspector_main
 from sync_server.app import create_app
 from sync_server.catalog.service import publish_assets
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.migrate import upgrade
 from sync_server.seed import seed_demo
-
-SERVER_URL = "http://server.test"
 
 
 def write_assets(root: Path) -> Path:
@@ -76,21 +70,3 @@ async def logged_in(service: InspectorService) -> InspectorService:
     await service.login("inspecteur1", "demo-wachtwoord")
     await service.sync_now()
     return service
-
-
-def jpeg_bytes(size: tuple[int, int] = (64, 48)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buf, format="JPEG")
-    return buf.getvalue()
-
-
-def harness(service: Any, picked: list[bytes] | None = None, **kw: Any) -> FletHarness:
-    """The inspector app over ``service`` in the in-process harness; ``picked`` = what the file picker returns."""
-    files = picked or []
-    fakes = {
-        ("Column", "scroll_to"): lambda c, ctrl, args: None,
-        ("FilePicker", "pick_files"): lambda c, ctrl, args: [
-            {"id": i, "name": f"foto{i}.jpg", "size": len(b), "path": None, "bytes": b} for i, b in enumerate(files)
-        ],
-    }
-    return FletHarness(make_inspector_main(service, refresh_seconds=None), method_fakes=fakes, **kw)

@@ -6,8 +6,8 @@ from typing import Any
 
 import flet as ft
 import pytest
-from conftest import harness, jpeg_bytes
 from flet_harness import FletHarness
+from ui_support import harness, jpeg_bytes
 
 from schemas.records import Address
 

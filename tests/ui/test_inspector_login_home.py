@@ -6,7 +6,7 @@ from typing import Any
 
 import flet as ft
 import httpx
-from conftest import SERVER_URL, harness
+from ui_support import SERVER_URL, harness
 
 from inspectie_app.i18n import t
 from inspectie_app.services import build_service

@@ -7,9 +7,9 @@ from typing import Any
 import flet as ft
 import httpx
 import pytest
-from conftest import SERVER_URL, jpeg_bytes
 from fastapi import FastAPI
 from flet_harness import FletHarness
+from ui_support import SERVER_URL, jpeg_bytes
 
 from inspectie_app.i18n import t
 from inspectie_app.services import build_service
