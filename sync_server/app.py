@@ -89,3 +89,27 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
 
         app.mount("/app", flet_fastapi.app(office_main, no_cdn=True))
     return app
+
+
+INTERNAL_BASE_URL = "http://inspectie.internal"
+
+
+def create_served_app(settings: Settings | None = None) -> FastAPI:
+    """The server as ``serve`` runs it: the API plus the office Flet app at ``/app``.
+
+    The office app is just another API client: each browser session gets an ``httpx.AsyncClient`` that
+    calls this same app in-process (``ASGITransport``), so every office action passes the API's
+    authentication, role checks and the sync path, without knowing which address the server is bound to.
+    """
+    import httpx
+
+    from inspectie_app.ui.office import make_office_main
+
+    holder: dict[str, FastAPI] = {}
+
+    def client_factory() -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=holder["app"], client=("127.0.0.1", 0))
+        return httpx.AsyncClient(transport=transport, base_url=INTERNAL_BASE_URL)
+
+    holder["app"] = app = create_app(settings, office_main=make_office_main(client_factory))
+    return app

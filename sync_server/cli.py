@@ -54,11 +54,11 @@ def cmd_publish(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from sync_server.app import create_app
+    from sync_server.app import create_served_app
 
     if cmd_publish(settings, args) != 0:  # migrates first
         return 1
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_served_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
 
 
