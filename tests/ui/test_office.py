@@ -138,7 +138,7 @@ async def test_detail_hit_evidence_and_photo(server_app: FastAPI, synced: dict[s
         assert hit == "Slechte woonomstandigheden (EX1) — sterkte middel, dimensie Uitbuitende omstandigheden"
         texts = h.all_text()
         assert "Het pand is in slechte staat." in texts
-        assert "    Staat van het pand: slecht (waargenomen)" in texts
+        assert "    Staat van het pand: Slecht (waargenomen)" in texts  # the option label, not its code
         assert h.find_one(ft.Text, key="answer-staat").value == "Slecht"
         assert h.find_one(ft.Text, key="answer-bewoond").value == "Nee"
         assert h.find(ft.Text, key="answer-aantal_bewoners") == []  # hidden by its condition

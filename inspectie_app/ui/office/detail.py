@@ -32,6 +32,7 @@ class DetailScreen:
     def __init__(self, app: OfficeApp, inspection_id: UUID) -> None:
         self.app = app
         self.id = inspection_id
+        self.template: Template | None = None
 
     @property
     def lang(self) -> str:
@@ -42,7 +43,7 @@ class DetailScreen:
         detail = await app.client.review_detail(self.id)
         s = detail.summary
         app.title.value = f"{app.t('detail_title')}: {s.address.one_line()}"
-        template = _template(detail)
+        template = self.template = _template(detail)
         back = ft.OutlinedButton(content=app.t("back"), icon=ft.Icons.ARROW_BACK, on_click=self._back,
                                  key="detail-back", height=TOUCH)
         facts = [
@@ -113,8 +114,9 @@ class DetailScreen:
                                          key=f"hit-{hit.code}")]
         out.append(ft.Text(hit.explanation.get(lang), size=13, italic=True))
         for ev in hit.evidence:
-            out.append(ft.Text("    " + app.t("evidence_line", question=ev.question.get(lang),
-                                               value=raw_answer_text(ev.value, lang),
+            question = self.template.question(ev.question_id, hit.scope) if self.template else None
+            value = answer_text(question, ev.value, lang) if question else raw_answer_text(ev.value, lang)
+            out.append(ft.Text("    " + app.t("evidence_line", question=ev.question.get(lang), value=value,
                                                evidence=app.t(f"evidence_{ev.evidence_type.value}")), size=13))
         return out
 
