@@ -17,10 +17,6 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
-from schemas.templates import Scope
-from sync_server.assets import published_templates
 from e2e_support import (
     Browser,
     Proc,
@@ -32,6 +28,10 @@ from e2e_support import (
     snap,
     wait_http,
 )
+from PIL import Image
+
+from schemas.templates import Scope
+from sync_server.assets import published_templates
 
 pytestmark = pytest.mark.browser
 
