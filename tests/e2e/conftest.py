@@ -1,4 +1,7 @@
-"""Browser fixture: Debian's Chromium through Playwright (never ``playwright install``)."""
+"""Browser fixture: Debian's Chromium through Playwright (never ``playwright install``).
+
+Module scope, not session: Playwright's sync API runs an event loop in the main thread while it is
+open, which would break every asyncio test that runs after the browser tests in the same session."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pytest
 from e2e_support import CHROMIUM, CHROMIUM_ARGS, Browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
