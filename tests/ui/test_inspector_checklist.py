@@ -141,6 +141,22 @@ async def test_add_photo_that_is_not_an_image_shows_error(logged_in: Any, inspec
     assert (await logged_in.inspection(inspection_id)).photos == []
 
 
+async def test_photo_picker_failure_is_shown_not_swallowed(logged_in: Any, inspection_id: Any) -> None:
+    h = harness(logged_in)
+
+    def broken_picker(c: Any, ctrl: Any, args: Any) -> Any:
+        raise RuntimeError("camera unavailable")
+
+    h.method_fakes[("FilePicker", "pick_files")] = broken_picker
+    async with h:
+        await open_checklist(h, inspection_id)
+        await h.click(h.find_one(ft.FilledButton, key="add-photo"))
+        error = h.find_one(ft.Text, key="photo-error")
+        assert error.visible and error.value == "De foto kon niet worden gekozen. Probeer het opnieuw."
+        assert h.errors() == []
+    assert (await logged_in.inspection(inspection_id)).photos == []
+
+
 async def test_finish_blocked_by_missing_required_then_allowed(logged_in: Any, inspection_id: Any) -> None:
     svc, iid = logged_in, inspection_id
     async with harness(svc) as h:

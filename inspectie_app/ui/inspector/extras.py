@@ -216,12 +216,15 @@ class PhotosPanel:
         screen, app = self.screen, self.screen.app
         if app.picker is None:
             app.picker = ft.FilePicker()
+        self.error.visible = False
         try:
             files = await app.picker.pick_files(file_type=ft.FilePickerFileType.IMAGE, with_data=True,
                                                 allow_multiple=True)
-        except Exception:  # noqa: BLE001 - the picker is a client-side dialog; a failure is not the user's
-            files = []
-        self.error.visible = False
+        except Exception:  # noqa: BLE001 - the picker is a client-side dialog; say so instead of failing silently
+            self.error.value = app.t("photo_pick_failed")
+            self.error.visible = True
+            app.changed()
+            return
         for f in files or []:
             data = f.bytes
             if not data and f.path:
