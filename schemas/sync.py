@@ -25,6 +25,7 @@ MUTATION_NAMES = (
     "person.create.v1",
     "person.delete.v1",
     "photo.attach.v1",
+    "identifier.add.v1",
 )
 
 MAX_MUTATIONS_PER_PUSH = 500

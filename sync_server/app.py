@@ -24,7 +24,9 @@ from sync_server.catalog.service import publish_assets
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
+from sync_server.links.router import router as links_router
 from sync_server.planning.router import router as planning_router
+from sync_server.reporting.router import router as reporting_router
 from sync_server.review.router import router as review_router
 from sync_server.sync.router import router as sync_router
 
@@ -35,7 +37,8 @@ OfficeMain = Callable[[Any], Awaitable[None]]
 
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, sync_router, blobs_router, review_router, planning_router):
+    for router in (auth_router, sync_router, blobs_router, review_router, planning_router,
+                   links_router, reporting_router):
         api.include_router(router)
     return api
 
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker.configure(info={"identifier_key": settings.identifier_key})  # links.service
     app.state.blob_store = BlobStore(settings.blobs)
     app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
     install_error_handlers(app)

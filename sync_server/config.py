@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     blob_dir: Path | None = None
     assets_dir: Path = ASSETS_DIR
     identifier_key: str = DEV_SECRET
+    verify_within_days: int = 5  # a signal unverified for longer shows up in red
     login_max_failures: int = 5
     login_window_seconds: int = 300
     max_blob_bytes: int = 25 * 1024 * 1024

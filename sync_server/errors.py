@@ -50,6 +50,9 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "hash_mismatch": ErrorSpec(422, "Het bestand kwam beschadigd aan; begin opnieuw.",
                                "The file arrived corrupted; start again."),
     "blob_exists": ErrorSpec(409, "Dit bestand is al aanwezig.", "This file is already present."),
+    "no_such_signal": ErrorSpec(409, "Deze controle heeft (nog) geen signaal met dit kenmerk.",
+                                "This control has no such signal (yet)."),
+    "export_unknown": ErrorSpec(404, "Onbekende export.", "Unknown export."),
 }
 
 # Rejection codes for mutations (sent back through sync, not as HTTP errors).

@@ -182,3 +182,13 @@ HANDLERS: dict[str, Handler] = {
     "person.delete.v1": delete_person,
     "photo.attach.v1": attach_photo,
 }
+
+
+def register(name: str, handler: Handler) -> None:
+    """Add a handler that lives in another feature folder (e.g. ``links``)."""
+    HANDLERS[name] = handler
+
+
+from sync_server.links.mutations import add_identifier  # noqa: E402  (needs the helpers above)
+
+register("identifier.add.v1", add_identifier)

@@ -1,30 +1,112 @@
-"""``/review/inspections``: the review queue and one control's detail (teamleider, ketenregisseur)."""
+"""``/review``: the review queue, one control, the team lead's acts on it, its PDF report, all signals and
+the audit trail. Team leads act; ketenregisseurs read; inspectors and planners are refused."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from schemas.records import InspectionDetail, InspectionStatus, InspectionSummary
+from schemas.records import InspectionDetail, InspectionStatus
+from schemas.review import (
+    AuditRead,
+    CommentCreate,
+    CommentRead,
+    ReferralCreate,
+    ReferralRead,
+    ReviewItem,
+    ReviewState,
+    SignalState,
+    VerificationCreate,
+    VerificationRead,
+)
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
+from sync_server.config import Settings
 from sync_server.db import SessionDep
-from sync_server.review import service
+from sync_server.reporting import report
+from sync_server.review import actions, audit, service, signals
 
 router = APIRouter(prefix="/review", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETENREGISSEUR))]
+TeamLead = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER))]
+Auditor = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.BEHEERDER))]
 
 
-@router.get("/inspections", response_model=list[InspectionSummary])
-def list_inspections(_user: Reviewer, session: SessionDep,
-                     status: InspectionStatus | None = None) -> list[InspectionSummary]:
-    """Synced controls, worst signal first, then newest."""
-    return service.list_inspections(session=session, status=status)
+def _within(request: Request) -> int:
+    settings: Settings = request.app.state.settings
+    return settings.verify_within_days
+
+
+@router.get("/inspections", response_model=list[ReviewItem])
+def list_inspections(_user: Reviewer, session: SessionDep, request: Request,
+                     status: InspectionStatus | None = None, level: Annotated[int | None, Query(ge=0, le=3)] = None,
+                     control_type: str | None = None, inspector_id: UUID | None = None,
+                     date_from: date | None = None, date_to: date | None = None,
+                     neighbourhood: str | None = None) -> list[ReviewItem]:
+    """Synced controls, worst signal first, then newest; filters combine."""
+    filters = service.ReviewFilter(level=level, control_type=control_type or None, status=status,
+                                   inspector_id=inspector_id, date_from=date_from, date_to=date_to,
+                                   neighbourhood=neighbourhood or None)
+    return service.list_inspections(session=session, filters=filters, within_days=_within(request))
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionDetail)
-def get_inspection(inspection_id: UUID, _user: Reviewer, session: SessionDep) -> InspectionDetail:
-    """One control with its answers, persons, photos and flag."""
-    return service.get_detail(session=session, inspection_id=inspection_id)
+def get_inspection(inspection_id: UUID, user: Reviewer, session: SessionDep) -> InspectionDetail:
+    """One control with its answers, persons, photos and flag (the read is audited)."""
+    detail = service.get_detail(session=session, inspection_id=inspection_id)
+    audit.record(session=session, user=user, action="read_detail", object_type="inspection",
+                 object_id=str(inspection_id), inspection_id=inspection_id)
+    return detail
+
+
+@router.get("/inspections/{inspection_id}/review", response_model=ReviewState)
+def get_review(inspection_id: UUID, _user: Reviewer, session: SessionDep, request: Request) -> ReviewState:
+    """Signals with their verification state, referrals, comments, history and linked controls."""
+    return actions.state(session=session, inspection_id=inspection_id, within_days=_within(request))
+
+
+@router.post("/inspections/{inspection_id}/verifications", response_model=VerificationRead, status_code=201)
+def verify(inspection_id: UUID, body: VerificationCreate, user: TeamLead, session: SessionDep) -> VerificationRead:
+    """Verify one signal: gegrond, ongegrond or meer informatie nodig, with a reason."""
+    return actions.verify(session=session, inspection_id=inspection_id, by=user, data=body)
+
+
+@router.post("/inspections/{inspection_id}/referrals", response_model=ReferralRead, status_code=201)
+def refer(inspection_id: UUID, body: ReferralCreate, user: TeamLead, session: SessionDep) -> ReferralRead:
+    """Refer the control's signals to a partner, with a note."""
+    return actions.refer(session=session, inspection_id=inspection_id, by=user, data=body)
+
+
+@router.post("/inspections/{inspection_id}/comments", response_model=CommentRead, status_code=201)
+def comment(inspection_id: UUID, body: CommentCreate, user: TeamLead, session: SessionDep) -> CommentRead:
+    """Comment to the inspector; it reaches their tablet at the next sync."""
+    return actions.comment(session=session, inspection_id=inspection_id, by=user, data=body)
+
+
+@router.get("/inspections/{inspection_id}/report.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def report_pdf(inspection_id: UUID, user: Reviewer, session: SessionDep, request: Request) -> Response:
+    """The bestuurlijke rapportage of one control (the download is audited)."""
+    pdf = report.build(session=session, inspection_id=inspection_id, blob_store=request.app.state.blob_store,
+                       within_days=_within(request))
+    audit.record(session=session, user=user, action="read_report", object_type="inspection",
+                 object_id=str(inspection_id), inspection_id=inspection_id)
+    headers = {"Content-Disposition": f'attachment; filename="rapportage-{str(inspection_id)[:8]}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+@router.get("/signals", response_model=list[SignalState])
+def list_signals(_user: Reviewer, session: SessionDep, request: Request, open_only: bool = False
+                 ) -> list[SignalState]:
+    """Every signal across all controls with its verification state; overdue ones first."""
+    return signals.all_signals(session=session, within_days=_within(request), only_open=open_only)
+
+
+@router.get("/audit", response_model=list[AuditRead])
+def list_audit(_user: Auditor, session: SessionDep, inspection_id: UUID | None = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AuditRead]:
+    """The audit trail, newest first: who saw and changed what."""
+    return audit.list_entries(session=session, inspection_id=inspection_id, limit=limit)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemas.records import Address, InspectionDetail, InspectionStatus, InspectionSummary, PhotoRead
+from schemas.review import ReviewItem
 from sync_server.auth.models import User
 from sync_server.blobs.models import Blob
 from sync_server.catalog import service as catalog
 from sync_server.errors import ApiError
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection, Photo
+from sync_server.review import signals
+
+TZ = ZoneInfo("Europe/Amsterdam")
 
 
 def _summary(inspection: Inspection, inspector: str, expected: int, present: int) -> InspectionSummary:
@@ -31,14 +38,57 @@ def _photo_counts(session: Session) -> tuple[dict[uuid.UUID, int], dict[uuid.UUI
     return ({k: int(v) for k, v in expected_rows}, {k: int(v) for k, v in present_rows})
 
 
-def list_inspections(*, session: Session, status: InspectionStatus | None = None) -> list[InspectionSummary]:
-    """Every synced control, worst level first (unjudged last), then newest first."""
+@dataclass(frozen=True)
+class ReviewFilter:
+    """The review queue's filters; ``None`` means any."""
+
+    level: int | None = None
+    control_type: str | None = None
+    status: InspectionStatus | None = None
+    inspector_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    neighbourhood: str | None = None
+
+    def admits(self, inspection: Inspection) -> bool:
+        day = to_local(inspection.started_at).date()
+        hood = str(inspection.address.get("neighbourhood", ""))
+        return ((self.level is None or inspection.level == self.level)
+                and (self.control_type is None or inspection.control_type == self.control_type)
+                and (self.status is None or inspection.status == self.status.value)
+                and (self.inspector_id is None or inspection.inspector_id == self.inspector_id)
+                and (self.date_from is None or day >= self.date_from)
+                and (self.date_to is None or day <= self.date_to)
+                and (self.neighbourhood is None or hood.casefold() == self.neighbourhood.casefold()))
+
+
+def to_local(value: datetime) -> datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TZ)
+
+
+def list_inspections(*, session: Session, status: InspectionStatus | None = None,
+                     filters: ReviewFilter | None = None, within_days: int = 5) -> list[ReviewItem]:
+    """Every synced control, worst level first (unjudged last), then newest first, with its signal state."""
+    filters = filters or ReviewFilter(status=status)
     stmt = (select(Inspection, User.display_name).join(User, User.id == Inspection.inspector_id)
             .order_by(Inspection.level.desc().nulls_last(), Inspection.started_at.desc(), Inspection.id))
-    if status is not None:
-        stmt = stmt.where(Inspection.status == status.value)
+    rows = [(i, name) for i, name in session.execute(stmt) if filters.admits(i)]
     expected, present = _photo_counts(session)
-    return [_summary(i, name, expected.get(i.id, 0), present.get(i.id, 0)) for i, name in session.execute(stmt)]
+    latest = signals.latest_verifications(session=session, inspection_ids=[i.id for i, _ in rows])
+    now = datetime.now(UTC)
+    return [_item(i, name, expected.get(i.id, 0), present.get(i.id, 0), latest, within_days, now)
+            for i, name in rows]
+
+
+def _item(inspection: Inspection, inspector: str, expected: int, present: int,
+          latest: dict[tuple[uuid.UUID, str], signals.Latest], within_days: int, now: datetime) -> ReviewItem:
+    summary = _summary(inspection, inspector, expected, present)
+    states = signals.states(inspection=inspection, inspector=inspector, latest=latest, referrals=[],
+                            within_days=within_days, now=now)
+    open_ = [s for s in states if s.verdict in signals.OPEN]
+    return ReviewItem(**summary.model_dump(), inspector_id=inspection.inspector_id, signals=len(states),
+                      unverified=len(open_), unverified_since=open_[0].raised_at if open_ else None,
+                      overdue=any(s.overdue for s in open_))
 
 
 def get_detail(*, session: Session, inspection_id: uuid.UUID) -> InspectionDetail:

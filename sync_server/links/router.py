@@ -1,0 +1,49 @@
+"""``/links``: controls connected by shared identifiers (keyed hashes; see ``links.service``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.review import Cluster, IdentifierKind, LinkedControl
+from sync_server.auth.deps import require_roles
+from sync_server.auth.schemas import Principal, Role
+from sync_server.db import SessionDep
+from sync_server.links import service
+from sync_server.review import actions, audit
+
+router = APIRouter(prefix="/links", tags=["links"])
+Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETENREGISSEUR))]
+Ketenregisseur = Annotated[Principal, Depends(require_roles(Role.KETENREGISSEUR))]
+
+
+class LookupRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: IdentifierKind
+    value: str = Field(min_length=1, max_length=500)
+
+
+@router.get("/inspections/{inspection_id}", response_model=list[LinkedControl])
+def linked(inspection_id: UUID, _user: Reviewer, session: SessionDep) -> list[LinkedControl]:
+    """Controls sharing an identifier with this one."""
+    actions.get_or_raise(session=session, inspection_id=inspection_id)
+    return service.linked(session=session, inspection_id=inspection_id)
+
+
+@router.get("/clusters", response_model=list[Cluster])
+def clusters(_user: Ketenregisseur, session: SessionDep) -> list[Cluster]:
+    """Groups of controls connected by shared identifiers, largest first."""
+    return service.clusters(session=session)
+
+
+@router.post("/lookup", response_model=list[LinkedControl])
+def lookup(body: LookupRequest, user: Ketenregisseur, session: SessionDep) -> list[LinkedControl]:
+    """The controls on which a known identifier was recorded; the lookup is audited (kind only, never the value)."""
+    found = service.lookup(session=session, kind=body.kind, value=body.value)
+    audit.record(session=session, user=user, action="lookup_identifier", object_type="identifier",
+                 object_id=body.kind.value, detail={"matches": len(found)})
+    return found

@@ -1,0 +1,29 @@
+"""Gathering one control's data for its PDF report."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from sync_server.blobs.store import BlobStore
+from sync_server.inspections.models import Inspection
+from sync_server.planning.models import PlannedControl
+from sync_server.reporting.pdf import ReportInput, render
+from sync_server.review import actions, service
+
+PARTNER_NAMES = {"politie": "Politie", "belastingdienst": "Belastingdienst", "nla": "Nederlandse Arbeidsinspectie",
+                 "brandweer": "Brandweer", "odra": "ODRA"}
+
+
+def build(*, session: Session, inspection_id: uuid.UUID, blob_store: BlobStore, within_days: int) -> bytes:
+    """The PDF of one control (404 when unknown)."""
+    detail = service.get_detail(session=session, inspection_id=inspection_id)
+    review = actions.state(session=session, inspection_id=inspection_id, within_days=within_days)
+    inspection = session.get(Inspection, inspection_id)
+    partners: list[str] = []
+    if inspection is not None and inspection.planned_control_id is not None:
+        planned = session.get(PlannedControl, inspection.planned_control_id)
+        partners = [PARTNER_NAMES.get(p, p) for p in (planned.partners if planned else [])]
+    photos = [(p.caption, blob_store.final_path(p.sha256)) for p in detail.photos if p.present]
+    return render(ReportInput(detail=detail, review=review, partners_present=partners, photos=photos))

@@ -1,0 +1,51 @@
+"""``/reporting``: aard en omvang, the uitzendbureau overview and the MDO/RIEC exports (ketenregisseur)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from schemas.review import AgencyRow, Overview
+from sync_server.auth.deps import require_roles
+from sync_server.auth.schemas import Principal, Role
+from sync_server.config import Settings
+from sync_server.db import SessionDep
+from sync_server.errors import ApiError
+from sync_server.reporting import exports, service
+from sync_server.review import audit
+
+router = APIRouter(prefix="/reporting", tags=["reporting"])
+Reader = Annotated[Principal, Depends(require_roles(Role.KETENREGISSEUR, Role.TEAMLEIDER))]
+Ketenregisseur = Annotated[Principal, Depends(require_roles(Role.KETENREGISSEUR))]
+MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/overview", response_model=Overview)
+def overview(_user: Reader, session: SessionDep, year: int | None = None) -> Overview:
+    """Counts and trends of controls and signals."""
+    return service.overview(session=session, year=year)
+
+
+@router.get("/agencies", response_model=list[AgencyRow])
+def agencies(user: Ketenregisseur, session: SessionDep) -> list[AgencyRow]:
+    """Uitzendbureaus that house people at controlled addresses (the read is audited)."""
+    rows = service.agencies(session=session)
+    audit.record(session=session, user=user, action="read_agencies", object_type="report", object_id="agencies")
+    return rows
+
+
+@router.get("/exports/{purpose}.{fmt}", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, MEDIA["xlsx"]: {}}}})
+def export(purpose: str, fmt: Literal["csv", "xlsx"], user: Ketenregisseur, session: SessionDep,
+           request: Request) -> Response:
+    """The MDO (per signal) or RIEC (per flagged control) export as CSV or XLSX (audited)."""
+    if purpose not in exports.PURPOSES:
+        raise ApiError("export_unknown")
+    settings: Settings = request.app.state.settings
+    header, rows = exports.table(session=session, purpose=purpose, within_days=settings.verify_within_days)
+    body = exports.to_csv(header, rows) if fmt == "csv" else exports.to_xlsx(header, rows, purpose.upper())
+    audit.record(session=session, user=user, action="export", object_type="export", object_id=f"{purpose}.{fmt}",
+                 detail={"rows": len(rows)})
+    headers = {"Content-Disposition": f'attachment; filename="inspectie-{purpose}.{fmt}"'}
+    return Response(body, media_type=MEDIA[fmt], headers=headers)

@@ -1,0 +1,146 @@
+"""The team lead's acts on a control: verify a signal, refer it, comment to the inspector; and the
+control's review state (signals, history, links) that the office screen shows.
+
+Every act is audited in the same transaction. A comment reaches the inspector's tablet through the
+change log (entity ``comment``, scope ``user:<inspector>``); comments are append-only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.review import (
+    CommentCreate,
+    CommentRead,
+    HistoryEntry,
+    Partner,
+    ReferralCreate,
+    ReferralRead,
+    ReviewState,
+    SignalState,
+    Verdict,
+    VerificationCreate,
+    VerificationRead,
+)
+from sync_server.auth.models import User
+from sync_server.auth.schemas import Principal
+from sync_server.errors import ApiError
+from sync_server.inspections.models import Inspection
+from sync_server.links import service as links
+from sync_server.review import audit, signals
+from sync_server.review.models import AuditEntry, Comment, Referral, Verification
+from sync_server.sync import changes
+
+
+def get_or_raise(*, session: Session, inspection_id: uuid.UUID) -> Inspection:
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise ApiError("not_found")
+    return inspection
+
+
+def verify(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: VerificationCreate) -> VerificationRead:
+    """Record a verdict on one signal of the control (409 when the control has no such signal)."""
+    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    if data.subject_id not in {str(s["subject_id"]) for s in signals.subjects(inspection.flag)}:
+        raise ApiError("no_such_signal")
+    row = Verification(inspection_id=inspection.id, subject_id=data.subject_id, verdict=data.verdict.value,
+                       reason=data.reason, by_id=by.user_id, at=datetime.now(UTC))
+    session.add(row)
+    session.flush()
+    audit.record(session=session, user=by, action="verify", object_type="signal",
+                 object_id=f"{inspection.id}:{data.subject_id}", inspection_id=inspection.id,
+                 detail={"subject_id": data.subject_id, "verdict": data.verdict.value, "reason": data.reason})
+    return VerificationRead(id=row.id, subject_id=row.subject_id, verdict=data.verdict, reason=row.reason,
+                            by=by.display_name, at=row.at)
+
+
+def refer(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: ReferralCreate) -> ReferralRead:
+    """Refer the control's signals to a partner, with a note."""
+    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    if not signals.subjects(inspection.flag):
+        raise ApiError("no_such_signal")
+    row = Referral(inspection_id=inspection.id, partner=data.partner.value, note=data.note, by_id=by.user_id,
+                   at=datetime.now(UTC))
+    session.add(row)
+    session.flush()
+    audit.record(session=session, user=by, action="refer", object_type="inspection", object_id=str(inspection.id),
+                 inspection_id=inspection.id, detail={"partner": data.partner.value, "note": data.note})
+    return ReferralRead(id=row.id, partner=data.partner, note=row.note, by=by.display_name, at=row.at)
+
+
+def comment(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: CommentCreate) -> CommentRead:
+    """Append a comment for the inspector; it syncs to their devices."""
+    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    changes.lock(session=session)
+    row = Comment(id=uuid.uuid4(), inspection_id=inspection.id, author_id=by.user_id, author_name=by.display_name,
+                  author_role=by.role.value, body=data.body, created_at=datetime.now(UTC))
+    session.add(row)
+    session.flush()
+    read = _comment_read(row)
+    changes.emit(session=session, entity="comment", entity_id=str(row.id), scope=f"user:{inspection.inspector_id}",
+                 data=read.model_dump(mode="json"))
+    audit.record(session=session, user=by, action="comment", object_type="comment", object_id=str(row.id),
+                 inspection_id=inspection.id, detail={"body": data.body})
+    return read
+
+
+def _comment_read(row: Comment) -> CommentRead:
+    return CommentRead(id=row.id, inspection_id=row.inspection_id, author_name=row.author_name,
+                       author_role=row.author_role, body=row.body, created_at=row.created_at)
+
+
+def state(*, session: Session, inspection_id: uuid.UUID, within_days: int) -> ReviewState:
+    """Signals with their state, all verifications, referrals, comments, the history and linked controls."""
+    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    inspector = session.get(User, inspection.inspector_id)
+    names = {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
+    verifications = list(session.scalars(select(Verification).where(Verification.inspection_id == inspection.id)
+                                         .order_by(Verification.at, Verification.id)))
+    referrals = list(session.scalars(select(Referral).where(Referral.inspection_id == inspection.id)
+                                     .order_by(Referral.at, Referral.id)))
+    comments = session.scalars(select(Comment).where(Comment.inspection_id == inspection.id)
+                               .order_by(Comment.created_at, Comment.id))
+    partners = list(dict.fromkeys(Partner(r.partner) for r in referrals))
+    return ReviewState(
+        signals=_signal_states(session, inspection, inspector.display_name if inspector else "?", partners,
+                               within_days),
+        verifications=[VerificationRead(id=v.id, subject_id=v.subject_id, verdict=Verdict(v.verdict), reason=v.reason,
+                                        by=names.get(v.by_id, "?"), at=v.at) for v in verifications],
+        referrals=[ReferralRead(id=r.id, partner=Partner(r.partner), note=r.note, by=names.get(r.by_id, "?"), at=r.at)
+                   for r in referrals],
+        comments=[_comment_read(c) for c in comments],
+        history=history(session=session, inspection=inspection, inspector=inspector),
+        linked=links.linked(session=session, inspection_id=inspection.id),
+    )
+
+
+def _signal_states(session: Session, inspection: Inspection, inspector: str, partners: list[Partner],
+                   within_days: int) -> list[SignalState]:
+    latest = signals.latest_verifications(session=session, inspection_ids=[inspection.id])
+    return signals.states(inspection=inspection, inspector=inspector, latest=latest, referrals=partners,
+                          within_days=within_days, now=datetime.now(UTC))
+
+
+def history(*, session: Session, inspection: Inspection, inspector: User | None) -> list[HistoryEntry]:
+    """The control's steps in time order: started, finished, received, then every office act (not reads)."""
+    who = inspector.display_name if inspector else "?"
+    out = [HistoryEntry(at=inspection.started_at, actor=who, role="inspecteur", action="started")]
+    if inspection.finished_at:
+        out.append(HistoryEntry(at=inspection.finished_at, actor=who, role="inspecteur", action="finished"))
+    out.append(HistoryEntry(at=inspection.received_at, actor=who, role="inspecteur", action="received"))
+    names = {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.inspection_id == inspection.id,
+                                                       AuditEntry.action.not_in(audit.READS))
+                              .order_by(AuditEntry.id))
+    out += [HistoryEntry(at=e.at, actor=names.get(e.user_id, e.username), role=e.role, action=e.action,
+                         detail=e.detail) for e in entries]
+    return sorted(out, key=lambda h: _utc(h.at))
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
