@@ -46,7 +46,7 @@ def _mdo(session: Session, within_days: int) -> tuple[list[str], list[Row]]:
         inspection = inspections[s.inspection_id]
         codes: list[dict[str, Any]] = next((sub.get("hits", []) for sub in signals.subjects(inspection.flag)
                       if str(sub["subject_id"]) == s.subject_id), [])
-        rows.append([to_local(s.raised_at).date(), s.address.one_line(), s.address.neighbourhood,
+        rows.append([to_local(inspection.started_at).date(), s.address.one_line(), s.address.neighbourhood,
                      CONTROL_TYPES.get(s.control_type, s.control_type),
                      "Pand" if s.subject_id == "premises" else s.label, LEVELS[s.level],
                      PROFILES.get(s.profile or "", ""), ", ".join(sorted({str(h.get("code")) for h in codes})),

@@ -1,0 +1,105 @@
+"""Reporting: the PDF report's text, aard en omvang, the uitzendbureau overview, MDO/RIEC exports; roles."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+from pypdf import PdfReader
+from review_helpers import flagged_control
+
+LoginAs = Callable[[str], Any]
+
+
+def test_pdf_report_text(http: httpx.Client, login_as: LoginAs) -> None:
+    inspector, lead = login_as("inspecteur1"), login_as("teamleider1")
+    iid = flagged_control(inspector, street="Rapportstraat", neighbourhood="Spijkerkwartier", persons=2)
+    http.post(f"/api/v1/review/inspections/{iid}/verifications", headers=lead.headers,
+              json={"subject_id": "p1", "verdict": "gegrond", "reason": "Paspoort bij de werkgever."})
+    http.post(f"/api/v1/review/inspections/{iid}/referrals", headers=lead.headers,
+              json={"partner": "nla", "note": "Arbeidsuitbuiting?"})
+    r = http.get(f"/api/v1/review/inspections/{iid}/report.pdf", headers=lead.headers)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    for expected in ("Bestuurlijke rapportage", "Rapportstraat 1", "Spijkerkwartier", "02-03-2026",
+                     "Inspecteur Een", "Persoon 1", "Persoon 2", "L2 ernstig", "Documenten ingehouden (CD1)",
+                     "Paspoort ingehouden.", "gegrond", "Paspoort bij de werkgever.",
+                     "Nederlandse Arbeidsinspectie", "Arbeidsuitbuiting?", "Geen foto"):
+        assert expected in text, expected
+    trail = http.get("/api/v1/review/audit", params={"inspection_id": iid}, headers=lead.headers).json()
+    assert trail[0]["action"] == "read_report"
+    assert http.get(f"/api/v1/review/inspections/{uuid.uuid4()}/report.pdf", headers=lead.headers
+                    ).status_code == 404
+
+
+def test_overview_counts(http: httpx.Client, login_as: LoginAs) -> None:
+    inspector, keten = login_as("inspecteur1"), login_as("ketenregisseur1")
+    before = http.get("/api/v1/reporting/overview", params={"year": 2024}, headers=keten.headers).json()
+    flagged_control(inspector, neighbourhood="Geitenkamp", started="2024-02-10T10:00:00+01:00")
+    flagged_control(inspector, passport=False, neighbourhood="Geitenkamp", started="2024-08-10T10:00:00+02:00")
+    r = http.get("/api/v1/reporting/overview", params={"year": 2024}, headers=keten.headers)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["controls"] == before["controls"] + 2 and body["signals"] == before["signals"] + 1
+    assert {"key": "Geitenkamp", "count": 2} in body["by_neighbourhood"]
+    quarters = {q["quarter"]: q for q in body["by_quarter"]}
+    assert quarters["2024-K1"]["by_level"]["L2"] >= 1 and quarters["2024-K3"]["by_level"]["L0"] >= 1
+    assert any(row["key"] in ("labour", "sexual") for row in body["by_profile"])
+    assert http.get("/api/v1/reporting/overview", headers=login_as("planner1").headers).status_code == 403
+
+
+def test_agencies(http: httpx.Client, login_as: LoginAs) -> None:
+    inspector, keten = login_as("inspecteur1"), login_as("ketenregisseur1")
+    a = flagged_control(inspector, street="Bureauweg", persons=3, identifiers=[("uitzendbureau", "KvK 8765 4321")])
+    b = flagged_control(inspector, passport=False, street="Bureaulaan", persons=2,
+                        identifiers=[("uitzendbureau", "87654321")])
+    r = http.get("/api/v1/reporting/agencies", headers=keten.headers)
+    assert r.status_code == 200
+    [row] = [x for x in r.json() if x["kvk"] == "87654321"]
+    assert row["addresses"] == 2 and row["persons"] == 5 and row["signals"] == 1 and row["worst_level"] == 2
+    assert {c["inspection_id"] for c in row["controls"]} == {a, b}
+    lead = login_as("teamleider1")
+    assert http.get("/api/v1/reporting/agencies", headers=lead.headers).status_code == 403
+    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()
+    assert any(e["action"] == "read_agencies" and e["username"] == "ketenregisseur1" for e in trail)
+
+
+def test_exports_csv_and_xlsx(http: httpx.Client, login_as: LoginAs) -> None:
+    inspector, keten, lead = login_as("inspecteur1"), login_as("ketenregisseur1"), login_as("teamleider1")
+    iid = flagged_control(inspector, street="Exportstraat", neighbourhood="Het Broek",
+                          started="2025-11-03T10:00:00+01:00", identifiers=[("phone", "0600000001")])
+    flagged_control(inspector, street="Exportlaan", identifiers=[("phone", "06 00 00 00 01")])
+    http.post(f"/api/v1/review/inspections/{iid}/verifications", headers=lead.headers,
+              json={"subject_id": "p1", "verdict": "gegrond", "reason": "Bevestigd; zie dossier."})
+    r = http.get("/api/v1/reporting/exports/mdo.csv", headers=keten.headers)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content.startswith(b"\xef\xbb\xbf") and b"\r\n" in r.content
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Datum controle", "Adres", "Wijk", "Soort controle", "Persoon"]
+    [mine] = [row for row in rows if row[1].startswith("Exportstraat")]
+    assert mine[0] == "03-11-2025" and mine[2] == "Het Broek" and mine[4] == "Persoon 1"
+    assert mine[5] == "L2 ernstig" and mine[7] == "CD1" and mine[8] == "gegrond"
+    assert mine[9] == "Bevestigd; zie dossier."  # the semicolon is quoted, so the row keeps its columns
+    assert "0600000001" not in r.text and "Inspecteur" not in rows[0]
+
+    r = http.get("/api/v1/reporting/exports/riec.xlsx", headers=keten.headers)
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    header = [c.value for c in ws[1]]
+    assert "Persoon" not in header and header[8] == "Cluster"
+    [row] = [[c for c in line] for line in ws.iter_rows(min_row=2) if line[1].value == "Exportstraat 1"]
+    assert row[0].number_format == "DD-MM-YYYY" and row[0].value.strftime("%d-%m-%Y") == "03-11-2025"
+    assert row[8].value and row[9].value == 1
+
+    assert http.get("/api/v1/reporting/exports/bsn.csv", headers=keten.headers).status_code == 404
+    assert http.get("/api/v1/reporting/exports/mdo.pdf", headers=keten.headers).status_code == 422
+    for who in (lead, inspector, login_as("planner1")):
+        assert http.get("/api/v1/reporting/exports/mdo.csv", headers=who.headers).status_code == 403
+    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()
+    assert [e["object_id"] for e in trail if e["action"] == "export"][:2] == ["riec.xlsx", "mdo.csv"]
