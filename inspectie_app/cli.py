@@ -61,9 +61,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     import flet as ft
 
+    from inspectie_app.config import AppSettings
     from inspectie_app.services import build_service
 
-    service = build_service(args.data_dir, args.server)
+    settings = AppSettings()  # INSPECTIE_APP_PHOTO_PURGE_DAYS, INSPECTIE_APP_OUTBOX_HISTORY_DAYS, ...
+    service = build_service(args.data_dir, args.server, photo_purge_days=settings.photo_purge_days,
+                            outbox_history_days=settings.outbox_history_days)
     app_main = make_main(service, args.sync_interval)
     if args.web or not desktop_available():
         print(f"Inspectie app: http://{args.host}:{args.port}/ (server {args.server}, data {args.data_dir})")

@@ -108,6 +108,20 @@ class InspectionState:
 
 
 @dataclass(frozen=True)
+class ConflictNotice:
+    """A finding the team lead corrected while this tablet changed it too; the server kept ``kept_value``
+    and stored the tablet's ``device_value`` for the team lead to resolve (nothing is lost)."""
+
+    inspection_id: UUID
+    field: str  # "answer" | "note"
+    question_id: str | None
+    person_id: str | None
+    device_value: object
+    kept_value: object
+    status: str  # "open" | "resolved"
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     pending_changes: int
     pending_photos: int
@@ -115,6 +129,7 @@ class SyncStatus:
     last_error: str | None  # i18n key of the last failure, e.g. "sync_offline"
     syncing: bool = False
     rejections: list[str] = field(default_factory=list)  # messages of mutations the server refused
+    conflicts: list[ConflictNotice] = field(default_factory=list)  # open conflicts with office corrections
 
 
 class InspectorServiceProtocol(Protocol):

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -25,6 +25,7 @@ from inspectie_app.contract import (
     AnswerError,
     AppError,
     AssignedControl,
+    ConflictNotice,
     FinishError,
     InspectionListItem,
     InspectionState,
@@ -36,7 +37,7 @@ from inspectie_app.contract import (
 )
 from inspectie_app.photos import LONG_EDGE, process_photo, store_photo
 from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore
-from inspectie_app.sync_client import SyncClient
+from inspectie_app.sync_client import CHUNK_SIZE, SyncClient
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult, evaluate
 from schemas.records import Address, InspectionStatus, PersonRecord
@@ -45,6 +46,11 @@ from schemas.templates import AnswerValue, Question, Scope, Template, check_answ
 log = logging.getLogger(__name__)
 
 INSPECTOR_ROLE = "inspecteur"
+
+
+def _now() -> datetime:
+    """The device clock, for information only (started/finished times); sync never orders by it."""
+    return datetime.now(UTC)
 
 
 class InspectorService:
@@ -150,7 +156,7 @@ class InspectorService:
             raise AppError("template_unknown", template_id)
         inspection_id = uuid.uuid4()
         self._store.create_inspection(inspection_id=inspection_id, template=template, address=address,
-                                      planned_control_id=planned_control_id, started_at=datetime.now(UTC))
+                                      planned_control_id=planned_control_id, started_at=_now())
         self._nudge.set()
         return inspection_id
 
@@ -245,7 +251,7 @@ class InspectorService:
         missing = missing_questions(template, record)
         if missing:
             raise FinishError(missing)
-        self._store.finish(inspection_id, datetime.now(UTC))
+        self._store.finish(inspection_id, _now())
         return self._flag(template, record)
 
     # ---- sync ----------------------------------------------------------------------------------
@@ -269,10 +275,13 @@ class InspectorService:
 
     def _status(self) -> SyncStatus:
         meta = self._store.meta()
+        conflicts = [ConflictNotice(c.inspection_id, c.field, c.question_id, c.person_id, c.device_value,
+                                    c.winner_value, c.status)
+                     for c in self._store.conflicts() if c.status == "open"]
         return SyncStatus(pending_changes=self._store.outbox_count(),
                           pending_photos=self._store.pending_photo_count(),
                           last_success_at=meta.last_success_at, last_error=meta.last_error, syncing=self._syncing,
-                          rejections=[r.message for r in self._store.rejections()])
+                          rejections=[r.message for r in self._store.rejections()], conflicts=conflicts)
 
     def start_autosync(self, interval: float = 10.0) -> asyncio.Task[None]:
         """Sync in the background every ``interval`` seconds and soon after every local change."""
@@ -322,11 +331,18 @@ def _delete_files(paths: list[str]) -> None:
 
 
 def build_service(data_dir: Path, server_url: str, transport: httpx.AsyncBaseTransport | None = None, *,
-                  photo_long_edge: int = LONG_EDGE, device_name: str = "tablet") -> InspectorService:
-    """The app's service over ``<data_dir>/inspectie.db`` (migrated now) and ``<data_dir>/photos``."""
+                  photo_long_edge: int = LONG_EDGE, device_name: str = "tablet", timeout: float = 30.0,
+                  photo_purge_days: float | None = 7.0, outbox_history_days: float = 30.0,
+                  chunk_size: int | None = None) -> InspectorService:
+    """The app's service over ``<data_dir>/inspectie.db`` (migrated now) and ``<data_dir>/photos``.
+
+    ``photo_purge_days``: delete a full-size photo this long after the server confirmed it (None: never).
+    ``outbox_history_days``: keep acknowledged mutations this long, to re-send them to a restored server."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(database_url(data_dir))
-    client = SyncClient(store, server_url, transport)
+    store = SqliteStore(database_url(data_dir), history_days=outbox_history_days)
+    purge = None if photo_purge_days is None else timedelta(days=photo_purge_days)
+    client = SyncClient(store, server_url, transport, timeout=timeout, photo_purge_delay=purge,
+                        chunk_size=chunk_size or CHUNK_SIZE)
     return InspectorService(store=store, client=client, photos_dir=photos_dir(data_dir),
                             photo_long_edge=photo_long_edge, device_name=device_name)
 

@@ -4,8 +4,14 @@ Nothing is deleted before the server says so: outbox rows go only when a ``last_
 push or pull) covers them, and a photo counts as uploaded only on the server's 200/201. Every failure
 is classified into one of four status keys the UI can show — ``sync_offline`` (no connection,
 timeouts), ``sync_server_error`` (5xx or a reply that makes no sense), ``sync_unauthorized`` (401/403)
-and ``sync_update_app`` (426, or pulled data this app version cannot read) — and the next round simply
+and ``sync_update_app`` (426, or pulled data this app version cannot read); ``sync_history_lost`` when a
+server restored from an old backup needs mutations this tablet no longer keeps — and the next round simply
 tries again. All database work runs in worker threads so Flet's event loop never blocks.
+
+A server that reports a ``last_mutation_id`` below this tablet's last acknowledgement was restored from a
+backup: the store queues its outbox history after that id again, and every photo is re-checked (HEAD) and
+re-uploaded where the server lacks it. Full-size photos are deleted only ``photo_purge_delay`` after the
+server confirmed them.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,16 +49,18 @@ M = TypeVar("M", PushResponse, PullResponse)
 
 
 class SyncError(AppError):
-    """codes: sync_offline, sync_server_error, sync_unauthorized, sync_update_app"""
+    """codes: sync_offline, sync_server_error, sync_unauthorized, sync_update_app, sync_history_lost"""
 
 
 class SyncClient:
     """Talks to the server for one device; the httpx transport is injectable for tests."""
 
     def __init__(self, store: InspectorStore, server_url: str, transport: httpx.AsyncBaseTransport | None = None,
-                 *, timeout: float = 30.0, chunk_size: int = CHUNK_SIZE) -> None:
+                 *, timeout: float = 30.0, chunk_size: int = CHUNK_SIZE,
+                 photo_purge_delay: timedelta | None = timedelta(days=7)) -> None:
         self._store = store
         self._chunk_size = chunk_size
+        self._purge_delay = photo_purge_delay
         self._http = httpx.AsyncClient(base_url=server_url.rstrip("/"), transport=transport, timeout=timeout)
 
     @property
@@ -88,9 +97,11 @@ class SyncClient:
     # ---- one sync round ------------------------------------------------------------------------
 
     async def sync(self) -> str | None:
-        """Push, upload photos, pull; records and returns the first error key (None on success)."""
+        """Push, upload photos, pull; records and returns the first error key (None on success).
+
+        When the pull queued work again (a restored server), push and upload run once more."""
         errors: list[str] = []
-        for step in (self.push, self.upload_photos, self.pull):
+        for step in (self.push, self.upload_photos, self.pull, self._again, self.purge_photos):
             try:
                 await step()
             except SyncError as exc:
@@ -102,9 +113,23 @@ class SyncClient:
         await asyncio.to_thread(self._store.record_sync, error=error)
         return error
 
+    async def _again(self) -> None:
+        if await asyncio.to_thread(self._store.outbox_count):
+            await self.push()
+        if await asyncio.to_thread(self._store.pending_photo_count):
+            await self.upload_photos()
+
+    async def purge_photos(self) -> int:
+        """Delete full-size photo files the server confirmed more than ``photo_purge_delay`` ago."""
+        if self._purge_delay is None:
+            return 0
+        files = await asyncio.to_thread(self._store.purge_photos, datetime.now(UTC) - self._purge_delay)
+        await asyncio.to_thread(_delete_files, files)
+        return len(files)
+
     async def push(self) -> int:
         """Send the outbox in id order, in batches; returns how many mutations the server acknowledged."""
-        acked = 0
+        acked, requeued = 0, False
         while batch := await asyncio.to_thread(self._store.pending_mutations, MAX_MUTATIONS_PER_PUSH):
             meta = await asyncio.to_thread(self._store.meta)
             body = PushRequest(client_id=meta.client_id, schema_version=SCHEMA_VERSION, mutations=batch)
@@ -117,6 +142,11 @@ class SyncClient:
                 raise
             acked += await asyncio.to_thread(self._store.ack, reply.last_mutation_id, reply.rejections)
             if reply.last_mutation_id < ids[-1]:
+                if reply.last_mutation_id < meta.last_acked_mutation_id and not requeued:
+                    requeued = True  # restored server: the store queued our history again; send it
+                    continue
+                if reply.last_mutation_id < ids[0] - 1:
+                    raise SyncError("sync_history_lost", f"server at {reply.last_mutation_id}, outbox at {ids[0]}")
                 await asyncio.to_thread(self._store.mark_attempt, ids, "not_acknowledged")
                 break  # the server stopped early (e.g. it saw a gap); try again next round
         return acked
@@ -127,14 +157,15 @@ class SyncClient:
         while True:
             meta = await asyncio.to_thread(self._store.meta)
             body = PullRequest(client_id=meta.client_id, schema_version=SCHEMA_VERSION, cursor=meta.pull_cursor,
-                               limit=PULL_PAGE_SIZE)
+                               limit=PULL_PAGE_SIZE, scope_epoch=meta.scope_epoch)
             page = _parse(PullResponse, await self._call("POST", f"{API}/sync/pull", json=body.model_dump(mode="json")))
             try:
-                await asyncio.to_thread(self._store.apply_pull, page.changes, page.cursor, page.last_mutation_id)
+                await asyncio.to_thread(self._store.apply_pull, page.changes, page.cursor, page.last_mutation_id,
+                                        reset=page.reset, scope_epoch=page.scope_epoch)
             except PullDataError as exc:
                 raise SyncError("sync_update_app", str(exc)) from None
             applied += len(page.changes)
-            if not page.has_more or page.cursor <= meta.pull_cursor:
+            if not page.has_more or (page.cursor <= meta.pull_cursor and not page.reset):
                 return applied
 
     # ---- photos --------------------------------------------------------------------------------
@@ -156,7 +187,8 @@ class SyncClient:
         return done
 
     async def upload_photo(self, photo: PendingPhoto) -> None:
-        """Resumable upload: HEAD for the offset, PATCH 1 MiB chunks, re-HEAD on 409, restart once on 422."""
+        """Resumable upload: HEAD for the offset, PATCH 1 MiB chunks, re-HEAD on 409, restart on 410 (expired)
+        and once on 422 (the bytes arrived damaged)."""
         data = await asyncio.to_thread(_read_verified, photo)
         url = f"{API}/blobs/{photo.sha256}"
         offset = await self._blob_offset(url)
@@ -166,11 +198,16 @@ class SyncClient:
                 raise SyncError("sync_server_error", f"server offset {offset} for a {len(data)}-byte photo")
             resp = await self._call("PATCH", url, content=data[offset:offset + self._chunk_size], headers={
                 "Upload-Offset": str(offset), "Upload-Length": str(len(data)),
-                "Content-Type": "application/offset+octet-stream"}, allowed=(200, 201, 204, 409, 422))
+                "Content-Type": "application/offset+octet-stream"}, allowed=(200, 201, 204, 409, 410, 422))
             if resp.status_code in (200, 201):
                 offset = None
             elif resp.status_code == 204:
                 offset = _offset_header(resp, default=offset + self._chunk_size)
+            elif resp.status_code == 410:
+                conflicts += 1
+                if conflicts > MAX_UPLOAD_CONFLICTS:
+                    raise SyncError("sync_server_error", "upload keeps expiring")
+                offset = 0
             elif resp.status_code == 409:
                 conflicts += 1
                 if conflicts > MAX_UPLOAD_CONFLICTS:
@@ -227,6 +264,11 @@ def _offset_header(resp: httpx.Response, *, default: int) -> int:
         return max(0, int(resp.headers["Upload-Offset"]))
     except (KeyError, ValueError):
         return default
+
+
+def _delete_files(paths: list[str]) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
 
 
 def _read_verified(photo: PendingPhoto) -> bytes:

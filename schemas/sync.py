@@ -7,13 +7,17 @@ Pull returns changes after a cursor from one server change sequence, scoped by t
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = 1
-"""The version of this protocol the code speaks; sent as ``X-Schema-Version`` on every request."""
+SCHEMA_VERSION = 2
+"""The version of this protocol the code speaks; sent as ``X-Schema-Version`` on every request.
+
+2: mutations carry ``base_version`` (the device's pull cursor when it made the change); pull entities
+``conflict`` and ``correction``; pull ``reset``/``scope_epoch``.
+"""
 
 MIN_SUPPORTED_SCHEMA_VERSION = 1
 
@@ -67,9 +71,23 @@ class PullRequest(BaseModel):
     schema_version: int
     cursor: int = Field(default=0, ge=0)
     limit: int = Field(default=500, ge=1, le=1000)
+    scope_epoch: int | None = None  # v2: the epoch of the cursor; a different server epoch means reset
 
 
-EntityName = Literal["template", "catalogue", "planned_control", "inspection_flag", "rejection", "comment"]
+EntityName = Literal["template", "catalogue", "planned_control", "inspection_flag", "rejection", "comment",
+                     "conflict", "correction"]
+
+ENTITY_SINCE: dict[str, int] = {
+    "template": 1, "catalogue": 1, "planned_control": 1, "inspection_flag": 1, "rejection": 1, "comment": 1,
+    "conflict": 2, "correction": 2,
+}
+"""The schema version that introduced each pull entity: the server never sends an entity to an older client.
+Add your entity here (and to ``EntityName``) with the version that first understands it."""
+
+
+def entities_for(schema_version: int) -> list[str]:
+    """The pull entities a client speaking ``schema_version`` can parse."""
+    return sorted(name for name, since in ENTITY_SINCE.items() if since <= schema_version)
 
 
 class Change(BaseModel):
@@ -85,3 +103,14 @@ class PullResponse(BaseModel):
     cursor: int
     has_more: bool
     last_mutation_id: int
+    reset: bool = False  # v2: drop server-owned local data; this response starts a full snapshot
+    scope_epoch: int = 0  # v2: send it back with the next cursor
+
+    @field_validator("changes", mode="before")
+    @classmethod
+    def _known_entities_only(cls, value: Any) -> Any:
+        """A newer server may know entities this app does not: skip them instead of failing the page."""
+        if not isinstance(value, list):
+            return value
+        known = set(get_args(EntityName))
+        return [c for c in value if not isinstance(c, dict) or c.get("entity") in known]

@@ -3,6 +3,7 @@
 from inspectie_app.store.repository import (
     InspectionRecord,
     InspectorStore,
+    LocalConflict,
     NewPhoto,
     PendingPhoto,
     PullDataError,
@@ -14,6 +15,7 @@ from inspectie_app.store.repository import (
 __all__ = [
     "InspectionRecord",
     "InspectorStore",
+    "LocalConflict",
     "NewPhoto",
     "PendingPhoto",
     "PullDataError",

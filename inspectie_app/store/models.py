@@ -65,6 +65,7 @@ class SyncMeta(Base):
     last_acked_mutation_id: Mapped[int] = mapped_column(Integer, default=0)
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(64))
+    scope_epoch: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class LocalUserRow(Base):
@@ -159,6 +160,8 @@ class PhotoRow(Base):
     thumbnail_path: Mapped[str] = mapped_column(String(1000))
     uploaded: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)  # the server said it holds the photo
+    purged: Mapped[bool] = mapped_column(default=False)  # the full-size file was deleted (thumbnail kept)
 
 
 class ServerFlagRow(Base):
@@ -182,8 +185,23 @@ class RejectionRow(Base):
     received_at: Mapped[datetime]
 
 
+class ConflictRow(Base):
+    """A finding both this tablet and the team lead changed (pulled entity ``conflict``)."""
+
+    __tablename__ = "conflict"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    data: Mapped[dict[str, Any]]
+
+
 class OutboxRow(Base):
-    """A mutation waiting for the server's ack; ids are gap-free per client id."""
+    """A mutation waiting for the server's ack; ids are gap-free per client id.
+
+    Acknowledged rows stay as history (``acked_at`` set) for a while: if the server is restored from a
+    backup and reports a lower ``last_mutation_id``, they are sent again.
+    """
 
     __tablename__ = "outbox"
 
@@ -196,3 +214,4 @@ class OutboxRow(Base):
     created_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    acked_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

@@ -5,6 +5,11 @@ Each local change is written with its outbox row in one transaction (``_tx``), a
 comes from ``sync_meta.next_mutation_id`` in that same transaction, so ids stay gap-free: a failed
 change takes its id back with it. One lock serialises store calls from worker threads (an in-memory
 store shares one connection; a file store has one writer anyway).
+
+Each mutation records as ``base_version`` the pull cursor at the moment it was made: the server seq up to
+which this tablet had seen the server's changes (corrections included), so the server can tell a deliberate
+overwrite from a conflict without trusting any clock. Acknowledged mutations are kept as history for
+``history_days``: a server restored from a backup reports a lower ``last_mutation_id`` and gets them again.
 """
 
 from __future__ import annotations
@@ -14,12 +19,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inspectie_app.contract import AnswerError, AppError, LocalUser, PhotoItem
@@ -27,6 +32,7 @@ from inspectie_app.store.db import create_store_engine, migrate
 from inspectie_app.store.models import (
     AnswerRow,
     CatalogueRow,
+    ConflictRow,
     InspectionRow,
     LocalUserRow,
     OutboxRow,
@@ -60,6 +66,7 @@ class SyncMetaView:
     last_acked_mutation_id: int
     last_success_at: datetime | None
     last_error: str | None
+    scope_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,21 @@ class PendingPhoto:
     local_path: str
 
 
+@dataclass(frozen=True)
+class LocalConflict:
+    """A finding the team lead corrected while this tablet changed it too (see ``schemas.conflicts``)."""
+
+    id: UUID
+    inspection_id: UUID
+    field: str
+    person_id: str | None
+    question_id: str | None
+    device_value: Any
+    winner: str
+    winner_value: Any
+    status: str
+
+
 class InspectorStore(Protocol):
     """What the service and the sync client need from local storage."""
 
@@ -120,7 +142,9 @@ class InspectorStore(Protocol):
     def planned_controls(self) -> list[tuple[PlannedControlRead, UUID | None]]: ...
     def server_flag(self, inspection_id: UUID) -> ServerFlag | None: ...
     def rejections(self) -> list[Rejection]: ...
-    def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int) -> None: ...
+    def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int, *, reset: bool = False,
+                   scope_epoch: int | None = None) -> None: ...
+    def conflicts(self, inspection_id: UUID | None = None) -> list[LocalConflict]: ...
     def create_inspection(self, *, inspection_id: UUID, template: Template, address: Address,
                           planned_control_id: UUID | None, started_at: datetime) -> None: ...
     def inspection(self, inspection_id: UUID) -> InspectionRecord | None: ...
@@ -140,13 +164,15 @@ class InspectorStore(Protocol):
     def photos_to_upload(self) -> list[PendingPhoto]: ...
     def mark_photo_uploaded(self, sha256: str) -> None: ...
     def pending_photo_count(self) -> int: ...
+    def purge_photos(self, confirmed_before: datetime) -> list[str]: ...
     def close(self) -> None: ...
 
 
 class SqliteStore:
     """``InspectorStore`` over SQLite; ``url`` may be ``sqlite://`` for a fast in-memory store."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, history_days: float = 30.0) -> None:
+        self._history = timedelta(days=history_days)
         self._engine = create_store_engine(url)
         self._lock = threading.RLock()
         migrate(self._engine)
@@ -174,7 +200,8 @@ class SqliteStore:
         with self._tx() as s:
             m = _meta(s)
             return SyncMetaView(UUID(m.client_id), m.device_id, m.token, m.server_url, m.pull_cursor,
-                                m.next_mutation_id, m.last_acked_mutation_id, m.last_success_at, m.last_error)
+                                m.next_mutation_id, m.last_acked_mutation_id, m.last_success_at, m.last_error,
+                                m.scope_epoch)
 
     def local_user(self) -> LocalUser | None:
         """The user who last logged in on this device, if any."""
@@ -197,7 +224,8 @@ class SqliteStore:
         """Purge the user's data and sync identity (caller checked nothing is pending); returns photo files."""
         with self._tx() as s:
             files = [p for row in s.scalars(select(PhotoRow)) for p in (row.local_path, row.thumbnail_path)]
-            for model in (InspectionRow, PlannedControlRow, ServerFlagRow, RejectionRow, LocalUserRow, OutboxRow):
+            for model in (InspectionRow, PlannedControlRow, ServerFlagRow, RejectionRow, LocalUserRow, OutboxRow,
+                          ConflictRow):
                 s.execute(delete(model))
             s.delete(_meta(s))
             s.flush()
@@ -211,6 +239,8 @@ class SqliteStore:
             m.last_error = error
             if error is None:
                 m.last_success_at = utcnow()
+            s.execute(delete(OutboxRow).where(OutboxRow.acked_at.is_not(None),
+                                              OutboxRow.acked_at < utcnow() - self._history))
 
     # ---- server data -----------------------------------------------------------------------
 
@@ -258,13 +288,32 @@ class SqliteStore:
             rows = s.scalars(select(RejectionRow).order_by(RejectionRow.mutation_id))
             return [Rejection(mutation_id=r.mutation_id, code=r.code, message=r.message) for r in rows]
 
-    def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int) -> None:
-        """Apply one pulled page and its cursor in one transaction (all or nothing)."""
+    def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int, *, reset: bool = False,
+                   scope_epoch: int | None = None) -> None:
+        """Apply one pulled page and its cursor in one transaction (all or nothing).
+
+        ``reset``: the server starts over (scope changed, or it lost history): server-owned data is dropped
+        first, in the same transaction. Inspector-owned data (inspections, outbox) is never touched."""
         with self._tx() as s:
+            if reset:
+                for model in (TemplateRow, CatalogueRow, PlannedControlRow, ServerFlagRow, RejectionRow, ConflictRow):
+                    s.execute(delete(model))
             for change in changes:
                 _apply_change(s, change)
-            _meta(s).pull_cursor = cursor
+            meta = _meta(s)
+            meta.pull_cursor = cursor
+            if scope_epoch is not None:
+                meta.scope_epoch = scope_epoch
             _ack(s, last_mutation_id, [])
+
+    def conflicts(self, inspection_id: UUID | None = None) -> list[LocalConflict]:
+        """Conflicts pulled from the server (open ones first), optionally of one inspection."""
+        with self._tx() as s:
+            query = select(ConflictRow)
+            if inspection_id is not None:
+                query = query.where(ConflictRow.inspection_id == str(inspection_id))
+            rows = sorted(s.scalars(query), key=lambda r: (r.status != "open", r.id))
+            return [_local_conflict(r) for r in rows]
 
     # ---- inspections -----------------------------------------------------------------------
 
@@ -299,7 +348,7 @@ class SqliteStore:
     def unsynced_inspection_ids(self) -> set[UUID]:
         """Inspections with outbox entries or photos the server has not acknowledged."""
         with self._tx() as s:
-            ids = set(s.scalars(select(OutboxRow.entity_id).distinct()))
+            ids = set(s.scalars(select(OutboxRow.entity_id).where(OutboxRow.acked_at.is_(None)).distinct()))
             ids |= set(s.scalars(select(PhotoRow.inspection_id).where(PhotoRow.uploaded.is_(False))))
             return {UUID(i) for i in ids}
 
@@ -373,7 +422,8 @@ class SqliteStore:
     def pending_mutations(self, limit: int) -> list[Mutation]:
         """The oldest unacknowledged mutations, in id order."""
         with self._tx() as s:
-            rows = s.scalars(select(OutboxRow).order_by(OutboxRow.mutation_id).limit(limit))
+            rows = s.scalars(select(OutboxRow).where(OutboxRow.acked_at.is_(None)).order_by(OutboxRow.mutation_id)
+                             .limit(limit))
             return [Mutation(id=r.mutation_id, name=r.name, entity_id=UUID(r.entity_id),
                              base_version=r.base_version, args=r.args) for r in rows]
 
@@ -392,7 +442,7 @@ class SqliteStore:
     def outbox_count(self) -> int:
         """Mutations not yet acknowledged."""
         with self._tx() as s:
-            return s.scalar(select(func.count()).select_from(OutboxRow)) or 0
+            return s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.acked_at.is_(None))) or 0
 
     def photos_to_upload(self) -> list[PendingPhoto]:
         """Photo files the server does not have yet, one per hash."""
@@ -408,12 +458,28 @@ class SqliteStore:
         with self._tx() as s:
             for row in s.scalars(select(PhotoRow).where(PhotoRow.sha256 == sha256)):
                 row.uploaded = True
+                row.confirmed_at = row.confirmed_at or utcnow()
 
     def pending_photo_count(self) -> int:
         """Photos whose content has not reached the server."""
         with self._tx() as s:
             query = select(func.count()).select_from(PhotoRow).where(PhotoRow.uploaded.is_(False))
             return s.scalar(query) or 0
+
+    def purge_photos(self, confirmed_before: datetime) -> list[str]:
+        """Mark full-size photos the server confirmed before ``confirmed_before`` as purged; returns their
+        files for the caller to delete (thumbnails stay for the lists). A file shared by a photo that is
+        not yet confirmed is kept."""
+        with self._tx() as s:
+            rows = list(s.scalars(select(PhotoRow).where(PhotoRow.purged.is_(False))))
+            keep = {r.local_path for r in rows if r.confirmed_at is None or r.confirmed_at >= confirmed_before}
+            files: list[str] = []
+            for r in rows:
+                if r.confirmed_at is not None and r.confirmed_at < confirmed_before:
+                    r.purged = True
+                    if r.local_path not in keep and r.local_path not in files:
+                        files.append(r.local_path)
+            return files
 
 
 def _uuid_or_none(value: str | None) -> UUID | None:
@@ -436,19 +502,33 @@ def _enqueue(s: Session, name: str, entity_id: UUID, args: dict[str, Any]) -> in
     meta = _meta(s)
     mutation_id = meta.next_mutation_id
     meta.next_mutation_id = mutation_id + 1
-    s.add(OutboxRow(mutation_id=mutation_id, name=name, entity_id=str(entity_id), base_version=None, args=args,
-                    schema_version=SCHEMA_VERSION, created_at=utcnow(), attempts=0))
+    s.add(OutboxRow(mutation_id=mutation_id, name=name, entity_id=str(entity_id), base_version=meta.pull_cursor,
+                    args=args, schema_version=SCHEMA_VERSION, created_at=utcnow(), attempts=0))
     s.flush()
     return mutation_id
 
 
 def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection]) -> int:
+    """Move acknowledged rows into history; a server *behind* our last ack lost them: queue them again."""
     meta = _meta(s)
-    meta.last_acked_mutation_id = max(meta.last_acked_mutation_id, last_mutation_id)
     for r in rejections:
         _put_rejection(s, r)
-    result = s.execute(delete(OutboxRow).where(OutboxRow.mutation_id <= last_mutation_id))
+    if last_mutation_id < meta.last_acked_mutation_id:
+        _requeue_after(s, last_mutation_id)
+        return 0
+    meta.last_acked_mutation_id = last_mutation_id
+    result = s.execute(update(OutboxRow).where(OutboxRow.mutation_id <= last_mutation_id,
+                                               OutboxRow.acked_at.is_(None)).values(acked_at=utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _requeue_after(s: Session, last_mutation_id: int) -> None:
+    """The server was restored from a backup: send history after ``last_mutation_id`` again, and re-check
+    every photo the server had confirmed (its files may predate the backup too)."""
+    meta = _meta(s)
+    s.execute(update(OutboxRow).where(OutboxRow.mutation_id > last_mutation_id).values(acked_at=None, attempts=0))
+    meta.last_acked_mutation_id = last_mutation_id
+    s.execute(update(PhotoRow).where(PhotoRow.purged.is_(False)).values(uploaded=False))
 
 
 def _put_rejection(s: Session, r: Rejection) -> None:
@@ -547,6 +627,58 @@ def _apply_rejection(s: Session, change: Change) -> None:
         _put_rejection(s, Rejection.model_validate(_data(change)))
 
 
+def _apply_correction(s: Session, change: Change) -> None:
+    """The team lead corrected an answer or the note: show it locally (no outbox row: it came from the server)."""
+    data = _data(change)
+    inspection = s.get(InspectionRow, str(UUID(str(data["inspection_id"]))))
+    if inspection is None:
+        return  # not on this tablet (another device of the same user)
+    _set_local_field(s, inspection, data)
+
+
+def _set_local_field(s: Session, inspection: InspectionRow, data: dict[str, Any]) -> None:
+    if data["field"] == "note":
+        inspection.note = str(data.get("value") or "")
+        return
+    person_id = data.get("person_id")
+    if person_id is not None and s.get(PersonRow, str(person_id)) is None:
+        return
+    scope_key = str(person_id or "")
+    row = s.scalars(select(AnswerRow).where(AnswerRow.inspection_id == inspection.id,
+                                            AnswerRow.scope_key == scope_key,
+                                            AnswerRow.question_id == str(data["question_id"]))).first()
+    value = data.get("value")
+    if value is None:
+        if row is not None:
+            s.delete(row)
+    elif row is None:
+        s.add(AnswerRow(inspection_id=inspection.id, person_id=person_id, scope_key=scope_key,
+                        question_id=str(data["question_id"]), value=value, updated_at=utcnow()))
+    else:
+        row.value, row.updated_at = value, utcnow()
+
+
+def _apply_conflict(s: Session, change: Change) -> None:
+    """Keep the conflict for the inspector and show the value the server kept."""
+    if change.op == "delete":
+        s.execute(delete(ConflictRow).where(ConflictRow.id == change.entity_id))
+        return
+    data = _data(change)
+    conflict_id, inspection_id = str(UUID(str(data["id"]))), str(UUID(str(data["inspection_id"])))
+    s.merge(ConflictRow(id=conflict_id, inspection_id=inspection_id, status=str(data["status"]), data=data))
+    inspection = s.get(InspectionRow, inspection_id)
+    if inspection is not None and data["status"] == "open":
+        _set_local_field(s, inspection, {"field": data["field"], "person_id": data.get("person_id"),
+                                         "question_id": data.get("question_id"), "value": data.get("winner_value")})
+
+
+def _local_conflict(r: ConflictRow) -> LocalConflict:
+    d = r.data
+    return LocalConflict(UUID(r.id), UUID(r.inspection_id), str(d.get("field", "")), d.get("person_id"),
+                         d.get("question_id"), d.get("device_value"), str(d.get("winner", "")), d.get("winner_value"),
+                         r.status)
+
+
 def _ignore(s: Session, change: Change) -> None:
     """Entities this app does not keep yet (e.g. review comments)."""
 
@@ -557,4 +689,6 @@ _APPLIERS = {
     "planned_control": _apply_planned_control,
     "inspection_flag": _apply_flag,
     "rejection": _apply_rejection,
+    "correction": _apply_correction,
+    "conflict": _apply_conflict,
 }

@@ -31,6 +31,8 @@ class Inspection(Base):
     flag: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # seq of the team lead's last correction of the note (None: only the inspector wrote it)
+    note_office_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class Answer(Base):
@@ -43,6 +45,8 @@ class Answer(Base):
     person_id: Mapped[str] = mapped_column(String(64), default="")
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # seq of the team lead's last correction of this answer (None: only the inspector wrote it)
+    office_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class Person(Base):
@@ -64,3 +68,31 @@ class Photo(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
     caption: Mapped[str] = mapped_column(String(500), default="")
+
+
+class FindingConflict(Base):
+    """A finding field changed both on the tablet and by the team lead since the tablet's base version.
+
+    ``winner`` says whose value the inspection kept; the losing value is kept here, so nothing is lost.
+    The inspector sees it through pull (entity ``conflict``), the team lead through the review API.
+    """
+
+    __tablename__ = "finding_conflict"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # "answer" | "note"
+    person_id: Mapped[str] = mapped_column(String(64), default="")
+    question_id: Mapped[str] = mapped_column(String(64), default="")
+    base_version: Mapped[int] = mapped_column(BigInteger)
+    device_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    office_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    office_seq: Mapped[int] = mapped_column(BigInteger)
+    winner: Mapped[str] = mapped_column(String(10))  # "office" | "device"
+    client_id: Mapped[str] = mapped_column(String(64))
+    mutation_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # "open" | "resolved"
+    resolution: Mapped[str | None] = mapped_column(String(12), default=None)  # "office" | "device"
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

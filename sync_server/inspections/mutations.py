@@ -22,6 +22,7 @@ from schemas.sync import Mutation
 from schemas.templates import Scope, check_answer
 from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import service as catalog
+from sync_server.inspections import conflicts
 from sync_server.inspections import schemas as s
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.inspections.service import PREMISES
@@ -41,6 +42,7 @@ class Rejected(Exception):
 class MutationContext:
     session: Session
     user: Principal
+    client_id: str = ""
     touched: set[uuid.UUID] = field(default_factory=set)
 
 
@@ -97,7 +99,14 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
 
 def update_inspection(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.InspectionUpdateArgs, m)
-    _owned(ctx, m.entity_id).note = a.note
+    inspection = _owned(ctx, m.entity_id)
+    if conflicts.office_wins(inspection.note_office_seq, m.base_version, a.note, inspection.note):
+        assert inspection.note_office_seq is not None
+        conflicts.record(session=ctx.session, inspection=inspection, field="note", person_id="", question_id="",
+                         base_version=m.base_version, device_value=a.note, office_value=inspection.note,
+                         office_seq=inspection.note_office_seq, client_id=ctx.client_id, mutation_id=m.id)
+        return
+    inspection.note = a.note
 
 
 def finish_inspection(ctx: MutationContext, m: Mutation) -> None:
@@ -123,14 +132,25 @@ def set_answer(ctx: MutationContext, m: Mutation) -> None:
     problem = check_answer(question, a.value)
     if problem:
         raise Rejected("invalid_answer", f"{a.question_id}: {problem}")
-    _store_answer(ctx.session, inspection.id, a.person_id or PREMISES, a.question_id, a.value)
+    person = a.person_id or PREMISES
+    found = conflicts.find_answer(ctx.session, inspection.id, person, a.question_id)
+    if found is not None and conflicts.office_wins(found.office_seq, m.base_version, a.value, found.value):
+        assert found.office_seq is not None
+        conflicts.record(session=ctx.session, inspection=inspection, field="answer", person_id=person,
+                         question_id=a.question_id, base_version=m.base_version, device_value=a.value,
+                         office_value=found.value, office_seq=found.office_seq, client_id=ctx.client_id,
+                         mutation_id=m.id)
+        return
+    _store_answer(ctx.session, inspection.id, person, a.question_id, a.value)
 
 
 def _store_answer(session: Session, inspection_id: uuid.UUID, person_id: str, question_id: str, value: Any) -> None:
     found = session.scalar(select(Answer).where(Answer.inspection_id == inspection_id,
                                                 Answer.person_id == person_id, Answer.question_id == question_id))
     if value is None:
-        if found is not None:
+        if found is not None and found.office_seq is not None:
+            found.value = None  # keep the row: it carries the office version of this answer
+        elif found is not None:
             session.delete(found)
     elif found is None:
         session.add(Answer(inspection_id=inspection_id, person_id=person_id, question_id=question_id, value=value))

@@ -26,7 +26,7 @@ def get(*, session: Session, inspection_id: uuid.UUID) -> Inspection | None:
 def premises_answers(*, session: Session, inspection_id: uuid.UUID) -> dict[str, AnswerValue]:
     rows = session.scalars(select(Answer).where(Answer.inspection_id == inspection_id,
                                                 Answer.person_id == PREMISES))
-    return {a.question_id: a.value for a in rows}
+    return {a.question_id: a.value for a in rows if a.value is not None}
 
 
 def persons(*, session: Session, inspection_id: uuid.UUID) -> list[PersonRecord]:
@@ -37,7 +37,8 @@ def persons(*, session: Session, inspection_id: uuid.UUID) -> list[PersonRecord]
                                                    Answer.person_id != PREMISES))
     by_person: dict[str, dict[str, AnswerValue]] = {}
     for a in answers:
-        by_person.setdefault(a.person_id, {})[a.question_id] = a.value
+        if a.value is not None:  # an answer the team lead cleared keeps its row for its office version
+            by_person.setdefault(a.person_id, {})[a.question_id] = a.value
     return [PersonRecord(id=p.person_id, label=p.label, answers=by_person.get(p.person_id, {})) for p in people]
 
 

@@ -24,6 +24,13 @@ class SyncClient(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The scopes this client was last served (e.g. "role:inspecteur"); when they change, the epoch goes up
+    # and the next pull starts over with ``reset``.
+    scope_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    scope_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The highest cursor this server has handed to the client: a client cursor above it means the server
+    # lost history (restored from a backup) and the client must start over.
+    served_cursor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class SyncCounter(Base):

@@ -43,4 +43,4 @@ def pull(body: PullRequest, user: CurrentUser, session: SessionDep,
         raise ApiError("schema_too_new")
     if not service.in_window(version):
         raise ApiError("schema_unsupported")
-    return service.pull(session=session, user=user, request=body)
+    return service.pull(session=session, user=user, request=body, schema_version=version)

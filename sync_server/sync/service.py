@@ -4,7 +4,10 @@ Push: one transaction; the sync counter is locked first; mutations with ids <= l
 skipped (idempotent replay), a gap stops the batch, each mutation runs in a savepoint so a permanent
 failure becomes a rejection (synced back to the user) without undoing the rest, and last_mutation_id
 still advances past it. Flags of touched finished inspections are recomputed at the end.
-Pull: changes after the cursor in the caller's scopes, read in the same transaction as last_mutation_id.
+Pull: changes after the cursor in the caller's scopes, read in the same transaction as last_mutation_id,
+projected to the entities the client's schema version can parse. A pull starts over (``reset``) when the
+caller's scopes changed since the last pull (the scope epoch goes up), when the client sends another epoch,
+or when its cursor is beyond anything this server ever served it (the server was restored from a backup).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from schemas.sync import (
     PushRequest,
     PushResponse,
     Rejection,
+    entities_for,
 )
 from sync_server.auth.schemas import Principal
 from sync_server.errors import REJECTIONS, ApiError
@@ -93,7 +97,7 @@ def push(*, session: Session, user: Principal, request: PushRequest) -> PushResp
     assert client is not None
     client.schema_version = request.schema_version
     client.last_seen = datetime.now(UTC)
-    ctx = MutationContext(session=session, user=user)
+    ctx = MutationContext(session=session, user=user, client_id=str(request.client_id))
     rejections: list[Rejection] = []
     for mutation in request.mutations:
         if mutation.id <= client.last_mutation_id:
@@ -136,18 +140,42 @@ def _emit_rejection(session: Session, user: Principal, client_id: uuid.UUID, mut
                  scope=f"user:{user.user_id}", data=data)
 
 
-def pull(*, session: Session, user: Principal, request: PullRequest) -> PullResponse:
+def pull(*, session: Session, user: Principal, request: PullRequest,
+         schema_version: int | None = None) -> PullResponse:
     """Changes after the cursor in the caller's scopes, one page, with the client's last_mutation_id."""
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    client = _client(session, user, request.client_id, request.schema_version, create=False)
-    stmt = (select(ChangeLog).where(ChangeLog.seq > request.cursor, ChangeLog.scope.in_(scopes_for(user)))
+    scopes = scopes_for(user)
+    client = _client(session, user, request.client_id, request.schema_version, create=True)
+    assert client is not None
+    reset = _needs_reset(client, request, scope_key=",".join(sorted(scopes)))
+    since = 0 if reset else request.cursor
+    entities = entities_for(schema_version or request.schema_version)
+    stmt = (select(ChangeLog).where(ChangeLog.seq > since, ChangeLog.scope.in_(scopes),
+                                    ChangeLog.entity.in_(entities))
             .order_by(ChangeLog.seq).limit(request.limit + 1))
     rows = list(session.scalars(stmt))
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     out = [Change(seq=r.seq, entity=r.entity, entity_id=r.entity_id, op=r.op, data=r.data)
            for r in rows]
-    cursor = rows[-1].seq if rows else request.cursor
-    return PullResponse(changes=out, cursor=cursor, has_more=has_more,
-                        last_mutation_id=client.last_mutation_id if client else 0)
+    cursor = rows[-1].seq if rows else (since if has_more else max(since, changes.current_seq(session=session)))
+    client.served_cursor = max(client.served_cursor, cursor)
+    client.last_seen = datetime.now(UTC)
+    return PullResponse(changes=out, cursor=cursor, has_more=has_more, last_mutation_id=client.last_mutation_id,
+                        reset=reset, scope_epoch=client.scope_epoch)
+
+
+def _needs_reset(client: SyncClient, request: PullRequest, *, scope_key: str) -> bool:
+    """Whether this pull must start over; bumps the scope epoch when the caller's scopes changed."""
+    reset = False
+    if client.scope_key != scope_key:
+        if client.scope_key:  # not the first pull of this client
+            client.scope_epoch += 1
+            reset = True
+        client.scope_key = scope_key
+    if request.scope_epoch is not None and request.scope_epoch != client.scope_epoch:
+        reset = True
+    if request.cursor > client.served_cursor:
+        reset = True  # this server never served that cursor: it lost history (restored from a backup)
+    return reset and request.cursor > 0

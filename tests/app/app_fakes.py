@@ -15,7 +15,7 @@ import httpx
 
 from schemas.catalogue import Catalogue, parse_catalogue
 from schemas.records import PlannedControlRead
-from schemas.sync import Change, Mutation, PullRequest, PushRequest, Rejection
+from schemas.sync import SCHEMA_VERSION, Change, Mutation, PullRequest, PushRequest, Rejection
 from schemas.templates import Template, parse_template
 
 PASSWORD = "demo-wachtwoord"
@@ -163,7 +163,7 @@ class FakeServer:
 
     def _authorised(self, request: httpx.Request) -> bool:
         auth = request.headers.get("Authorization", "")
-        schema_ok = request.headers.get("X-Schema-Version") == "1"
+        schema_ok = request.headers.get("X-Schema-Version") == str(SCHEMA_VERSION)
         return schema_ok and auth.startswith("Bearer ") and auth[7:] in self.tokens
 
     def _login(self, request: httpx.Request) -> httpx.Response:

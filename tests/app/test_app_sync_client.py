@@ -18,6 +18,7 @@ from inspectie_app.photos import process_photo, store_photo
 from inspectie_app.store import NewPhoto, SqliteStore
 from inspectie_app.sync_client import SyncClient, SyncError
 from schemas.records import Address
+from schemas.sync import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ async def test_every_request_carries_token_and_schema_version(store: SqliteStore
     add_photo(store, tmp_path, new_inspection(store))
     assert await client.sync() is None
     for request in server.requests:
-        assert request.headers["X-Schema-Version"] == "1"
+        assert request.headers["X-Schema-Version"] == str(SCHEMA_VERSION)
         if request.url.path != "/api/v1/auth/login":
             assert request.headers["Authorization"].startswith("Bearer token-")
 
