@@ -50,6 +50,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "hash_mismatch": ErrorSpec(422, "Het bestand kwam beschadigd aan; begin opnieuw.",
                                "The file arrived corrupted; start again."),
     "blob_exists": ErrorSpec(409, "Dit bestand is al aanwezig.", "This file is already present."),
+    # sync (issue 4)
+    "upload_expired": ErrorSpec(410, "De onderbroken upload is verlopen; begin opnieuw.",
+                                 "The interrupted upload has expired; start again."),
+    "conflict_resolved": ErrorSpec(409, "Dit conflict is al opgelost.", "This conflict has already been resolved."),
     "no_such_signal": ErrorSpec(409, "Deze controle heeft (nog) geen signaal met dit kenmerk.",
                                 "This control has no such signal (yet)."),
     "export_unknown": ErrorSpec(404, "Onbekende export.", "Unknown export."),
