@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.publish_assets_on_startup:
             await run_in_threadpool(_publish_assets, settings, app.state.sessionmaker)
+        await run_in_threadpool(app.state.blob_store.expire_partials)
         manager: Any = None
         if office_main is not None:
             import flet_web.fastapi as flet_fastapi  # type: ignore[import-untyped]
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.sessionmaker.configure(info={"identifier_key": settings.identifier_key})  # links.service
-    app.state.blob_store = BlobStore(settings.blobs)
+    app.state.blob_store = BlobStore(settings.blobs, expiry_seconds=settings.upload_expiry_hours * 3600)
     app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(api_router())

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     max_blob_bytes: int = 25 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
+    upload_expiry_hours: float = 72.0  # an interrupted photo upload untouched this long is deleted
     token_touch_seconds: int = 60
     publish_assets_on_startup: bool = True
 

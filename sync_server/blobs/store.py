@@ -1,7 +1,13 @@
 """The blob files: resumable appends to ``partial/<sha>``, verified and moved atomically when complete.
 
 The partial file's size *is* the upload offset, so a server restart loses nothing that was fsynced.
-A per-hash lock keeps two concurrent uploads of the same photo from interleaving.
+A per-hash lock keeps two concurrent uploads of the same photo from interleaving. A partial upload
+untouched for ``expiry_seconds`` expires: it is deleted, HEAD reports offset 0 and a PATCH that continues
+it gets ``upload_expired`` (410), so the tablet starts that photo again from its own copy.
+
+Blobs are content-addressed and deduplicated per organisation: one server serves one organisation (the
+municipality), so one stored file per sha256 serves every inspection that references it, and HEAD answers
+only authenticated users of that organisation.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +32,9 @@ class AppendResult:
 
 
 class BlobStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, expiry_seconds: float = 72 * 3600) -> None:
         self.root = root
+        self.expiry_seconds = expiry_seconds
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -44,20 +52,42 @@ class BlobStore:
         return self.final_path(sha).is_file()
 
     def offset(self, sha: str) -> int:
-        """Bytes received so far for an incomplete upload."""
+        """Bytes received so far for an incomplete upload (0 once it expired)."""
+        path = self.partial_path(sha)
         try:
-            return self.partial_path(sha).stat().st_size
+            stat = path.stat()
         except FileNotFoundError:
             return 0
+        if time.time() - stat.st_mtime > self.expiry_seconds:
+            path.unlink(missing_ok=True)
+            return 0
+        return stat.st_size
+
+    def expire_partials(self) -> int:
+        """Delete every expired partial upload; returns how many."""
+        folder = self.root / "partial"
+        if not folder.is_dir():
+            return 0
+        now, gone = time.time(), 0
+        for path in folder.iterdir():
+            try:
+                if now - path.stat().st_mtime > self.expiry_seconds:
+                    path.unlink(missing_ok=True)
+                    gone += 1
+            except FileNotFoundError:
+                continue
+        return gone
 
     def append(self, sha: str, *, offset: int, length: int, chunk: bytes) -> AppendResult:
         """Append ``chunk`` at ``offset``; verifies and stores the blob when ``length`` bytes are in."""
         with self._lock(sha):
             if self.present(sha):
                 return AppendResult("complete", length)
+            expired = self.partial_path(sha).exists()
             current = self.offset(sha)
+            expired = expired and not self.partial_path(sha).exists()
             if offset != current:
-                return AppendResult("upload_offset_mismatch", current)
+                return AppendResult("upload_expired" if expired and offset > 0 else "upload_offset_mismatch", current)
             if current + len(chunk) > length:
                 return AppendResult("upload_too_long", current)
             path = self.partial_path(sha)
