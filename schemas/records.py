@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from uuid import UUID
 
@@ -26,9 +26,13 @@ class Address(BaseModel):
     postcode: str = Field(default="", max_length=7)
     city: str = Field(default="Arnhem", max_length=100)
     neighbourhood: str = Field(default="", max_length=100)
+    # toevoeging (issue 6). Tablets built before it forbid unknown keys, so the server folds it into
+    # house_number before syncing an address to a tablet (sync_server.planning.service.tablet_data).
+    addition: str = Field(default="", max_length=10)
 
     def one_line(self) -> str:
-        parts = [f"{self.street} {self.house_number}".strip(), f"{self.postcode} {self.city}".strip()]
+        number = f"{self.house_number}-{self.addition}" if self.addition else self.house_number
+        parts = [f"{self.street} {number}".strip(), f"{self.postcode} {self.city}".strip()]
         return ", ".join(p for p in parts if p)
 
 
@@ -57,6 +61,13 @@ class PlannedControlRead(BaseModel):
     inspector_ids: list[UUID]
     partners: list[str] = Field(default_factory=list)
     briefing: str = ""
+    # Added by the planner (issue 6); optional so older payloads still parse.
+    start_time: time | None = None
+    duration_minutes: int = 120
+    establishment_id: UUID | None = None
+    establishment_name: str = ""
+    inspector_names: list[str] = Field(default_factory=list)
+    status: str = "planned"
 
 
 class InspectionSummary(BaseModel):

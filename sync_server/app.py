@@ -24,6 +24,7 @@ from sync_server.catalog.service import publish_assets
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
+from sync_server.establishments.router import router as establishments_router
 from sync_server.inspections.router import router as findings_router
 from sync_server.links.router import router as links_router
 from sync_server.planning.router import router as planning_router
@@ -39,7 +40,7 @@ OfficeMain = Callable[[Any], Awaitable[None]]
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
     for router in (auth_router, sync_router, blobs_router, review_router, planning_router, findings_router,
-                   links_router, reporting_router):
+                   links_router, reporting_router, establishments_router):
         api.include_router(router)
     return api
 

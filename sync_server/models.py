@@ -4,13 +4,15 @@ from sync_server.auth.models import Device, User
 from sync_server.blobs.models import Blob
 from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
 from sync_server.db import Base
+from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.links.models import Identifier
-from sync_server.planning.models import PlannedControl, PlannedControlInspector
+from sync_server.planning.models import PlannedControl, PlannedControlInspector, PlanYear
 from sync_server.review.models import AuditEntry, Comment, Referral, Verification
 from sync_server.sync.models import ChangeLog, Quarantine, SyncClient, SyncCounter
 
 __all__ = [
+    "EnforcementMatrixVersion", "Establishment", "PlanYear", "Violation",
     "Answer", "AuditEntry", "Base", "Blob", "ChangeLog", "Comment", "Device", "Identifier", "Inspection", "Person",
     "Photo", "PlannedControl", "PlannedControlInspector", "PublishedCatalogue", "PublishedTemplate", "Quarantine",
     "Referral", "SyncClient", "SyncCounter", "User", "Verification",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, Uuid
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, Time, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db import Base
@@ -24,6 +24,12 @@ class PlannedControl(Base):
     briefing: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="planned")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # issue 6: local (Europe/Amsterdam) start time, duration, the establishment it is for
+    start_time: Mapped[time | None] = mapped_column(Time, default=None)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    establishment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("establishment.id"), default=None,
+                                                               index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class PlannedControlInspector(Base):
@@ -31,3 +37,14 @@ class PlannedControlInspector(Base):
 
     planned_control_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("planned_control.id"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+
+
+class PlanYear(Base):
+    """The targets of one year (a row exists once someone has saved them; defaults otherwise)."""
+
+    __tablename__ = "plan_year"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

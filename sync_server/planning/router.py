@@ -1,34 +1,56 @@
-"""``/planning/controls``: planners schedule controls; team leads and planners list them."""
+"""``/planning``: the schedule (controls: list, schedule, move/reassign, cancel, iCalendar), the year plan
+(targets and progress) and the ranked advice of where to look next."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
+from schemas.planning import PlannedControlUpdate, PlanTargets, Suggestion, YearPlan
 from schemas.records import PlannedControlRead
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.db import SessionDep
-from sync_server.planning import service
+from sync_server.errors import ApiError
+from sync_server.planning import calendar, service, suggestions, yearplan
 from sync_server.planning.schemas import PlannedControlCreate
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 Planner = Annotated[Principal, Depends(require_roles(Role.PLANNER))]
-PlanReader = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.TEAMLEIDER, Role.KETENREGISSEUR))]
+PlanReader = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.TEAMLEIDER, Role.KETENREGISSEUR,
+                                                        Role.BEHEERDER))]
+TargetEditor = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.BEHEERDER))]
+Advised = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.TEAMLEIDER, Role.KETENREGISSEUR))]
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise ApiError("validation_error", detail="year: 2000..2100")
+    return year
 
 
 @router.get("/controls", response_model=list[PlannedControlRead])
-def list_controls(_user: PlanReader, session: SessionDep) -> list[PlannedControlRead]:
-    """Planned (not cancelled) controls, soonest first."""
-    return service.list_planned(session=session)
+def list_controls(_user: PlanReader, session: SessionDep, start: Annotated[date | None, Query(alias="from")] = None,
+                  end: Annotated[date | None, Query(alias="to")] = None,
+                  include_cancelled: bool = False) -> list[PlannedControlRead]:
+    """Controls (planned, in progress, done; cancelled on request), soonest first."""
+    return service.list_controls(session=session, start=start, end=end, include_cancelled=include_cancelled)
 
 
 @router.post("/controls", response_model=PlannedControlRead, status_code=201)
 def create_control(body: PlannedControlCreate, _user: Planner, session: SessionDep) -> PlannedControlRead:
-    """Schedule a control for one or more inspectors."""
-    return service.create(session=session, data=body)
+    """Schedule a control for one or more inspectors; it reaches their tablets at their next sync."""
+    return service.schedule(session=session, data=body)
+
+
+@router.patch("/controls/{control_id}", response_model=PlannedControlRead)
+def update_control(control_id: UUID, body: PlannedControlUpdate, _user: Planner,
+                   session: SessionDep) -> PlannedControlRead:
+    """Move, reassign or edit a control; the tablets follow."""
+    return service.update(session=session, control_id=control_id, data=body)
 
 
 @router.delete("/controls/{control_id}", status_code=204)
@@ -36,3 +58,32 @@ def cancel_control(control_id: UUID, _user: Planner, session: SessionDep) -> Res
     """Cancel a planned control."""
     service.cancel(session=session, control_id=control_id)
     return Response(status_code=204)
+
+
+@router.get("/calendar.ics", response_class=Response)
+def calendar_ics(_user: PlanReader, session: SessionDep,
+                 start: Annotated[date | None, Query(alias="from")] = None) -> Response:
+    """The schedule from ``from`` (default: 90 days back) as an iCalendar file."""
+    since = start or (date.today() - timedelta(days=90))
+    controls = service.list_controls(session=session, start=since, include_cancelled=True)
+    return Response(content=calendar.to_ics(controls), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="inspectie-planning.ics"'})
+
+
+@router.get("/years/{year}", response_model=YearPlan)
+def get_year(year: int, _user: PlanReader, session: SessionDep) -> YearPlan:
+    """The year's targets and the progress against each."""
+    return yearplan.year_plan(session=session, year=_year(year))
+
+
+@router.put("/years/{year}/targets", response_model=YearPlan)
+def put_targets(year: int, body: PlanTargets, user: TargetEditor, session: SessionDep) -> YearPlan:
+    """Set the year's targets (planner or beheerder)."""
+    return yearplan.save_targets(session=session, year=_year(year), data=body, by=user.username)
+
+
+@router.get("/suggestions", response_model=list[Suggestion])
+def get_suggestions(_user: Advised, session: SessionDep,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[Suggestion]:
+    """Addresses and establishments ranked for the next controls, each with its reasons (advice only)."""
+    return suggestions.suggestions(session=session, limit=limit)

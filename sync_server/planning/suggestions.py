@@ -1,0 +1,79 @@
+"""Gathers the facts for ``ranking``: controls per address (inspections, with their flag level and
+whether their signals are still unverified), registered establishments, upcoming planned controls, and
+links to other controls through shared identifiers (where the links feature has recorded any)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.addresses import address_key
+from schemas.planning import Suggestion
+from schemas.records import Address
+from sync_server.establishments import service as establishments
+from sync_server.establishments.models import Establishment
+from sync_server.inspections.models import Inspection
+from sync_server.planning.models import PlannedControl
+from sync_server.planning.ranking import Candidate, PastControl, rank
+
+
+def suggestions(*, session: Session, today: date | None = None, limit: int = 50) -> list[Suggestion]:
+    """The ranked advice of where to look next."""
+    day = today or establishments.today()
+    candidates: dict[str, Candidate] = {}
+    for e in session.scalars(select(Establishment).where(Establishment.active.is_(True))):
+        candidates[e.address_key] = Candidate(key=e.address_key, address=Address.model_validate(e.address),
+                                              establishment_id=e.id, name=e.name, kind=e.kind,
+                                              licence_status=e.licence_status)
+    inspections = list(session.scalars(select(Inspection)))
+    unverified = _unverified(session, [i.id for i in inspections if i.level])
+    links = _linked_counts(session)
+    for i in inspections:
+        address = Address.model_validate(i.address)
+        key = address_key(address)
+        c = candidates.setdefault(key, Candidate(key=key, address=address))
+        finished = i.status == "finished"
+        c.controls.append(PastControl(on=establishments.local_date(i.finished_at or i.started_at),
+                                      level=i.level if finished else None, finished=finished,
+                                      open_signal=finished and bool(i.level) and i.id in unverified))
+        c.linked_controls += links.get(i.id, 0)
+    for p in session.scalars(select(PlannedControl).where(PlannedControl.status == "planned",
+                                                          PlannedControl.scheduled_on >= day)):
+        found = candidates.get(address_key(Address.model_validate(p.address)))
+        if found is not None and (found.next_planned_on is None or p.scheduled_on < found.next_planned_on):
+            found.next_planned_on = p.scheduled_on
+    return rank(list(candidates.values()), day, limit=limit)
+
+
+def _unverified(session: Session, flagged: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Flagged inspections without a settled verification (none yet, or the latest says meer_info)."""
+    try:
+        from sync_server.review.models import Verification
+    except ImportError:  # the review feature is not installed: every signal counts as unverified
+        return set(flagged)
+    latest: dict[uuid.UUID, tuple[object, str]] = {}
+    for v in session.scalars(select(Verification).where(Verification.inspection_id.in_(flagged))):
+        if v.inspection_id not in latest or v.at >= latest[v.inspection_id][0]:  # type: ignore[operator]
+            latest[v.inspection_id] = (v.at, v.verdict)
+    return {i for i in flagged if i not in latest or latest[i][1] == "meer_info"}
+
+
+def _linked_counts(session: Session) -> dict[uuid.UUID, int]:
+    """Inspection id -> number of other controls sharing an identifier with it."""
+    try:
+        from sync_server.links.models import Identifier
+    except ImportError:
+        return {}
+    by_digest: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
+    for kind, digest, inspection_id in session.execute(select(Identifier.kind, Identifier.digest,
+                                                              Identifier.inspection_id)):
+        by_digest[(kind, digest)].add(inspection_id)
+    linked: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for members in by_digest.values():
+        for m in members:
+            linked[m] |= members - {m}
+    return {k: len(v) for k, v in linked.items()}
