@@ -1,4 +1,5 @@
-"""The office app's only way to the server: login, me, the review queue, one control, a photo.
+"""The office app's only way to the server: login, the review queue, one control and the acts on it,
+signals, links, reports, exports and the audit trail.
 
 It wraps an ``httpx.AsyncClient`` (made by the caller, so tests can hand in a transport) and turns every
 failure into ``OfficeError`` with a stable code: the server's own error code where it sent one
@@ -8,16 +9,48 @@ failure into ``OfficeError`` with a stable code: the server's own error code whe
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from schemas.records import InspectionDetail, InspectionSummary, LoginRequest, LoginResponse, UserRead
+from schemas.planning import (
+    EnforcementMatrix,
+    EstablishmentCreate,
+    EstablishmentDetail,
+    EstablishmentRead,
+    PlanTargets,
+    Suggestion,
+    ViolationCreate,
+    ViolationRead,
+    YearPlan,
+)
+from schemas.records import Address, InspectionDetail, LoginRequest, LoginResponse, PlannedControlRead, UserRead
+from schemas.review import (
+    AgencyRow,
+    AuditRead,
+    Cluster,
+    CommentCreate,
+    CommentRead,
+    IdentifierKind,
+    LinkedControl,
+    Overview,
+    Partner,
+    ReferralCreate,
+    ReferralRead,
+    ReviewItem,
+    ReviewState,
+    SignalState,
+    Verdict,
+    VerificationCreate,
+    VerificationRead,
+)
 
 API = "/api/v1"
 REVIEW_ROLES = ("teamleider", "ketenregisseur")
+PLANNER_ROLES = ("planner", "beheerder")  # the planner screens (beheerder: targets and matrix)
 
 T = TypeVar("T")
 
@@ -50,7 +83,7 @@ class OfficeClient:
         body = LoginRequest(username=username, password=password, device_name=self.device_name)
         data = await self._call("POST", f"{API}/auth/login", json=body.model_dump(), auth=False)
         response = _parse(LoginResponse, data)
-        if response.user.role not in REVIEW_ROLES:
+        if response.user.role not in REVIEW_ROLES + PLANNER_ROLES:
             raise OfficeError("office_no_access")
         self.token, self.user = response.token, response.user
         return response.user
@@ -62,34 +95,146 @@ class OfficeClient:
     async def me(self) -> UserRead:
         return _parse(UserRead, await self._call("GET", f"{API}/me"))
 
-    async def review_list(self) -> list[InspectionSummary]:
-        """Synced controls, worst level first, then newest (the server's order)."""
-        data = await self._call("GET", f"{API}/review/inspections")
-        return _parse_list(InspectionSummary, data)
+    async def review_list(self, **filters: Any) -> list[ReviewItem]:
+        """Synced controls, worst level first, then newest (the server's order); ``filters`` as the API's."""
+        params = {k: str(v) for k, v in filters.items() if v not in (None, "")}
+        data = await self._call("GET", f"{API}/review/inspections", params=params)
+        return _parse_list(ReviewItem, data)
 
     async def review_detail(self, inspection_id: UUID) -> InspectionDetail:
         return _parse(InspectionDetail, await self._call("GET", f"{API}/review/inspections/{inspection_id}"))
+
+    async def review_state(self, inspection_id: UUID) -> ReviewState:
+        return _parse(ReviewState, await self._call("GET", f"{API}/review/inspections/{inspection_id}/review"))
+
+    async def verify(self, inspection_id: UUID, subject_id: str, verdict: Verdict, reason: str) -> VerificationRead:
+        body = VerificationCreate(subject_id=subject_id, verdict=verdict, reason=reason).model_dump(mode="json")
+        url = f"{API}/review/inspections/{inspection_id}/verifications"
+        return _parse(VerificationRead, await self._call("POST", url, json=body))
+
+    async def refer(self, inspection_id: UUID, partner: Partner, note: str) -> ReferralRead:
+        body = ReferralCreate(partner=partner, note=note).model_dump(mode="json")
+        url = f"{API}/review/inspections/{inspection_id}/referrals"
+        return _parse(ReferralRead, await self._call("POST", url, json=body))
+
+    async def comment(self, inspection_id: UUID, body: str) -> CommentRead:
+        url = f"{API}/review/inspections/{inspection_id}/comments"
+        return _parse(CommentRead, await self._call("POST", url, json=CommentCreate(body=body).model_dump()))
+
+    async def report_pdf(self, inspection_id: UUID) -> bytes:
+        return (await self._request("GET", f"{API}/review/inspections/{inspection_id}/report.pdf")).content
+
+    async def signals(self, open_only: bool = False) -> list[SignalState]:
+        params = {"open_only": "true"} if open_only else None
+        return _parse_list(SignalState, await self._call("GET", f"{API}/review/signals", params=params))
+
+    async def audit(self, limit: int = 200) -> list[AuditRead]:
+        return _parse_list(AuditRead, await self._call("GET", f"{API}/review/audit", params={"limit": str(limit)}))
+
+    async def clusters(self) -> list[Cluster]:
+        return _parse_list(Cluster, await self._call("GET", f"{API}/links/clusters"))
+
+    async def lookup(self, kind: IdentifierKind, value: str) -> list[LinkedControl]:
+        body = {"kind": kind.value, "value": value}
+        return _parse_list(LinkedControl, await self._call("POST", f"{API}/links/lookup", json=body))
+
+    async def overview(self, year: int | None = None) -> Overview:
+        params = {"year": str(year)} if year else None
+        return _parse(Overview, await self._call("GET", f"{API}/reporting/overview", params=params))
+
+    async def agencies(self) -> list[AgencyRow]:
+        return _parse_list(AgencyRow, await self._call("GET", f"{API}/reporting/agencies"))
+
+    async def export(self, purpose: str, fmt: str) -> bytes:
+        return (await self._request("GET", f"{API}/reporting/exports/{purpose}.{fmt}")).content
 
     async def photo(self, sha256: str) -> bytes:
         response = await self._request("GET", f"{API}/blobs/{sha256}")
         return response.content
 
+    # --- planner -------------------------------------------------------------------------------
+    async def planning_controls(self, start: date | None = None, end: date | None = None,
+                                include_cancelled: bool = False) -> list[PlannedControlRead]:
+        """Controls in [start, end] (planned, in progress, done; cancelled on request), soonest first."""
+        query = {"from": start.isoformat() if start else "", "to": end.isoformat() if end else "",
+                 "include_cancelled": "true" if include_cancelled else ""}
+        qs = "&".join(f"{k}={v}" for k, v in query.items() if v)
+        data = await self._call("GET", f"{API}/planning/controls{'?' + qs if qs else ''}")
+        return _parse_list(PlannedControlRead, data)
+
+    async def schedule_control(self, body: dict[str, Any]) -> PlannedControlRead:
+        return _parse(PlannedControlRead, await self._call("POST", f"{API}/planning/controls", json=body))
+
+    async def update_control(self, control_id: UUID, body: dict[str, Any]) -> PlannedControlRead:
+        url = f"{API}/planning/controls/{control_id}"
+        return _parse(PlannedControlRead, await self._call("PATCH", url, json=body))
+
+    async def cancel_control(self, control_id: UUID) -> None:
+        await self._request("DELETE", f"{API}/planning/controls/{control_id}")
+
+    async def planning_inspectors(self) -> list[UserRead]:
+        return _parse_list(UserRead, await self._call("GET", f"{API}/planning/inspectors"))
+
+    async def year_plan(self, year: int) -> YearPlan:
+        return _parse(YearPlan, await self._call("GET", f"{API}/planning/years/{year}"))
+
+    async def save_targets(self, year: int, targets: PlanTargets) -> YearPlan:
+        url = f"{API}/planning/years/{year}/targets"
+        return _parse(YearPlan, await self._call("PUT", url, json=targets.model_dump(mode="json")))
+
+    async def suggestions(self) -> list[Suggestion]:
+        return _parse_list(Suggestion, await self._call("GET", f"{API}/planning/suggestions"))
+
+    async def calendar_ics(self) -> bytes:
+        return (await self._request("GET", f"{API}/planning/calendar.ics")).content
+
+    async def establishments(self) -> list[EstablishmentRead]:
+        return _parse_list(EstablishmentRead, await self._call("GET", f"{API}/establishments"))
+
+    async def establishment(self, establishment_id: UUID) -> EstablishmentDetail:
+        return _parse(EstablishmentDetail, await self._call("GET", f"{API}/establishments/{establishment_id}"))
+
+    async def save_establishment(self, data: EstablishmentCreate, establishment_id: UUID | None = None
+                                 ) -> EstablishmentRead:
+        body = data.model_dump(mode="json")
+        if establishment_id is None:
+            return _parse(EstablishmentRead, await self._call("POST", f"{API}/establishments", json=body))
+        url = f"{API}/establishments/{establishment_id}"
+        return _parse(EstablishmentRead, await self._call("PUT", url, json=body))
+
+    async def record_violation(self, establishment_id: UUID, data: ViolationCreate) -> ViolationRead:
+        url = f"{API}/establishments/{establishment_id}/violations"
+        return _parse(ViolationRead, await self._call("POST", url, json=data.model_dump(mode="json")))
+
+    async def enforcement_matrix(self) -> EnforcementMatrix:
+        return _parse(EnforcementMatrix, await self._call("GET", f"{API}/enforcement-matrix"))
+
+    async def save_enforcement_matrix(self, body: dict[str, Any]) -> EnforcementMatrix:
+        return _parse(EnforcementMatrix, await self._call("PUT", f"{API}/enforcement-matrix", json=body))
+
+    async def lookup_address(self, query: str) -> list[Address]:
+        from urllib.parse import quote
+
+        return _parse_list(Address, await self._call("GET", f"{API}/addresses/lookup?q={quote(query)}"))
+
     # --- plumbing ------------------------------------------------------------------------------
-    async def _call(self, method: str, url: str, *, json: Any = None, auth: bool = True) -> Any:
-        response = await self._request(method, url, json=json, auth=auth)
+    async def _call(self, method: str, url: str, *, json: Any = None, auth: bool = True,
+                    params: dict[str, str] | None = None) -> Any:
+        response = await self._request(method, url, json=json, auth=auth, params=params)
         try:
             return response.json()
         except ValueError:
             raise OfficeError("office_bad_reply", status=response.status_code) from None
 
-    async def _request(self, method: str, url: str, *, json: Any = None, auth: bool = True) -> httpx.Response:
+    async def _request(self, method: str, url: str, *, json: Any = None, auth: bool = True,
+                       params: dict[str, str] | None = None) -> httpx.Response:
         headers = {}
         if auth:
             if self.token is None:
                 raise OfficeError("unauthorized")
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            response = await self.http.request(method, url, json=json, headers=headers)
+            response = await self.http.request(method, url, json=json, headers=headers, params=params)
         except httpx.TransportError:
             raise OfficeError("office_offline") from None
         if response.status_code >= 400:

@@ -34,7 +34,9 @@ class Latest:
 
 
 def raised_at(inspection: Inspection) -> datetime:
-    return inspection.finished_at or inspection.received_at
+    """When the signal reached the team: the control's finish (else its arrival), always timezone-aware."""
+    value = inspection.finished_at or inspection.received_at
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def subjects(flag: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -65,8 +67,6 @@ def referrals_by_inspection(*, session: Session) -> dict[uuid.UUID, list[Partner
 
 
 def age_days(since: datetime, now: datetime) -> int:
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
     return max(0, (now - since).days)
 
 

@@ -30,6 +30,9 @@ class OfficeApp:
         self.user_text = ft.Text("", key="office-user")
         self.logout_button = ft.TextButton(content="", on_click=self.logout, key="logout", height=TOUCH,
                                            visible=False)
+        self.nav = ft.Row(key="office-nav", wrap=True, visible=False)
+        self.notice = ft.Text("", key="office-notice", visible=False)
+        self.picker: ft.FilePicker | None = None  # a service: must stay referenced
         self._render: Callable[[], Awaitable[None]] | None = None
 
     async def start(self) -> None:
@@ -39,7 +42,9 @@ class OfficeApp:
         self.page.add(
             ft.Row([self.title, ft.Row([self.user_text, tagged(self.lang_button, "lang-toggle"), self.logout_button])],
                    alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            self.nav,
             ft.Divider(height=1),
+            self.notice,
             self.body,
         )
         self._label_header()
@@ -53,6 +58,7 @@ class OfficeApp:
     async def show(self, render: Callable[[], Awaitable[None]]) -> None:
         self._render = render
         self.body.controls = []
+        self.notice.visible = False
         try:
             await render()
         except OfficeError as exc:
@@ -62,6 +68,7 @@ class OfficeApp:
                 return
             self.body.controls = [ft.Text(self.error_text(exc), key="office-error", color=ft.Colors.RED_800)]
         logged_in = self.client.user is not None
+        self._draw_nav(logged_in)
         self.logout_button.visible = logged_in
         self.user_text.value = self.client.user.display_name if self.client.user else ""
         self.page.update()
@@ -78,6 +85,49 @@ class OfficeApp:
         from inspectie_app.ui.office.detail import DetailScreen
 
         await self.show(DetailScreen(self, inspection_id).render)
+
+    async def show_signals(self) -> None:
+        from inspectie_app.ui.office.signals import SignalsScreen
+
+        await self.show(SignalsScreen(self).render)
+
+    async def show_links(self) -> None:
+        from inspectie_app.ui.office.links import LinksScreen
+
+        await self.show(LinksScreen(self).render)
+
+    async def show_reporting(self) -> None:
+        from inspectie_app.ui.office.reporting import ReportingScreen
+
+        await self.show(ReportingScreen(self).render)
+
+    async def show_audit(self) -> None:
+        from inspectie_app.ui.office.audit import AuditScreen
+
+        await self.show(AuditScreen(self).render)
+
+    def _draw_nav(self, logged_in: bool) -> None:
+        """One button per screen the user's role may open."""
+        role = self.client.user.role if self.client.user else ""
+        review = role in ("teamleider", "ketenregisseur")
+        entries = [("nav_review", self.show_list, review), ("nav_signals", self.show_signals, review),
+                   ("nav_links", self.show_links, role == "ketenregisseur"),
+                   ("nav_reporting", self.show_reporting, review), ("nav_audit", self.show_audit, role == "teamleider")]
+        self.nav.visible = logged_in
+        self.nav.controls = [tagged(ft.TextButton(content=self.t(key), on_click=_go(go), key=key, height=TOUCH), key)
+                             for key, go, allowed in entries if allowed]
+
+    def say(self, message: str) -> None:
+        """A short confirmation above the screen."""
+        self.notice.value = message
+        self.notice.visible = bool(message)
+        self.page.update()
+
+    async def save_bytes(self, file_name: str, data: bytes) -> None:
+        """Offer ``data`` as a download (the browser's save dialog)."""
+        if self.picker is None:
+            self.picker = ft.FilePicker()
+        await self.picker.save_file(file_name=file_name, src_bytes=data)
 
     async def toggle_language(self, _e: Any = None) -> None:
         self.lang = "en" if self.lang == "nl" else "nl"
@@ -147,6 +197,13 @@ class LoginScreen:
         self.error.value = message
         self.error.visible = True
         self.password.value = ""
+
+
+def _go(show: Callable[[], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
+    async def handler(_e: Any = None) -> None:
+        await show()
+
+    return handler
 
 
 def make_office_main(client_factory: Callable[[], httpx.AsyncClient]) -> Callable[[ft.Page], Awaitable[None]]:

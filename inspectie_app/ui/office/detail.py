@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.office_client import OfficeError
+from inspectie_app.ui.office.review_panel import ReviewPanel
 from inspectie_app.ui.widgets import (
     TOUCH,
     answer_text,
@@ -18,6 +19,7 @@ from inspectie_app.ui.widgets import (
     level_badge,
     level_text,
     raw_answer_text,
+    tagged,
 )
 from schemas.catalogue import DIMENSION_LABELS, PROFILE_LABELS, Profile
 from schemas.engine import FlagResult, IndicatorHit, SubjectResult
@@ -46,6 +48,9 @@ class DetailScreen:
         template = self.template = _template(detail)
         back = ft.OutlinedButton(content=app.t("back"), icon=ft.Icons.ARROW_BACK, on_click=self._back,
                                  key="detail-back", height=TOUCH)
+        report = ft.OutlinedButton(content=app.t("report_button"), icon=ft.Icons.PICTURE_AS_PDF,
+                                   on_click=self._report, key="report-button", height=TOUCH)
+        panel = ReviewPanel(app, self.id, await app.client.review_state(self.id))
         facts = [
             ft.Row([level_badge(s.level, self.lang, key="detail-level"),
                     ft.Text(control_type_text(s.control_type, self.lang), weight=ft.FontWeight.BOLD)]),
@@ -56,9 +61,10 @@ class DetailScreen:
                     else app.t("not_finished")),
         ]
         app.body.controls = [
-            back,
+            ft.Row([back, tagged(report, "report-button")]),
             *facts,
             self._explanation(detail),
+            *panel.controls(),
             heading(app.t("answers_title")),
             *(self._sections(template.sections, detail.answers, None) if template else []),
             *self._persons(detail, template),
@@ -170,6 +176,16 @@ class DetailScreen:
 
     async def _back(self, _e: Any = None) -> None:
         await self.app.show_list()
+
+    async def _report(self, _e: Any = None) -> None:
+        app = self.app
+        try:
+            data = await app.client.report_pdf(self.id)
+        except OfficeError as exc:
+            app.say(app.error_text(exc))
+            return
+        app.say(app.t("report_saved"))
+        await app.save_bytes(f"rapportage-{str(self.id)[:8]}.pdf", data)
 
 
 def _template(detail: InspectionDetail) -> Template | None:

@@ -1,40 +1,90 @@
-"""The review queue: synced controls, worst level first, filterable by level."""
+"""The review queue: synced controls, worst level first, filterable by level, control type, status,
+inspector, period and neighbourhood; unverified signals stand out with their age (red when overdue)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import flet as ft
 
-from inspectie_app.i18n import fmt_date
+from inspectie_app.i18n import fmt_date, parse_date
 from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
-from schemas.records import InspectionSummary
+from schemas.review import ReviewItem
 
 if TYPE_CHECKING:
     from inspectie_app.ui.office.app import OfficeApp
 
 FILTERS: tuple[int | None, ...] = (None, 3, 2, 1, 0)
+ANY = "__any__"
 
 
 class ReviewListScreen:
     def __init__(self, app: OfficeApp) -> None:
         self.app = app
-        self.items: list[InspectionSummary] = []
+        self.items: list[ReviewItem] = []
         self.level: int | None = None
         self.rows = ft.Column(key="review-rows", spacing=6)
         self.filters = ft.Row(key="level-filter", wrap=True)
+        self.type_dd = ft.Dropdown(key="filter-type", width=220, value=ANY)
+        self.status_dd = ft.Dropdown(key="filter-status", width=160, value=ANY)
+        self.inspector_dd = ft.Dropdown(key="filter-inspector", width=220, value=ANY)
+        self.hood_dd = ft.Dropdown(key="filter-neighbourhood", width=200, value=ANY)
+        self.date_from = ft.TextField(key="filter-from", width=170, keyboard_type=ft.KeyboardType.DATETIME)
+        self.date_to = ft.TextField(key="filter-to", width=170, keyboard_type=ft.KeyboardType.DATETIME)
+        self.filter_error = ft.Text("", key="filter-error", color=ft.Colors.RED_800, visible=False)
 
     async def render(self) -> None:
         app = self.app
         app.title.value = app.t("review_title")
-        self.items = await app.client.review_list()
+        everything = await app.client.review_list()
+        self._options(everything)
+        self.items = await app.client.review_list(**self._params()) if self._params() else everything
         refresh = ft.OutlinedButton(content=app.t("refresh"), icon=ft.Icons.REFRESH, on_click=self._refresh,
                                     key="refresh", height=TOUCH)
+        apply = ft.FilledButton(content=app.t("filter_apply"), icon=ft.Icons.FILTER_LIST, on_click=self._apply,
+                                key="filter-apply", height=TOUCH)
         app.body.controls = [
+            ft.Row([self.type_dd, self.status_dd, self.inspector_dd, self.hood_dd, self.date_from, self.date_to,
+                    tagged(apply, "filter-apply")], wrap=True),
+            self.filter_error,
             ft.Row([ft.Text(app.t("filter_level")), self.filters, refresh], wrap=True),
             self.rows,
         ]
         self._draw()
+
+    def _options(self, items: list[ReviewItem]) -> None:
+        app, lang = self.app, self.app.lang
+        anyone = ft.DropdownOption(key=ANY, text=app.t("filter_any"))
+        types = sorted({i.control_type for i in items})
+        self.type_dd.label = app.t("filter_type")
+        self.type_dd.options = [anyone, *[ft.DropdownOption(key=c, text=control_type_text(c, lang)) for c in types]]
+        self.status_dd.label = app.t("filter_status")
+        self.status_dd.options = [ft.DropdownOption(key=ANY, text=app.t("filter_any")),
+                                  *[ft.DropdownOption(key=s, text=app.t(f"status_{s}")) for s in ("finished", "draft")]]
+        people = {str(i.inspector_id): i.inspector for i in items if i.inspector_id}
+        self.inspector_dd.label = app.t("filter_inspector")
+        self.inspector_dd.options = [ft.DropdownOption(key=ANY, text=app.t("filter_any")),
+                                     *[ft.DropdownOption(key=k, text=v) for k, v in sorted(people.items(),
+                                                                                          key=lambda kv: kv[1])]]
+        hoods = sorted({i.address.neighbourhood for i in items if i.address.neighbourhood})
+        self.hood_dd.label = app.t("filter_neighbourhood")
+        self.hood_dd.options = [ft.DropdownOption(key=ANY, text=app.t("filter_any")),
+                                *[ft.DropdownOption(key=h, text=h) for h in hoods]]
+        self.date_from.label = app.t("filter_from")
+        self.date_to.label = app.t("filter_to")
+
+    def _params(self) -> dict[str, Any]:
+        def chosen(dd: ft.Dropdown) -> str | None:
+            return None if dd.value in (None, ANY) else dd.value
+
+        inspector = chosen(self.inspector_dd)
+        return {k: v for k, v in {
+            "control_type": chosen(self.type_dd), "status": chosen(self.status_dd),
+            "inspector_id": UUID(inspector) if inspector else None, "neighbourhood": chosen(self.hood_dd),
+            "date_from": parse_date(self.date_from.value or ""), "date_to": parse_date(self.date_to.value or ""),
+        }.items() if v}
 
     def _draw(self) -> None:
         app = self.app
@@ -54,7 +104,20 @@ class ReviewListScreen:
         cls = ft.FilledButton if level == self.level else ft.OutlinedButton
         return tagged(cls(content=label, on_click=choose, key=key, height=TOUCH), key)
 
-    def _row(self, item: InspectionSummary) -> ft.Control:
+    def _signal_state(self, item: ReviewItem) -> ft.Control:
+        app = self.app
+        if not item.signals:
+            return ft.Text(app.t("no_signals"), width=230, size=12, key=f"row-signals-{item.id}")
+        if not item.unverified:
+            return ft.Text(app.t("all_verified"), width=230, size=12, color=ft.Colors.GREEN_800,
+                           key=f"row-signals-{item.id}")
+        since = item.unverified_since or datetime.now(UTC)
+        days = max(0, (datetime.now(UTC) - since).days)
+        return ft.Text(app.t("unverified_count", n=item.unverified, days=days), width=230,
+                       weight=ft.FontWeight.BOLD, key=f"row-signals-{item.id}",
+                       color=ft.Colors.RED_800 if item.overdue else ft.Colors.ORANGE_900)
+
+    def _row(self, item: ReviewItem) -> ft.Control:
         app, lang = self.app, self.app.lang
 
         async def open_(_e: Any = None) -> None:
@@ -64,17 +127,28 @@ class ReviewListScreen:
         photos = app.t("photos_count", present=item.photos_present, expected=item.photos_expected)
         cells: list[ft.Control] = [
             ft.Container(level_badge(item.level, lang, key=f"row-level-{item.id}"), width=190),
-            ft.Text(control_type_text(item.control_type, lang), width=200),
+            ft.Text(control_type_text(item.control_type, lang), width=160),
             ft.Text(item.address.one_line(), expand=True, key=f"row-address-{item.id}"),
-            ft.Text(item.inspector, width=160),
-            ft.Text(finished, width=120),
+            self._signal_state(item),
+            ft.Text(item.inspector, width=140),
+            ft.Text(finished, width=100),
             ft.Row([ft.Icon(ft.Icons.PHOTO_CAMERA, size=18), ft.Text(photos, key=f"row-photos-{item.id}")],
-                   width=90),
+                   width=80),
         ]
         return ft.Card(content=ft.Container(
             ft.Row(cells, wrap=False), padding=12, on_click=open_, key=f"row-{item.id}", ink=True,
             tooltip=item.address.one_line(),
         ))
+
+    async def _apply(self, _e: Any = None) -> None:
+        for field in (self.date_from, self.date_to):
+            if (field.value or "").strip() and parse_date(field.value or "") is None:
+                self.filter_error.value = self.app.t("filter_bad_date")
+                self.filter_error.visible = True
+                self.app.page.update()
+                return
+        self.filter_error.visible = False
+        await self.app.show(self.render)
 
     async def _refresh(self, _e: Any = None) -> None:
         await self.app.show(self.render)

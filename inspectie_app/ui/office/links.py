@@ -1,0 +1,78 @@
+"""Links between controls: clusters of controls sharing identifiers, and an audited lookup of a known value."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import flet as ft
+
+from inspectie_app.i18n import fmt_date
+from inspectie_app.office_client import OfficeError
+from inspectie_app.ui.widgets import TOUCH, heading, level_text, tagged
+from schemas.review import Cluster, IdentifierKind, LinkedControl
+
+if TYPE_CHECKING:
+    from inspectie_app.ui.office.app import OfficeApp
+
+
+class LinksScreen:
+    def __init__(self, app: OfficeApp) -> None:
+        self.app = app
+        self.kind = ft.Dropdown(key="lookup-kind", width=280)
+        self.value = ft.TextField(key="lookup-value", width=320, on_submit=self._lookup)
+        self.results = ft.Column(key="lookup-results", spacing=2)
+
+    async def render(self) -> None:
+        app = self.app
+        app.title.value = app.t("links_title")
+        clusters = await app.client.clusters()
+        self.kind.label = app.t("lookup_kind")
+        self.kind.options = [ft.DropdownOption(key=k.value, text=app.t(f"kind_{k.value}")) for k in IdentifierKind]
+        self.value.label = app.t("lookup_value")
+        button = ft.FilledButton(content=app.t("lookup_button"), on_click=self._lookup, key="lookup-button",
+                                 height=TOUCH)
+        app.body.controls = [
+            ft.Column([self._cluster(c) for c in clusters] or [ft.Text(app.t("clusters_empty"), key="clusters-empty")],
+                      key="clusters", spacing=8),
+            heading(app.t("lookup_title"), size=16),
+            ft.Row([tagged(self.kind, "lookup-kind"), tagged(self.value, "lookup-value"),
+                    tagged(button, "lookup-button")], wrap=True),
+            self.results,
+        ]
+
+    def _cluster(self, cluster: Cluster) -> ft.Control:
+        app = self.app
+        kinds = ", ".join(app.t(f"kind_{k.value}") for k in cluster.kinds)
+        title = app.t("cluster_title", id=cluster.id, n=len(cluster.controls), kinds=kinds)
+        lines: list[ft.Control] = [ft.Text(title, weight=ft.FontWeight.BOLD, key=f"cluster-{cluster.id}"),
+                                   ft.Text(" · ".join(cluster.hints), size=12)]
+        lines += [self._control(c) for c in cluster.controls]
+        return ft.Card(ft.Container(ft.Column(lines, spacing=2), padding=12))
+
+    def _control(self, c: LinkedControl) -> ft.Control:
+        app = self.app
+
+        async def open_(_e: Any = None, target: UUID = c.inspection_id) -> None:
+            await app.show_detail(target)
+
+        kinds = ", ".join(app.t(f"kind_{k.value}") for k in c.kinds)
+        text = app.t("linked_line", date=fmt_date(c.started_at), address=c.address.one_line(), kinds=kinds,
+                     level=level_text(c.level, app.lang))
+        return ft.TextButton(content=text, on_click=open_, key=f"cluster-control-{c.inspection_id}", height=TOUCH)
+
+    async def _lookup(self, _e: Any = None) -> None:
+        app = self.app
+        value = (self.value.value or "").strip()
+        if not self.kind.value or not value:
+            self.results.controls = [ft.Text(app.t("lookup_missing"), color=ft.Colors.RED_800, key="lookup-error")]
+            app.page.update()
+            return
+        try:
+            found = await app.client.lookup(IdentifierKind(self.kind.value), value)
+        except OfficeError as exc:
+            self.results.controls = [ft.Text(app.error_text(exc), color=ft.Colors.RED_800, key="lookup-error")]
+        else:
+            self.results.controls = [self._control(c) for c in found] or [ft.Text(app.t("lookup_none"),
+                                                                                  key="lookup-none")]
+        app.page.update()
