@@ -113,6 +113,7 @@ def cmd_test(args: argparse.Namespace) -> None:
     ensure_env("test")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "mypy"), "schemas"])
+    run([str(BIN / "inspectie-server"), "catalogue", "test", "tests/cases"])
     result = subprocess.run([str(PY), "-m", "pytest", *args.pytest_args], cwd=ROOT)
     if result.returncode == 5:
         print("pytest collected no tests: that is a failure.", file=sys.stderr)

@@ -217,17 +217,57 @@ def forbidden_inputs(catalogue: Catalogue) -> list[tuple[str, str]]:
     return found
 
 
+class TemplateFit(BaseModel):
+    """How one catalogue fits one template: which rules can fire there, which belong to other templates, and
+    the problems a beheerder must fix (a rule that asks some of its questions here but not all, a typo in an
+    option, a comparison of the wrong type)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    template: str
+    applies: list[str]
+    other_templates: list[str]
+    problems: list[str]
+
+
+def template_fit(catalogue: Catalogue, template: Template) -> TemplateFit:
+    """Sort every rule, finding and escalation of ``catalogue`` by whether it can fire for ``template``."""
+    groups: dict[str, list[tuple[Scope, Predicate]]] = {}
+    for rid, scope, pred in catalogue.predicates():
+        groups.setdefault(rid, []).append((scope, pred))
+    applies: list[str] = []
+    others: list[str] = []
+    problems: list[str] = []
+    for rid, preds in groups.items():
+        asked = [(scope, qid, template.question(qid, scope)) for scope, p in preds for qid in p.question_ids()]
+        missing = [f"rule {rid}: {template.key} has no {scope} question {qid}" for scope, qid, q in asked if q is None]
+        if len(missing) == len(asked):
+            others.append(rid)
+            continue
+        applies.append(rid)
+        problems += missing
+        for scope, pred in preds:
+            found = [template.question(qid, scope) for qid in pred.question_ids()]
+            if all(q is not None for q in found):
+                problems += [f"rule {rid}: {p}" for p in _operand_problems(pred, [q for q in found if q])]
+    return TemplateFit(template=template.key, applies=applies, other_templates=others, problems=problems)
+
+
 def check_against_template(catalogue: Catalogue, template: Template) -> list[str]:
-    """Rules that refer to questions a template does not have in that scope (a warning, not an error:
-    one catalogue serves several templates)."""
+    """Problems of the rules that apply to ``template``. A rule none of whose questions the template has is
+    meant for another template and is not a problem here (one catalogue serves every template); a question
+    that no template has at all is caught by ``unused_questions`` across all templates."""
+    return template_fit(catalogue, template).problems
+
+
+def unused_questions(catalogue: Catalogue, templates: list[Template]) -> list[str]:
+    """Rules asking a question that none of ``templates`` has in that scope: almost always a typo."""
     problems: list[str] = []
     for rid, scope, pred in catalogue.predicates():
-        questions = [(qid, template.question(qid, scope)) for qid in pred.question_ids()]
-        problems += [f"rule {rid}: {template.key} has no {scope} question {qid}" for qid, q in questions if q is None]
-        found = [q for _qid, q in questions if q is not None]
-        if len(found) == len(questions):
-            problems += [f"rule {rid}: {p}" for p in _operand_problems(pred, found)]
-    return problems
+        for qid in pred.question_ids():
+            if all(t.question(qid, scope) is None for t in templates):
+                problems.append(f"rule {rid}: no template has a {scope} question {qid}")
+    return sorted(set(problems))
 
 
 def _operand_problems(pred: Predicate, questions: list[Question]) -> list[str]:

@@ -11,6 +11,10 @@ exploitation profile; criminal exploitation uses the labour strengths. A dimensi
 * L1 signal: at least one medium indicator.
 * L0: nothing above (weak indicators alone are listed but do not raise the level).
 
+When two profiles weigh the same, the context decides: a sex-business checklist, or a person whose role is
+sex worker, reports sexual exploitation; otherwise criminal beats labour (it is the labour list plus forced
+crime), and labour is the default.
+
 The result is advice to a person, never a decision. Pure functions only: the tablet shows offline
 exactly what the server later stores.
 """
@@ -36,6 +40,8 @@ from schemas.records import PersonRecord
 from schemas.templates import AnswerValue, EvidenceType, Scope, Template, Text, visible_questions
 
 RECRUITMENT = (Dimension.DR, Dimension.CR, Dimension.AVR)
+SEX_BUSINESS_TYPES = ("seksinrichting_vergund", "seksinrichting_onvergund")
+SEX_WORKER_ROLE = ("P00_role", "sex_worker")  # module P's role question, the same in every template
 DESTINATION = (Dimension.CD, Dimension.AVD)
 
 
@@ -88,6 +94,10 @@ class FlagResult(_Frozen):
     subjects: list[SubjectResult]
     findings: list[Finding]
     urgent: bool
+    # Set by the server only, when a newer catalogue re-evaluated a finished control and its level changed.
+    previous_level: int | None = Field(default=None, ge=0, le=3)
+    previous_catalogue: str | None = None
+    level_changed: bool = False
 
     @property
     def worst(self) -> SubjectResult | None:
@@ -103,12 +113,15 @@ def evaluate(
     """Judge one control: every person, the premises alone, and the administrative findings."""
     premises = _visible(template, Scope.PREMISES, premises)
     premises_hits = _hits(template, catalogue, Scope.PREMISES, premises)
-    subjects = [_premises_result(catalogue, premises, premises_hits)]
+    sex_business = template.control_type in SEX_BUSINESS_TYPES
+    subjects = [_premises_result(catalogue, premises, premises_hits, sexual_context=sex_business)]
     for person in persons:
         answers = _visible(template, Scope.PERSON, person.answers)
         hits = premises_hits + _hits(template, catalogue, Scope.PERSON, answers)
-        subjects.append(_person_result(catalogue, person, answers, hits))
-    worst = max(subjects, key=lambda s: s.level)
+        sexual = sex_business or answers.get(SEX_WORKER_ROLE[0]) == SEX_WORKER_ROLE[1]
+        subjects.append(_person_result(catalogue, person, answers, hits, sexual_context=sexual))
+    # A person's judgement includes the premises hits and knows the person's context: prefer it on a tie.
+    worst = max(subjects, key=lambda s: (s.level, s.subject_id != "premises"))
     return FlagResult(
         level=worst.level,
         profile=worst.profile if worst.level else None,
@@ -156,15 +169,15 @@ def _evidence(template: Template, scope: Scope, preds: list[Predicate],
 
 
 def _premises_result(catalogue: Catalogue, answers: dict[str, AnswerValue],
-                     hits: list[IndicatorHit]) -> SubjectResult:
-    return _judge(catalogue, "premises", "Pand", hits, minor=False,
+                     hits: list[IndicatorHit], *, sexual_context: bool) -> SubjectResult:
+    return _judge(catalogue, "premises", "Pand", hits, minor=False, sexual_context=sexual_context,
                   escalations=_escalations(catalogue, Scope.PREMISES, answers))
 
 
 def _person_result(catalogue: Catalogue, person: PersonRecord, answers: dict[str, AnswerValue],
-                   hits: list[IndicatorHit]) -> SubjectResult:
+                   hits: list[IndicatorHit], *, sexual_context: bool) -> SubjectResult:
     minor = _holds(catalogue.minor_when, answers, catalogue)
-    return _judge(catalogue, person.id, person.label, hits, minor=minor,
+    return _judge(catalogue, person.id, person.label, hits, minor=minor, sexual_context=sexual_context,
                   escalations=_escalations(catalogue, Scope.PERSON, answers))
 
 
@@ -174,16 +187,16 @@ def _escalations(catalogue: Catalogue, scope: Scope, answers: dict[str, AnswerVa
 
 
 def _judge(catalogue: Catalogue, subject_id: str, label: str, hits: list[IndicatorHit], *, minor: bool,
-           escalations: list[tuple[Profile, Text]]) -> SubjectResult:
+           sexual_context: bool, escalations: list[tuple[Profile, Text]]) -> SubjectResult:
     best: tuple[int, Profile | None, list[Dimension], list[Text]] = (0, None, [], [])
-    best_rank: _Rank = (0, False, 0, False)
+    best_rank: _Rank = (0, False, False, 0, False)
     for candidate in Profile:
         level, positive, reasons = _judge_profile(hits, candidate, minor)
         escalated = False
         for esc_profile, reason in escalations:
             if esc_profile is candidate:
                 level, reasons, escalated = 3, [*reasons, reason], True
-        rank = _profile_rank(hits, candidate, level, escalated)
+        rank = _profile_rank(hits, candidate, level, escalated, sexual_context)
         if level > 0 and rank > best_rank:
             best, best_rank = (level, candidate, positive, reasons), rank
     level, profile, positive, reasons = best
@@ -193,16 +206,18 @@ def _judge(catalogue: Catalogue, subject_id: str, label: str, hits: list[Indicat
                          reasons=reasons or [_NO_SIGNAL])
 
 
-_Rank = tuple[int, bool, int, bool]
+_Rank = tuple[int, bool, bool, int, bool]
 
 
-def _profile_rank(hits: list[IndicatorHit], profile: Profile, level: int, escalated: bool) -> _Rank:
+def _profile_rank(hits: list[IndicatorHit], profile: Profile, level: int, escalated: bool,
+                  sexual_context: bool) -> _Rank:
     """Which profile to report when several reach a level: the higher level, then the one an escalation
-    names, then the heavier evidence (S=3, M=2, W=1 per indicator); criminal wins a tie with labour, since
-    it is the labour list plus forced crime."""
+    names, then the context (sexual in a sex business or for a sex worker), then the heavier evidence
+    (S=3, M=2, W=1 per indicator); criminal wins a remaining tie with labour, since it is the labour list
+    plus forced crime."""
     points = {Strength.STRONG: 3, Strength.MEDIUM: 2, Strength.WEAK: 1}
     score = sum(points[s] for _d, s in _unique_strengths(hits, profile).values())
-    return level, escalated, score, profile is Profile.CRIMINAL
+    return level, escalated, sexual_context and profile is Profile.SEXUAL, score, profile is Profile.CRIMINAL
 
 
 _NO_SIGNAL = Text(nl="Geen indicatoren van betekenis gevonden.", en="No significant indicators found.")

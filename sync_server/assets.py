@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from schemas.catalogue import Catalogue, check_against_template, parse_catalogue
+from schemas.catalogue import Catalogue, check_against_template, parse_catalogue, unused_questions
 from schemas.templates import Template, TemplateError, parse_template
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
@@ -82,6 +82,9 @@ def published_catalogue(assets_dir: Path = ASSETS_DIR) -> Catalogue:
 
 
 def template_warnings(catalogue: Catalogue, templates: list[Template]) -> list[str]:
-    """Rules whose questions exist in none of the templates: almost always a typo."""
-    per_template = [set(check_against_template(catalogue, t)) for t in templates]
-    return sorted(set.intersection(*per_template)) if per_template else []
+    """Rules asking questions no template has (almost always a typo), and problems of rules that apply to a
+    template but do not fit it (a missing question beside present ones, a wrong option)."""
+    problems = set(unused_questions(catalogue, templates))
+    for t in templates:
+        problems.update(check_against_template(catalogue, t))
+    return sorted(problems)

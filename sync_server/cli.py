@@ -1,4 +1,4 @@
-"""``inspectie-server``: serve, migrate, create-user, seed-demo, publish-assets."""
+"""``inspectie-server``: serve, migrate, create-user, seed-demo, publish-assets, catalogue test|docs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -92,6 +93,61 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalogue_test(settings: Settings, args: argparse.Namespace) -> int:
+    """Run reference cases against the published catalogue (or a draft file); 0 ok, 1 mismatch, 2 broken."""
+    from schemas.templates import TemplateError
+    from sync_server import assets
+    from sync_server.catalog import casetest
+
+    try:
+        catalogue = casetest.load_catalogue_for_test(settings.assets_dir, args.catalogue)
+        templates = assets.all_templates(settings.assets_dir)
+        paths = casetest.case_files(args.path)
+    except (TemplateError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return casetest.BROKEN
+    report = casetest.run_cases(paths, templates, catalogue)
+    casetest.print_report(report, catalogue, sys.stdout)
+    return report.exit_code
+
+
+def cmd_catalogue_docs(settings: Settings, args: argparse.Namespace) -> int:
+    """Write docs/INDICATORS.md from the published catalogue (``--check``: exit 1 when the file differs)."""
+    from schemas.templates import TemplateError
+    from sync_server import assets
+    from sync_server.catalog.docs import indicators_markdown
+
+    try:
+        text = indicators_markdown(assets.published_catalogue(settings.assets_dir),
+                                   assets.published_templates(settings.assets_dir))
+    except TemplateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    output: Path = args.output
+    if args.check:
+        same = output.is_file() and output.read_text(encoding="utf-8") == text
+        print(f"{output}: {'up to date' if same else 'out of date: run inspectie-server catalogue docs'}")
+        return 0 if same else 1
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+def _add_catalogue_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    group = sub.add_parser("catalogue", help="test and document the indicator catalogue")
+    commands = group.add_subparsers(dest="catalogue_command", required=True)
+    test = commands.add_parser("test", help="run reference cases; exit 1 on a mismatch, 2 on a broken file")
+    test.add_argument("path", type=Path, help="a case file or a folder of case files (e.g. tests/cases)")
+    test.add_argument("--catalogue", type=Path, default=None,
+                      help="a draft catalogue file instead of the published one")
+    test.set_defaults(func=cmd_catalogue_test)
+    docs = commands.add_parser("docs", help="(re)generate docs/INDICATORS.md from the catalogue")
+    docs.add_argument("--output", type=Path, default=Path("docs/INDICATORS.md"))
+    docs.add_argument("--check", action="store_true", help="only report whether the file is up to date")
+    docs.set_defaults(func=cmd_catalogue_docs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inspectie-server", description="Inspectie sync server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_seed_demo)
     sub.add_parser("publish-assets", help="publish templates and catalogue from the assets folder").set_defaults(
         func=cmd_publish)
+    _add_catalogue_commands(sub)
     return parser
 
 
