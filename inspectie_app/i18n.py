@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
+
 LANGUAGES = ("nl", "en")
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -355,6 +357,8 @@ EN: dict[str, str] = {
     "premises": "Premises",
 }
 
+NL.update({k: v for k, v in NL_REVIEW.items() if k not in NL})
+EN.update({k: v for k, v in EN_REVIEW.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

@@ -36,11 +36,12 @@ from inspectie_app.contract import (
     SyncStatus,
 )
 from inspectie_app.photos import LONG_EDGE, process_photo, store_photo
-from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore
+from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore, review_store
 from inspectie_app.sync_client import CHUNK_SIZE, SyncClient
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult, evaluate
 from schemas.records import Address, InspectionStatus, PersonRecord
+from schemas.review import CommentRead, IdentifierKind
 from schemas.templates import AnswerValue, Question, Scope, Template, check_answer, missing_required
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,24 @@ class InspectorService:
             raise AnswerError("answer_invalid", "note longer than 10000 characters")
         await asyncio.to_thread(self._store.set_note, inspection_id, text)
         self._nudge.set()
+
+    async def comments(self, inspection_id: UUID) -> list[CommentRead]:
+        """The team lead's comments on a control (arrive by sync)."""
+        return await asyncio.to_thread(review_store.comments, self._store, inspection_id)  # type: ignore[arg-type]
+
+    async def identifiers(self, inspection_id: UUID) -> list[review_store.LocalIdentifier]:
+        """The identifiers recorded on a control."""
+        return await asyncio.to_thread(review_store.identifiers, self._store, inspection_id)  # type: ignore[arg-type]
+
+    async def add_identifier(self, inspection_id: UUID, kind: IdentifierKind,
+                             value: str) -> review_store.LocalIdentifier:
+        """Record a phone number, URL, intermediary, landlord, KvK number or plate on a control."""
+        if not value.strip() or len(value) > 500:
+            raise AnswerError("answer_invalid", "identifier empty or longer than 500 characters")
+        ident = await asyncio.to_thread(review_store.add_identifier, self._store, inspection_id,  # type: ignore[arg-type]
+                                        kind, value)
+        self._nudge.set()
+        return ident
 
     async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem:
         """Strip and store a photo, then record it; raises ``PhotoError`` for unusable input."""

@@ -45,6 +45,7 @@ from inspectie_app.store.models import (
     TemplateRow,
     utcnow,
 )
+from inspectie_app.store.review_store import apply_comment
 from schemas.catalogue import Catalogue, parse_catalogue
 from schemas.records import Address, InspectionStatus, PersonRecord, PlannedControlRead
 from schemas.sync import SCHEMA_VERSION, Change, Mutation, Rejection
@@ -691,4 +692,5 @@ _APPLIERS = {
     "rejection": _apply_rejection,
     "correction": _apply_correction,
     "conflict": _apply_conflict,
+    "comment": apply_comment,
 }

@@ -14,6 +14,7 @@ import flet as ft
 from inspectie_app.contract import AppError, FinishError, InspectionState
 from inspectie_app.ui.inspector.extras import FlagPanel, PersonsPanel, PhotosPanel, UrgentBanner
 from inspectie_app.ui.inspector.questions import QuestionInput, ident
+from inspectie_app.ui.inspector.review_panels import CommentsPanel, IdentifiersPanel
 from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.records import InspectionStatus
 from schemas.templates import AnswerValue, Scope, Section, visible_questions
@@ -33,6 +34,8 @@ class ChecklistScreen:
         self.flag = FlagPanel(self)
         self.persons = PersonsPanel(self)
         self.photos = PhotosPanel(self)
+        self.comments = CommentsPanel(self)
+        self.identifiers = IdentifiersPanel(self)
         self.missing = ft.Column(key="finish-missing", visible=False)
         self.note = ft.TextField(key="note", multiline=True, min_lines=3, max_lines=10, on_blur=self._save_note,
                                  on_submit=self._save_note)
@@ -67,12 +70,14 @@ class ChecklistScreen:
                                  height=TOUCH, disabled=self.finished)
         app.body.controls = [
             top,
+            self.comments.control,
             self.urgent.control,
             self.flag.control,
             ft.Text(app.t("required_legend"), size=12),
             *[self._section_card(None, s, state.answers) for s in state.template.sections],
             self.persons.control,
             self.photos.control,
+            self.identifiers.control,
             heading(app.t("note_title")),
             tagged(self.note, "note"),
             self.missing,
@@ -81,6 +86,8 @@ class ChecklistScreen:
         self.missing.visible = False
         await self.persons.render()
         await self.photos.render()
+        await self.comments.render()
+        await self.identifiers.render()
         await self.on_state(state, first=True)
 
     def _section_card(self, person_id: str | None, section: Section, answers: dict[str, AnswerValue]) -> ft.Control:
