@@ -49,7 +49,7 @@ def publish_template(*, session: Session, template: Template) -> bool:
 
 
 def publish_catalogue(*, session: Session, catalogue: Catalogue) -> bool:
-    """Store one catalogue version; True when it was new."""
+    """Store one catalogue version; True when it was new. A new current version re-judges open controls."""
     content, digest = _canonical(catalogue.model_dump(mode="json", by_alias=True))
     found = session.get(PublishedCatalogue, (catalogue.id, catalogue.version))
     if found is not None:
@@ -60,6 +60,12 @@ def publish_catalogue(*, session: Session, catalogue: Catalogue) -> bool:
     session.add(PublishedCatalogue(id=catalogue.id, version=catalogue.version, content=content,
                                    content_hash=digest, published_at=datetime.now(UTC)))
     changes.emit(session=session, entity="catalogue", entity_id=catalogue.key, scope="all", data=content)
+    session.flush()
+    current = get_current_catalogue(session=session)
+    if current is not None and current.key == catalogue.key:
+        from sync_server.catalog.reevaluate import reevaluate_open_controls  # it imports inspections, which imports us
+
+        reevaluate_open_controls(session=session, catalogue=catalogue)
     return True
 
 
