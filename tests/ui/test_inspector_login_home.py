@@ -116,7 +116,7 @@ async def test_language_toggle(logged_in: Any) -> None:
     async with harness(logged_in) as h:
         await h.click(h.find_one(ft.TextButton, key="lang-toggle"))
         assert h.find_one(ft.Text, key="screen-title").value == "My controls"
-        assert h.find_one(ft.FilledButton, key="new-inspection").content == "New premises inspection"
+        assert h.find_one(ft.FilledButton, key="new-inspection").content == "New inspection"
         await h.click(h.find_one(ft.TextButton, key="lang-toggle"))
         assert h.find_one(ft.Text, key="screen-title").value == "Mijn controles"
 
