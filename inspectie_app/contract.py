@@ -8,7 +8,7 @@ client. Every method is ``async`` and does its blocking work off Flet's event lo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Protocol
 from uuid import UUID
 
@@ -68,6 +68,8 @@ class AssignedControl:
     partners: list[str]
     briefing: str
     inspection_id: UUID | None  # set once the inspector has started it
+    start_time: time | None = None  # local (Europe/Amsterdam) start, when the planner set one
+    establishment_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from inspectie_app.i18n_planner import EN_PLANNER, NL_PLANNER
 from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
 
 LANGUAGES = ("nl", "en")
@@ -81,9 +82,6 @@ NL: dict[str, str] = {
     "invalid_house_number": "Gebruik een huisnummer zoals 12 of 12a.",
     "invalid_postcode": "Gebruik een postcode zoals 6811 AB.",
     "no_template": "Er is nog geen checklist voor dit type controle. Synchroniseer eerst met de server.",
-    "new_inspection": "Nieuwe controle",
-    "new_inspection_title": "Nieuwe controle",
-    "new_type": "Soort controle",
     # levels
     "level_none": "Nog niet beoordeeld",
     "level_0": "L0 geen signaal",
@@ -255,9 +253,6 @@ EN: dict[str, str] = {
     "invalid_house_number": "Use a house number such as 12 or 12a.",
     "invalid_postcode": "Use a postcode such as 6811 AB.",
     "no_template": "There is no checklist for this control type yet. Synchronise with the server first.",
-    "new_inspection": "New inspection",
-    "new_inspection_title": "New inspection",
-    "new_type": "Kind of control",
     "level_none": "Not assessed yet",
     "level_0": "L0 no signal",
     "level_1": "L1 signal",
@@ -365,6 +360,8 @@ EN: dict[str, str] = {
 
 NL.update({k: v for k, v in NL_REVIEW.items() if k not in NL})
 EN.update({k: v for k, v in EN_REVIEW.items() if k not in EN})
+NL.update({k: v for k, v in NL_PLANNER.items() if k not in NL})
+EN.update({k: v for k, v in EN_PLANNER.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

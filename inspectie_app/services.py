@@ -108,7 +108,8 @@ class InspectorService:
         """Planned controls assigned to this inspector, by date."""
         rows = await asyncio.to_thread(self._store.planned_controls)
         return [AssignedControl(pc.id, pc.control_type, pc.template_id, pc.scheduled_on, pc.address,
-                                list(pc.partners), pc.briefing, inspection_id) for pc, inspection_id in rows]
+                                list(pc.partners), pc.briefing, inspection_id, start_time=pc.start_time,
+                                establishment_name=pc.establishment_name) for pc, inspection_id in rows]
 
     async def inspections(self) -> list[InspectionListItem]:
         """Local inspections, newest first, with the server's level once synced (else the local one)."""

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 
 from schemas.planning import PlannedControlUpdate, PlanTargets, Suggestion, YearPlan
-from schemas.records import PlannedControlRead
+from schemas.records import PlannedControlRead, UserRead
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.db import SessionDep
@@ -30,6 +30,12 @@ def _year(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise ApiError("validation_error", detail="year: 2000..2100")
     return year
+
+
+@router.get("/inspectors", response_model=list[UserRead])
+def list_inspectors(_user: PlanReader, session: SessionDep) -> list[UserRead]:
+    """The inspectors a control can be assigned to (active accounts), by name."""
+    return service.list_inspectors(session=session)
 
 
 @router.get("/controls", response_model=list[PlannedControlRead])

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.planning import PlannedControlUpdate
-from schemas.records import Address, PlannedControlRead
+from schemas.records import Address, PlannedControlRead, UserRead
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Role
 from sync_server.catalog import service as catalog
@@ -231,3 +231,11 @@ def list_controls(*, session: Session, start: date | None = None, end: date | No
 def list_planned(*, session: Session) -> list[PlannedControlRead]:
     """Not-cancelled controls, soonest first."""
     return list_controls(session=session)
+
+
+def list_inspectors(*, session: Session) -> list[UserRead]:
+    """Active inspecteur accounts, by display name."""
+    stmt = (select(User).where(User.role == Role.INSPECTEUR.value, User.disabled_at.is_(None))
+            .order_by(User.display_name, User.username))
+    return [UserRead(id=u.id, username=u.username, display_name=u.display_name, role=u.role)
+            for u in session.scalars(stmt)]

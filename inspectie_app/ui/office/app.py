@@ -15,7 +15,7 @@ import flet as ft
 import httpx
 
 from inspectie_app.i18n import has_key, t
-from inspectie_app.office_client import OfficeClient, OfficeError
+from inspectie_app.office_client import PLANNER_ROLES, OfficeClient, OfficeError
 from inspectie_app.ui.widgets import TOUCH, tagged
 
 
@@ -81,6 +81,12 @@ class OfficeApp:
 
         await self.show(ReviewListScreen(self).render)
 
+    async def show_planner(self, tab: str = "year", **kw: Any) -> None:
+        """A planner screen (year plan, scheduling, establishments, suggestions, handhavingsmatrix)."""
+        from inspectie_app.ui.office.planner.screens import planner_render
+
+        await self.show(planner_render(self, tab, **kw))
+
     async def show_detail(self, inspection_id: UUID) -> None:
         from inspectie_app.ui.office.detail import DetailScreen
 
@@ -112,7 +118,8 @@ class OfficeApp:
         review = role in ("teamleider", "ketenregisseur")
         entries = [("nav_review", self.show_list, review), ("nav_signals", self.show_signals, review),
                    ("nav_links", self.show_links, role == "ketenregisseur"),
-                   ("nav_reporting", self.show_reporting, review), ("nav_audit", self.show_audit, role == "teamleider")]
+                   ("nav_reporting", self.show_reporting, review), ("nav_audit", self.show_audit, role == "teamleider"),
+                   ("nav_planner", self.show_planner, bool(role))]
         self.nav.visible = logged_in
         self.nav.controls = [tagged(ft.TextButton(content=self.t(key), on_click=_go(go), key=key, height=TOUCH), key)
                              for key, go, allowed in entries if allowed]
@@ -190,6 +197,9 @@ class LoginScreen:
             await app.client.login(username, password)
         except OfficeError as exc:
             self._fail(app.error_text(exc))
+            return
+        if app.client.user is not None and app.client.user.role in PLANNER_ROLES:
+            await app.show_planner()
             return
         await app.show_list()
 
