@@ -1,4 +1,4 @@
-"""Home: controls assigned to me, my drafts and finished inspections, and a new pandenactie."""
+"""Home: controls assigned to me, my drafts and finished inspections, and a new control of any type."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from inspectie_app.contract import AppError, AssignedControl, InspectionListItem
 from inspectie_app.i18n import fmt_date
 from inspectie_app.ui.widgets import TOUCH, control_type_text, heading, level_badge, tagged
 from schemas.records import Address, InspectionStatus
+from schemas.templates import Template
 
 if TYPE_CHECKING:
     from inspectie_app.ui.inspector.app import InspectorApp
@@ -28,7 +29,7 @@ class HomeScreen:
         app.set_title("home_title")
         assigned = await app.service.assigned_controls()
         inspections = await app.service.inspections()
-        new_button = ft.FilledButton(content=app.t("new_pandenactie"), icon=ft.Icons.ADD, key="new-inspection",
+        new_button = ft.FilledButton(content=app.t("new_inspection"), icon=ft.Icons.ADD, key="new-inspection",
                                      height=TOUCH, on_click=self._new)
         user_line = ft.Text(app.t("logged_in_as", name=app.user.display_name) if app.user else "")
         app.body.controls = [
@@ -110,7 +111,7 @@ class HomeScreen:
 
 
 class NewInspectionScreen:
-    """Address form for an unplanned pandenactie."""
+    """Kind of control (one per synced checklist; pandenactie first) and the address of an unplanned control."""
 
     def __init__(self, app: InspectorApp) -> None:
         self.app = app
@@ -118,20 +119,31 @@ class NewInspectionScreen:
         self.house_number = ft.TextField(key="addr-number", width=200)
         self.postcode = ft.TextField(key="addr-postcode", width=200, capitalization=ft.TextCapitalization.CHARACTERS)
         self.city = ft.TextField(key="addr-city", value="Arnhem", width=420)
+        self.kind = ft.RadioGroup(content=ft.Column([]), key="new-type")
+        self.templates: dict[str, Template] = {}
         self.error = ft.Text("", key="new-error", color=ft.Colors.RED_800, visible=False)
 
     async def render(self) -> None:
         app = self.app
-        app.set_title("new_title")
+        app.set_title("new_inspection_title")
         fields = [(self.street, "street"), (self.house_number, "house_number"), (self.postcode, "postcode"),
                   (self.city, "city")]
         for field, key in fields:
             field.label = f"{app.t(key)} *" if key != "postcode" else app.t(key)
+        self.templates = newest_per_control_type(await app.service.templates())
+        self.kind.content = ft.Column([
+            ft.Container(ft.Radio(value=ctype, label=control_type_text(ctype, app.lang), key=f"new-type-{ctype}"),
+                         height=TOUCH)
+            for ctype in self.templates], spacing=0)
+        if self.kind.value not in self.templates:
+            self.kind.value = next(iter(self.templates), None)
         create = ft.FilledButton(content=app.t("create"), on_click=self.create, key="addr-create", height=TOUCH)
         back = ft.OutlinedButton(content=app.t("back"), on_click=self._back, key="addr-back", height=TOUCH)
         app.body.controls = [
             ft.Column(
                 [
+                    heading(app.t("new_type")),
+                    tagged(self.kind, "new-type", app.t("new_type")),
                     tagged(self.street, "addr-street"),
                     ft.Row([tagged(self.house_number, "addr-number"),
                             tagged(self.postcode, "addr-postcode")], wrap=True),
@@ -166,12 +178,11 @@ class NewInspectionScreen:
         address = self.validate()
         if address is None:
             return
-        templates = [tpl for tpl in await app.service.templates() if tpl.control_type == "pandenactie"]
-        if not templates:
+        template = self.templates.get(self.kind.value or "")
+        if template is None:
             self.error.value = app.t("no_template")
             self.error.visible = True
             return
-        template = max(templates, key=lambda tpl: tpl.version)
         try:
             inspection_id = await app.service.start_inspection(template_id=template.id, address=address)
         except AppError as exc:
@@ -182,3 +193,15 @@ class NewInspectionScreen:
 
     async def _back(self, _e: Any = None) -> None:
         await self.app.show_home()
+
+
+CONTROL_TYPE_ORDER = ("pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund")
+
+
+def newest_per_control_type(templates: list[Template]) -> dict[str, Template]:
+    """The newest template of each control type, in the order of the year plan (pandenactie first)."""
+    newest: dict[str, Template] = {}
+    for t in sorted(templates, key=lambda t: t.version):
+        newest[t.control_type] = t
+    rank = {c: i for i, c in enumerate(CONTROL_TYPE_ORDER)}
+    return dict(sorted(newest.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
