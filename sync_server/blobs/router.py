@@ -30,11 +30,16 @@ def _int_header(request: Request, name: str) -> int:
 
 
 @router.head("/{sha256}")
-def head_blob(sha256: str, request: Request, _user: CurrentUser) -> Response:
-    """200 when the blob is stored complete; 404 with ``Upload-Offset`` (bytes received so far) otherwise."""
+def head_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """200 when the blob is stored complete; 404 with ``Upload-Offset`` (bytes received so far) otherwise.
+
+    A stored file without its database row (the database was restored from an older backup than the photo
+    files) gets its row back here, so the control counts the photo as present again."""
     store: BlobStore = request.app.state.blob_store
     sha = _sha(sha256)
     if store.present(sha):
+        service.record(session=session, sha256=sha, size=store.final_path(sha).stat().st_size,
+                       uploaded_by=user.user_id)
         return Response(status_code=200)
     return Response(status_code=404, headers={"Upload-Offset": str(store.offset(sha))})
 

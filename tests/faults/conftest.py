@@ -1,0 +1,57 @@
+"""Fixtures for the fault tests: a real server process per test (SQLite or PostgreSQL), a proxy, tablets."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fault_support import Proxy, ServerProcess, drop_pg_db, make_server_settings, pg_available
+
+from inspectie_app.services import InspectorService, build_service
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def server(tmp_path: Path, backend: str) -> Iterator[ServerProcess]:
+    if backend == "postgres" and not pg_available():
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer; PostgreSQL variant skipped")
+    settings, db_name = make_server_settings(tmp_path / "server", backend)
+    proc = ServerProcess(settings)
+    proc.start()
+    yield proc
+    proc.kill()
+    if db_name:
+        drop_pg_db(db_name)
+
+
+@pytest.fixture
+def proxy(server: ServerProcess) -> Iterator[Proxy]:
+    p = Proxy(server.port)
+    yield p
+    p.close()
+
+
+TabletFactory = Callable[..., Any]
+
+
+@pytest.fixture
+async def tablets(tmp_path: Path) -> AsyncIterator[TabletFactory]:
+    """Build tablets (InspectorService over a real SQLite store in its own folder); closed at the end."""
+    made: list[InspectorService] = []
+
+    def make(url: str, name: str = "tablet", **kwargs: Any) -> InspectorService:
+        kwargs.setdefault("timeout", 5.0)
+        kwargs.setdefault("chunk_size", 16 * 1024)
+        svc = build_service(tmp_path / name, url, **kwargs)
+        made.append(svc)
+        return svc
+
+    yield make
+    for svc in made:
+        await svc.aclose()
