@@ -2,8 +2,9 @@
 
 Why re-encode from raw pixels: Pillow carries EXIF, ICC profiles, XMP and JPEG comments along in
 ``Image.info`` and writes some of them back by default. Building a fresh image from the pixel bytes
-leaves nothing to leak — GPS position, camera serial, time stamps — before the photo leaves the
-device (DESIGN §5). The orientation tag is applied to the pixels first, so nothing is lost by dropping it.
+leaves nothing to leak — GPS position, camera serial, time stamps, XMP, IPTC, comments, ICC — before
+the photo leaves the device (DESIGN §5). The orientation tag is applied to the pixels first, so nothing
+is lost by dropping it. HEIC/HEIF (iPhones, iPads) is read through pillow-heif.
 
 Files are written to a temporary name, fsynced and renamed into place (plus a directory fsync)
 *before* the database transaction that references them: a crash in between leaves an orphan file,
@@ -16,6 +17,7 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +48,21 @@ class StoredPhoto:
     thumbnail_path: Path
 
 
+_heif_lock = threading.Lock()
+_heif_registered = False
+
+
+def _register_heif() -> None:
+    """Teach Pillow to open HEIC/HEIF (once; pillow-heif is a dependency)."""
+    global _heif_registered
+    with _heif_lock:
+        if not _heif_registered:
+            from pillow_heif import register_heif_opener
+
+            register_heif_opener()
+            _heif_registered = True
+
+
 def process_photo(data: bytes, *, long_edge: int = LONG_EDGE, thumbnail_edge: int = THUMBNAIL_EDGE,
                   max_bytes: int = MAX_INPUT_BYTES, quality: int = JPEG_QUALITY) -> ProcessedPhoto:
     """Orient, downscale and strip a photo; raises ``PhotoError`` for input that is no usable image."""
@@ -62,6 +79,7 @@ def process_photo(data: bytes, *, long_edge: int = LONG_EDGE, thumbnail_edge: in
 
 def _decode(data: bytes) -> Image.Image:
     """Open, fully load and orient the image as RGB pixels."""
+    _register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
