@@ -68,8 +68,9 @@ class YearPlanScreen:
         cards: list[ft.Control] = []
         for p in plan.progress:
             colour = ft.Colors.GREEN_100 if p.met else ft.Colors.ORANGE_50
-            lines: list[ft.Control] = [ft.Text(progress_text(self.app, p), size=16, weight=ft.FontWeight.BOLD,
-                                               key=f"progress-{p.key}")]
+            text = (self.app.t("pl_no_licensed") if p.key == "seksinrichtingen_jaarlijks" and not p.target
+                    else progress_text(self.app, p))
+            lines: list[ft.Control] = [ft.Text(text, size=16, weight=ft.FontWeight.BOLD, key=f"progress-{p.key}")]
             if p.missing:
                 lines.append(ft.Text(self.app.t("pl_still_to_control", names=", ".join(p.missing)),
                                      key=f"progress-missing-{p.key}"))
@@ -193,7 +194,7 @@ class YearPlanScreen:
             cancel = ft.TextButton(content=app.t("pl_cancel_confirm" if confirming else "pl_cancel"),
                                    key=f"cancel-{c.id}", height=TOUCH, on_click=self._cancel_handler(c))
             buttons = [tagged(edit, f"edit-{c.id}"), tagged(cancel, f"cancel-{c.id}")]
-        return ft.Container(ft.Row([info, *buttons], wrap=True), padding=8, border_radius=6,
+        return ft.Container(ft.Row([info, *buttons]), padding=8, border_radius=6,
                             bgcolor=STATUS_COLOURS.get(c.status), key=f"plan-row-{c.id}")
 
     def _cancel_handler(self, c: PlannedControlRead) -> Any:
