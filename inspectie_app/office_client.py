@@ -16,6 +16,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from schemas.conflicts import ConflictRead, ConflictResolve, FindingCorrection
 from schemas.planning import (
     EnforcementMatrix,
     EstablishmentCreate,
@@ -120,6 +121,22 @@ class OfficeClient:
     async def comment(self, inspection_id: UUID, body: str) -> CommentRead:
         url = f"{API}/review/inspections/{inspection_id}/comments"
         return _parse(CommentRead, await self._call("POST", url, json=CommentCreate(body=body).model_dump()))
+
+    async def conflicts(self, inspection_id: UUID) -> list[ConflictRead]:
+        """Fields of a control changed on the tablet and in the office (issue 4)."""
+        url = f"{API}/review/inspections/{inspection_id}/conflicts"
+        return _parse_list(ConflictRead, await self._call("GET", url))
+
+    async def resolve_conflict(self, conflict_id: UUID, keep: str) -> ConflictRead:
+        body = ConflictResolve.model_validate({"keep": keep}).model_dump()
+        url = f"{API}/review/conflicts/{conflict_id}/resolve"
+        return _parse(ConflictRead, await self._call("POST", url, json=body))
+
+    async def correct_finding(self, inspection_id: UUID, correction: FindingCorrection) -> int:
+        """A team lead's correction of an answer or the note; returns its server seq."""
+        url = f"{API}/review/inspections/{inspection_id}/answers"
+        data = await self._call("PATCH", url, json=correction.model_dump(mode="json", exclude_none=True))
+        return int(data["office_seq"])
 
     async def report_pdf(self, inspection_id: UUID) -> bytes:
         return (await self._request("GET", f"{API}/review/inspections/{inspection_id}/report.pdf")).content

@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from inspectie_app.contract import PhotoError
 
@@ -30,6 +30,7 @@ MAX_INPUT_BYTES = 40 * 1024 * 1024
 MAX_INPUT_PIXELS = 80_000_000
 LONG_EDGE = 2048
 THUMBNAIL_EDGE = 320
+ORIENTATION_TAG = 0x0112
 JPEG_QUALITY = 85
 
 
@@ -68,17 +69,18 @@ def process_photo(data: bytes, *, long_edge: int = LONG_EDGE, thumbnail_edge: in
     """Orient, downscale and strip a photo; raises ``PhotoError`` for input that is no usable image."""
     if len(data) > max_bytes:
         raise PhotoError("photo_too_large", f"{len(data)} bytes")
-    image = _decode(data)
-    image.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS)
-    clean = Image.frombytes("RGB", image.size, image.tobytes())
+    image, orientation = _decode(data)
+    image.thumbnail((long_edge, long_edge))  # downscale first: orienting and converting 12 MP costs more
+    clean = _to_rgb(_orient(image, orientation))
+    clean = Image.frombytes("RGB", clean.size, clean.tobytes())
     jpeg = _encode(clean, quality)
     thumb = clean.copy()
-    thumb.thumbnail((thumbnail_edge, thumbnail_edge), Image.Resampling.LANCZOS)
+    thumb.thumbnail((thumbnail_edge, thumbnail_edge))
     return ProcessedPhoto(jpeg, _encode(thumb, 80), hashlib.sha256(jpeg).hexdigest(), clean.width, clean.height)
 
 
-def _decode(data: bytes) -> Image.Image:
-    """Open, fully load and orient the image as RGB pixels."""
+def _decode(data: bytes) -> tuple[Image.Image, int]:
+    """Open and fully load the image; returns it with its EXIF orientation (1 when absent or unreadable)."""
     _register_heif()
     try:
         with warnings.catch_warnings():
@@ -94,10 +96,24 @@ def _decode(data: bytes) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise PhotoError("photo_truncated", str(exc)) from None
     try:
-        oriented = ImageOps.exif_transpose(image) or image
+        orientation = int(image.getexif().get(ORIENTATION_TAG, 1))
     except Exception:  # a broken EXIF block: the pixels are fine, only the tag is unusable
-        oriented = image
-    return _to_rgb(oriented)
+        orientation = 1
+    return image, orientation
+
+
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT], 3: [Image.Transpose.ROTATE_180], 4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE], 6: [Image.Transpose.ROTATE_270], 7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+
+
+def _orient(image: Image.Image, orientation: int) -> Image.Image:
+    """Apply an EXIF orientation to the pixels (as ``ImageOps.exif_transpose`` does)."""
+    for step in _TRANSPOSE.get(orientation, []):
+        image = image.transpose(step)
+    return image
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -111,7 +127,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 def _encode(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality, optimize=True)
+    image.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +45,7 @@ API = "/api/v1"
 CHUNK_SIZE = 1024 * 1024
 PULL_PAGE_SIZE = 500
 MAX_UPLOAD_CONFLICTS = 5
+PARALLEL_UPLOADS = 3
 
 M = TypeVar("M", PushResponse, PullResponse)
 
@@ -97,18 +99,24 @@ class SyncClient:
     # ---- one sync round ------------------------------------------------------------------------
 
     async def sync(self) -> str | None:
-        """Push, upload photos, pull; records and returns the first error key (None on success).
+        """Push and upload photos side by side (a record never waits for its photos), then pull; records and
+        returns the first error key (None on success).
 
         When the pull queued work again (a restored server), push and upload run once more."""
         errors: list[str] = []
-        for step in (self.push, self.upload_photos, self.pull, self._again, self.purge_photos):
+
+        async def step(fn: Callable[[], Awaitable[object]]) -> None:
             try:
-                await step()
+                await fn()
             except SyncError as exc:
-                log.info("sync step %s failed: %s", step.__name__, exc)
+                log.info("sync step %s failed: %s", getattr(fn, "__name__", fn), exc)
                 errors.append(exc.code)
-                if exc.code != "sync_server_error":
-                    break
+
+        await asyncio.gather(step(self.push), step(self.upload_photos))
+        for follow_up in (self.pull, self._again, self.purge_photos):
+            if any(code != "sync_server_error" for code in errors):
+                break
+            await step(follow_up)
         error = errors[0] if errors else None
         await asyncio.to_thread(self._store.record_sync, error=error)
         return error
@@ -171,20 +179,27 @@ class SyncClient:
     # ---- photos --------------------------------------------------------------------------------
 
     async def upload_photos(self) -> int:
-        """Upload every photo the server lacks; returns how many completed."""
-        done = 0
-        failure: SyncError | None = None
-        for photo in await asyncio.to_thread(self._store.photos_to_upload):
-            try:
-                await self.upload_photo(photo)
-                done += 1
-            except SyncError as exc:
-                if exc.code != "sync_server_error":
-                    raise
-                failure = failure or exc
-        if failure is not None:
-            raise failure
-        return done
+        """Upload every photo the server lacks, ``PARALLEL_UPLOADS`` at a time; returns how many completed.
+        A connection problem stops the round; a server error on one photo does not stop the others."""
+        failures: list[SyncError] = []
+        gate = asyncio.Semaphore(PARALLEL_UPLOADS)
+
+        async def one(photo: PendingPhoto) -> bool:
+            async with gate:
+                if any(f.code != "sync_server_error" for f in failures):
+                    return False
+                try:
+                    await self.upload_photo(photo)
+                    return True
+                except SyncError as exc:
+                    failures.append(exc)
+                    return False
+
+        results = await asyncio.gather(*(one(p) for p in await asyncio.to_thread(self._store.photos_to_upload)))
+        hard = [f for f in failures if f.code != "sync_server_error"]
+        if hard or failures:
+            raise (hard or failures)[0]
+        return sum(results)
 
     async def upload_photo(self, photo: PendingPhoto) -> None:
         """Resumable upload: HEAD for the offset, PATCH 1 MiB chunks, re-HEAD on 409, restart on 410 (expired)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from schemas.sync import Mutation
-from schemas.templates import Scope, check_answer
+from schemas.templates import Scope, Template, check_answer
 from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import service as catalog
 from sync_server.inspections import conflicts
@@ -40,10 +40,35 @@ class Rejected(Exception):
 
 @dataclass
 class MutationContext:
+    """One push: the session, the caller, and strong references to what the batch keeps using (SQLAlchemy's
+    identity map is weak, so without them every mutation would load its inspection and template again)."""
+
     session: Session
     user: Principal
     client_id: str = ""
     touched: set[uuid.UUID] = field(default_factory=set)
+    inspections: dict[uuid.UUID, Inspection] = field(default_factory=dict)
+    templates: dict[tuple[str, int], Template | None] = field(default_factory=dict)
+    answers: dict[uuid.UUID, dict[tuple[str, str], Answer]] = field(default_factory=dict)
+
+    def answer_rows(self, inspection_id: uuid.UUID) -> dict[tuple[str, str], Answer]:
+        """The inspection's answer rows by (person, question), loaded once per push."""
+        if inspection_id not in self.answers:
+            rows = self.session.scalars(select(Answer).where(Answer.inspection_id == inspection_id))
+            self.answers[inspection_id] = {(a.person_id, a.question_id): a for a in rows}
+        return self.answers[inspection_id]
+
+    def inspection(self, inspection_id: uuid.UUID) -> Inspection | None:
+        found = self.inspections.get(inspection_id) or self.session.get(Inspection, inspection_id)
+        if found is not None:
+            self.inspections[inspection_id] = found
+        return found
+
+    def template(self, template_id: str, version: int) -> Template | None:
+        key = (template_id, version)
+        if key not in self.templates:
+            self.templates[key] = catalog.get_template(session=self.session, template_id=template_id, version=version)
+        return self.templates[key]
 
 
 Handler = Callable[[MutationContext, Mutation], None]
@@ -60,7 +85,7 @@ def _args(model: type[A], mutation: Mutation) -> A:
 
 def _owned(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
     """The inspection, if it exists and the caller created it."""
-    inspection = ctx.session.get(Inspection, inspection_id)
+    inspection = ctx.inspection(inspection_id)
     if inspection is None:
         raise Rejected("not_found")
     if inspection.inspector_id != ctx.user.user_id:
@@ -79,9 +104,9 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.InspectionCreateArgs, m)
     if ctx.user.role is not Role.INSPECTEUR:
         raise Rejected("forbidden")
-    if ctx.session.get(Inspection, m.entity_id) is not None:
+    if ctx.inspection(m.entity_id) is not None:
         raise Rejected("already_exists")
-    template = catalog.get_template(session=ctx.session, template_id=a.template_id, version=a.template_version)
+    template = ctx.template(a.template_id, a.template_version)
     if template is None:
         raise Rejected("unknown_template", f"{a.template_id}@{a.template_version}")
     if template.control_type != a.control_type:
@@ -89,11 +114,13 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
     planned = a.planned_control_id
     if planned is not None and ctx.session.get(PlannedControl, planned) is None:
         planned = None  # a stale plan reference must not cost the inspector the whole control
-    ctx.session.add(Inspection(id=m.entity_id, template_id=a.template_id, template_version=a.template_version,
-                               control_type=a.control_type, address=a.address.model_dump(mode="json"),
-                               inspector_id=ctx.user.user_id, planned_control_id=planned,
-                               started_at=a.started_at, received_at=datetime.now(UTC)))
+    inspection = Inspection(id=m.entity_id, template_id=a.template_id, template_version=a.template_version,
+                            control_type=a.control_type, address=a.address.model_dump(mode="json"),
+                            inspector_id=ctx.user.user_id, planned_control_id=planned,
+                            started_at=a.started_at, received_at=datetime.now(UTC))
+    ctx.session.add(inspection)
     ctx.session.flush()
+    ctx.inspections[inspection.id] = inspection
     ctx.touched.add(m.entity_id)
 
 
@@ -119,8 +146,7 @@ def finish_inspection(ctx: MutationContext, m: Mutation) -> None:
 def set_answer(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.AnswerSetArgs, m)
     inspection = _owned(ctx, m.entity_id)
-    template = catalog.get_template(session=ctx.session, template_id=inspection.template_id,
-                                    version=inspection.template_version)
+    template = ctx.template(inspection.template_id, inspection.template_version)
     if template is None:
         raise Rejected("unknown_template", f"{inspection.template_id}@{inspection.template_version}")
     scope = Scope.PREMISES if a.person_id is None else Scope.PERSON
@@ -133,7 +159,8 @@ def set_answer(ctx: MutationContext, m: Mutation) -> None:
     if problem:
         raise Rejected("invalid_answer", f"{a.question_id}: {problem}")
     person = a.person_id or PREMISES
-    found = conflicts.find_answer(ctx.session, inspection.id, person, a.question_id)
+    rows = ctx.answer_rows(inspection.id)
+    found = rows.get((person, a.question_id))
     if found is not None and conflicts.office_wins(found.office_seq, m.base_version, a.value, found.value):
         assert found.office_seq is not None
         conflicts.record(session=ctx.session, inspection=inspection, field="answer", person_id=person,
@@ -141,22 +168,24 @@ def set_answer(ctx: MutationContext, m: Mutation) -> None:
                          office_value=found.value, office_seq=found.office_seq, client_id=ctx.client_id,
                          mutation_id=m.id)
         return
-    _store_answer(ctx.session, inspection.id, person, a.question_id, a.value)
+    _store_answer(ctx.session, rows, inspection.id, person, a.question_id, a.value)
 
 
-def _store_answer(session: Session, inspection_id: uuid.UUID, person_id: str, question_id: str, value: Any) -> None:
-    found = session.scalar(select(Answer).where(Answer.inspection_id == inspection_id,
-                                                Answer.person_id == person_id, Answer.question_id == question_id))
+def _store_answer(session: Session, rows: dict[tuple[str, str], Answer], inspection_id: uuid.UUID, person_id: str,
+                  question_id: str, value: Any) -> None:
+    found = rows.get((person_id, question_id))
     if value is None:
         if found is not None and found.office_seq is not None:
             found.value = None  # keep the row: it carries the office version of this answer
         elif found is not None:
             session.delete(found)
+            del rows[(person_id, question_id)]
     elif found is None:
-        session.add(Answer(inspection_id=inspection_id, person_id=person_id, question_id=question_id, value=value))
+        rows[(person_id, question_id)] = Answer(inspection_id=inspection_id, person_id=person_id,
+                                                question_id=question_id, value=value)
+        session.add(rows[(person_id, question_id)])
     else:
         found.value = value
-    session.flush()
 
 
 def create_person(ctx: MutationContext, m: Mutation) -> None:
@@ -179,8 +208,10 @@ def delete_person(ctx: MutationContext, m: Mutation) -> None:
     if person is None:
         raise Rejected("unknown_person", a.person_id)
     person.deleted = True
+    ctx.session.flush()
     ctx.session.execute(delete(Answer).where(Answer.inspection_id == inspection.id,
                                              Answer.person_id == a.person_id))
+    ctx.answers.pop(inspection.id, None)
 
 
 def attach_photo(ctx: MutationContext, m: Mutation) -> None:

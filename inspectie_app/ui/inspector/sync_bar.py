@@ -1,4 +1,5 @@
-"""The always-visible sync bar: what is still to send, when the last sync succeeded, and what went wrong."""
+"""The always-visible sync bar: what is still to send, when the last sync succeeded, what went wrong, and
+which findings the team lead corrected while the inspector changed them too (conflicts)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from inspectie_app.contract import AppError, SyncStatus
+from inspectie_app.contract import AppError, ConflictNotice, SyncStatus
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.ui.widgets import TOUCH, tagged
 
@@ -22,6 +23,7 @@ class SyncBar:
         self.photos = ft.Text("", key="sync-photos")
         self.last = ft.Text("", key="sync-last")
         self.error = ft.Text("", key="sync-error", color=ft.Colors.RED_800, visible=False)
+        self.conflicts = ft.Text("", key="sync-conflicts", color=ft.Colors.ORANGE_900, visible=False)
         self.button = ft.OutlinedButton(content="", icon=ft.Icons.SYNC, on_click=self.sync_now, key="sync-now",
                                         height=TOUCH)
         self.control = ft.Container(
@@ -32,8 +34,8 @@ class SyncBar:
             border_radius=ft.BorderRadius.all(8),
             content=ft.Row(
                 [
-                    tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error],
-                                     spacing=2, expand=True), "sync-status"),
+                    tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error,
+                                      self.conflicts], spacing=2, expand=True), "sync-status"),
                     tagged(self.button, "sync-button"),
                 ],
                 alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
@@ -60,8 +62,17 @@ class SyncBar:
         messages += [t("sync_rejected", message=m) for m in status.rejections]
         self.error.value = "\n".join(messages)
         self.error.visible = bool(messages)
+        lines = [t("sync_conflicts", n=len(status.conflicts))] if status.conflicts else []
+        lines += [self._conflict_line(c) for c in status.conflicts[:5]]
+        self.conflicts.value = "\n".join(lines)
+        self.conflicts.visible = bool(lines)
         self.button.content = t("syncing") if status.syncing else t("sync_now")
         self.button.disabled = status.syncing
+
+    def _conflict_line(self, c: ConflictNotice) -> str:
+        t = self.app.t
+        field = t("conflict_field_note") if c.field == "note" else str(c.question_id)
+        return t("sync_conflict_item", field=field, mine=_show(c.device_value), kept=_show(c.kept_value))
 
     def _show_error(self, code: str) -> None:
         self.error.value = self.app.t(code)
@@ -85,3 +96,11 @@ class SyncBar:
             return
         # new planned controls, flags or rejections may have arrived: redraw the current screen
         await self.app.rerender()
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

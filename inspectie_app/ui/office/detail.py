@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.office_client import OfficeError
+from inspectie_app.ui.office.conflicts import ConflictsPanel
 from inspectie_app.ui.office.review_panel import ReviewPanel
 from inspectie_app.ui.widgets import (
     TOUCH,
@@ -65,6 +66,7 @@ class DetailScreen:
             *facts,
             self._explanation(detail),
             *panel.controls(),
+            *(await ConflictsPanel.load(app, self.id)).controls(),
             heading(app.t("answers_title")),
             *(self._sections(template.sections, detail.answers, None) if template else []),
             *self._persons(detail, template),

@@ -1,0 +1,77 @@
+"""Conflicts between the tablet and the office for one control (issue 4): what each side wrote, what holds
+now, and — for the team lead — the choice to keep the correction or take the tablet's value."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import flet as ft
+
+from inspectie_app.office_client import OfficeError
+from inspectie_app.ui.widgets import TOUCH, heading, raw_answer_text, tagged
+from schemas.conflicts import ConflictRead
+
+if TYPE_CHECKING:
+    from inspectie_app.ui.office.app import OfficeApp
+
+
+class ConflictsPanel:
+    """Rendered inside the detail screen; loads its own data through ``OfficeClient``."""
+
+    def __init__(self, app: OfficeApp, inspection_id: UUID, conflicts: list[ConflictRead]) -> None:
+        self.app = app
+        self.inspection_id = inspection_id
+        self.conflicts = conflicts
+        self.error = ft.Text("", color=ft.Colors.RED_800, visible=False, key="conflicts-error")
+
+    @classmethod
+    async def load(cls, app: OfficeApp, inspection_id: UUID) -> ConflictsPanel:
+        try:
+            conflicts = await app.client.conflicts(inspection_id)
+        except OfficeError:
+            conflicts = []
+        return cls(app, inspection_id, conflicts)
+
+    def controls(self) -> list[ft.Control]:
+        """Nothing when there never was a conflict; otherwise a heading and one row per conflict."""
+        if not self.conflicts:
+            return []
+        return [heading(self.app.t("conflicts_title"), key="conflicts-title"),
+                *(self._row(c) for c in self.conflicts), self.error]
+
+    def _field(self, c: ConflictRead) -> str:
+        if c.field == "note":
+            return self.app.t("conflict_field_note")
+        return f"{c.question_id}" + (f" ({c.person_id[:8]})" if c.person_id else "")
+
+    def _row(self, c: ConflictRead) -> ft.Control:
+        lang = self.app.lang
+        text = self.app.t("conflict_row", field=self._field(c), device=raw_answer_text(c.device_value, lang),
+                          office=raw_answer_text(c.office_value, lang), kept=raw_answer_text(c.winner_value, lang))
+        parts: list[ft.Control] = [ft.Text(text, key=f"conflict-{c.id}", selectable=True)]
+        role = self.app.client.user.role if self.app.client.user else ""
+        if c.status == "resolved":
+            side = self.app.t("conflict_side_device" if c.resolution == "device" else "conflict_side_office")
+            parts.append(ft.Text(self.app.t("conflict_done", choice=side), italic=True))
+        elif role == "teamleider":
+            parts.append(ft.Row([
+                tagged(ft.OutlinedButton(content=self.app.t("conflict_keep_office"), height=TOUCH,
+                                         on_click=self._resolver(c.id, "office")), f"conflict-keep-{c.id}"),
+                tagged(ft.OutlinedButton(content=self.app.t("conflict_take_device"), height=TOUCH,
+                                         on_click=self._resolver(c.id, "device")), f"conflict-take-{c.id}"),
+            ], wrap=True))
+        return ft.Container(ft.Column(parts, spacing=4), padding=8, bgcolor=ft.Colors.AMBER_50,
+                            border_radius=ft.BorderRadius.all(8))
+
+    def _resolver(self, conflict_id: UUID, keep: str) -> Any:
+        async def resolve(_e: Any = None) -> None:
+            try:
+                await self.app.client.resolve_conflict(conflict_id, keep)
+            except OfficeError as exc:
+                self.error.value, self.error.visible = self.app.t(exc.code), True
+                self.error.update()
+                return
+            await self.app.show_detail(self.inspection_id)
+
+        return resolve

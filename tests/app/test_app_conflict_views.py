@@ -1,0 +1,109 @@
+"""The conflict views without a page: the tablet's sync bar lists open conflicts; the office panel shows
+both values and offers the team lead (only) the two choices, which call the client."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import flet as ft
+
+from inspectie_app.contract import ConflictNotice, SyncStatus
+from inspectie_app.i18n import t
+from inspectie_app.ui.inspector.sync_bar import SyncBar
+from inspectie_app.ui.office.conflicts import ConflictsPanel
+from schemas.conflicts import ConflictRead
+
+
+class _App:
+    lang = "nl"
+
+    def __init__(self, role: str = "teamleider") -> None:
+        self.client = _Client(role)
+        self.shown: list[uuid.UUID] = []
+
+    def t(self, key: str, **fmt: object) -> str:
+        return t(key, self.lang, **fmt)
+
+    async def show_detail(self, inspection_id: uuid.UUID) -> None:
+        self.shown.append(inspection_id)
+
+
+class _Client:
+    def __init__(self, role: str) -> None:
+        self.user = type("U", (), {"role": role})()
+        self.resolved: list[tuple[uuid.UUID, str]] = []
+
+    async def conflicts(self, inspection_id: uuid.UUID) -> list[ConflictRead]:
+        return [_conflict(inspection_id)]
+
+    async def resolve_conflict(self, conflict_id: uuid.UUID, keep: str) -> None:
+        self.resolved.append((conflict_id, keep))
+
+
+def _conflict(inspection_id: uuid.UUID, status: str = "open") -> ConflictRead:
+    return ConflictRead(id=uuid.uuid4(), inspection_id=inspection_id, field="answer", question_id="bewoners",
+                        device_value=3, office_value=8, winner="office", winner_value=8, base_version=1,
+                        office_seq=2, status=status, created_at=datetime.now(UTC))  # type: ignore[arg-type]
+
+
+def _texts(control: Any) -> list[str]:
+    out: list[str] = []
+    stack = [control]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, ft.Text) and c.value:
+            out.append(str(c.value))
+        for attr in ("content", "controls"):
+            child = getattr(c, attr, None)
+            if isinstance(child, list):
+                stack += child
+            elif isinstance(child, ft.Control):
+                stack.append(child)
+    return out
+
+
+def test_sync_bar_lists_open_conflicts() -> None:
+    bar = SyncBar(_App())  # type: ignore[arg-type]
+    notice = ConflictNotice(uuid.uuid4(), "answer", "bewoners", None, 3, 8, "open")
+    bar.show(SyncStatus(0, 0, datetime.now(UTC), None, conflicts=[notice]))
+    assert bar.conflicts.visible
+    assert "teamleider" in str(bar.conflicts.value) and "bewoners: uw waarde 3, geldend 8" in str(bar.conflicts.value)
+    bar.show(SyncStatus(0, 0, datetime.now(UTC), None))
+    assert not bar.conflicts.visible
+
+
+async def test_office_panel_offers_the_choice_to_the_team_lead() -> None:
+    app = _App()
+    iid = uuid.uuid4()
+    panel = await ConflictsPanel.load(app, iid)  # type: ignore[arg-type]
+    controls = panel.controls()
+    texts = [text for c in controls for text in _texts(c)]
+    assert t("conflicts_title") in texts
+    assert any("tablet 3" in x and "kantoor 8" in x for x in texts)
+    buttons = [c for c in _walk(controls) if isinstance(c, ft.OutlinedButton)]
+    assert [b.content for b in buttons] == [t("conflict_keep_office"), t("conflict_take_device")]
+    await buttons[1].on_click(None)  # type: ignore[misc]
+    assert app.client.resolved[0][1] == "device" and app.shown == [iid]
+
+
+async def test_office_panel_is_read_only_for_the_ketenregisseur_and_empty_without_conflicts() -> None:
+    app = _App("ketenregisseur")
+    panel = await ConflictsPanel.load(app, uuid.uuid4())  # type: ignore[arg-type]
+    assert not [c for c in _walk(panel.controls()) if isinstance(c, ft.OutlinedButton)]
+    assert ConflictsPanel(app, uuid.uuid4(), []).controls() == []  # type: ignore[arg-type]
+
+
+def _walk(controls: list[Any]) -> list[Any]:
+    out, stack = [], list(controls)
+    while stack:
+        c = stack.pop(0)
+        out.append(c)
+        for attr in ("content", "controls"):
+            child = getattr(c, attr, None)
+            if isinstance(child, list):
+                stack += child
+            elif isinstance(child, ft.Control):
+                stack.append(child)
+    return out

@@ -1,0 +1,27 @@
+"""Each benchmark runs with --small and prints its `name: value` lines (not a timed test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("script", "keys"), [
+    ("sync_backlog.py", {"sync_wall_s", "raw_upload_s", "ratio_vs_raw_upload", "client_peak_rss_mb",
+                         "server_ingest_answers_per_s"}),
+    ("photo_pipeline.py", {"pipeline_ms_per_photo", "bare_pillow_ms_per_photo", "ratio_vs_bare_pillow"}),
+    ("autosave.py", {"store_p50_ms", "store_p99_ms", "bare_sqlite_p50_ms", "ratio_vs_bare_sqlite"}),
+])
+def test_benchmark_runs_small(script: str, keys: set[str]) -> None:
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--small"], capture_output=True,
+                         text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    lines = dict(line.split(": ", 1) for line in run.stdout.strip().splitlines())
+    assert keys <= set(lines)
+    for key in keys:
+        float(lines[key])
