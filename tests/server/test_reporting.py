@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +30,7 @@ def test_pdf_report_text(http: httpx.Client, login_as: LoginAs) -> None:
     r = http.get(f"/api/v1/review/inspections/{iid}/report.pdf", headers=lead.headers)
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
+    _screenshot(r.content)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
     for expected in ("Bestuurlijke rapportage", "Rapportstraat 1", "Spijkerkwartier", "02-03-2026",
                      "Inspecteur Een", "Persoon 1", "Persoon 2", "L2 ernstig", "Documenten ingehouden (CD1)",
@@ -36,6 +41,17 @@ def test_pdf_report_text(http: httpx.Client, login_as: LoginAs) -> None:
     assert trail[0]["action"] == "read_report"
     assert http.get(f"/api/v1/review/inspections/{uuid.uuid4()}/report.pdf", headers=lead.headers
                     ).status_code == 404
+
+
+def _screenshot(pdf: bytes) -> None:
+    """With INSPECTIE_SCREENSHOTS=1: the report's first page as docs/screenshots/report_pdf_page1.png."""
+    if os.environ.get("INSPECTIE_SCREENSHOTS") != "1" or shutil.which("pdftoppm") is None:
+        return
+    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    (out / "report.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(out / "report.pdf"),
+                    str(out / "report_pdf_page1")], check=True, timeout=60)
+    (out / "report.pdf").unlink()
 
 
 def test_overview_counts(http: httpx.Client, login_as: LoginAs) -> None:

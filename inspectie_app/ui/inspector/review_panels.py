@@ -32,7 +32,7 @@ class CommentsPanel:
         self.control.content = ft.Column([
             heading(app.t("comments_on_control"), size=16),
             *[ft.Text(app.t("comment_line", date=fmt_datetime(c.created_at), author=c.author_name, body=c.body),
-                      key=f"tablet-comment-{c.id}", selectable=True) for c in items],
+                      key=f"tablet-comment-{c.id}") for c in items],
         ], spacing=4)
 
 

@@ -46,7 +46,9 @@ class ReviewListScreen:
         apply = ft.FilledButton(content=app.t("filter_apply"), icon=ft.Icons.FILTER_LIST, on_click=self._apply,
                                 key="filter-apply", height=TOUCH)
         app.body.controls = [
-            ft.Row([self.type_dd, self.status_dd, self.inspector_dd, self.hood_dd, self.date_from, self.date_to,
+            ft.Row([tagged(self.type_dd, "filter-type"), tagged(self.status_dd, "filter-status"),
+                    tagged(self.inspector_dd, "filter-inspector"), tagged(self.hood_dd, "filter-neighbourhood"),
+                    tagged(self.date_from, "filter-from"), tagged(self.date_to, "filter-to"),
                     tagged(apply, "filter-apply")], wrap=True),
             self.filter_error,
             ft.Row([ft.Text(app.t("filter_level")), self.filters, refresh], wrap=True),

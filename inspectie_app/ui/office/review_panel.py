@@ -25,8 +25,8 @@ class ReviewPanel:
         self.can_act = app.client.user is not None and app.client.user.role == "teamleider"
         self.message = ft.Text("", key="review-message", visible=False)
         self.partner = ft.Dropdown(key="referral-partner", width=300)
-        self.referral_note = ft.TextField(key="referral-note", multiline=True, min_lines=1, expand=True)
-        self.comment = ft.TextField(key="comment-body", multiline=True, min_lines=2, expand=True)
+        self.referral_note = ft.TextField(key="referral-note", multiline=True, min_lines=1, width=520)
+        self.comment = ft.TextField(key="comment-body", multiline=True, min_lines=2, width=640)
 
     def controls(self) -> list[ft.Control]:
         app = self.app
@@ -67,7 +67,7 @@ class ReviewPanel:
         verdict = ft.Dropdown(key=f"verdict-{subject_id}", label=app.t("verdict_label"), width=260,
                               options=[ft.DropdownOption(key=v.value, text=app.t(f"verdict_{v.value}"))
                                        for v in Verdict])
-        reason = ft.TextField(key=f"reason-{subject_id}", label=app.t("reason_label"), expand=True)
+        reason = ft.TextField(key=f"reason-{subject_id}", label=app.t("reason_label"), width=520)
 
         async def save(_e: Any = None) -> None:
             text = (reason.value or "").strip()
@@ -103,12 +103,12 @@ class ReviewPanel:
         app = self.app
         out: list[ft.Control] = [heading(app.t("comments_title"), size=16)]
         out += [ft.Text(app.t("comment_line", date=fmt_datetime(c.created_at), author=c.author_name, body=c.body),
-                        key=f"comment-{c.id}", selectable=True) for c in self.state.comments]
+                        key=f"comment-{c.id}") for c in self.state.comments]
         if self.can_act:
             self.comment.label = app.t("comment_label")
             button = ft.FilledButton(content=app.t("comment_button"), on_click=self._comment, key="comment-button",
                                      height=TOUCH)
-            out.append(ft.Row([tagged(self.comment, "comment-body"), tagged(button, "comment-button")]))
+            out.append(ft.Row([tagged(self.comment, "comment-body"), tagged(button, "comment-button")], wrap=True))
         return out
 
     def _linked(self) -> list[ft.Control]:
