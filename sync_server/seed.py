@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from schemas.records import Address
 from sync_server.auth import service as users
 from sync_server.auth.schemas import Role
+from sync_server.establishments.seed import seed_establishments
 from sync_server.planning import service as planning
 from sync_server.planning.models import PlannedControl
 from sync_server.planning.schemas import PlannedControlCreate
@@ -52,4 +53,4 @@ def seed_demo(*, session: Session, today: date | None = None) -> list[str]:
                                     briefing="Fictieve demo-controle.")
         planning.create(session=session, data=data, control_id=control_id)
         created.append(f"planned control {address.one_line()}")
-    return created
+    return created + seed_establishments(session=session)

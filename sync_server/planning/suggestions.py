@@ -1,6 +1,7 @@
 """Gathers the facts for ``ranking``: controls per address (inspections, with their flag level and
 whether their signals are still unverified), registered establishments, upcoming planned controls, and
-links to other controls through shared identifiers (where the links feature has recorded any)."""
+links to other controls through shared identifiers (``links``). A signal counts as open until its latest
+verification is gegrond or ongegrond (none yet, or "meer info nodig")."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from schemas.records import Address
 from sync_server.establishments import service as establishments
 from sync_server.establishments.models import Establishment
 from sync_server.inspections.models import Inspection
+from sync_server.links.models import Identifier
 from sync_server.planning.models import PlannedControl
 from sync_server.planning.ranking import Candidate, PastControl, rank
+from sync_server.review import signals
 
 
 def suggestions(*, session: Session, today: date | None = None, limit: int = 50) -> list[Suggestion]:
@@ -30,7 +33,7 @@ def suggestions(*, session: Session, today: date | None = None, limit: int = 50)
                                               establishment_id=e.id, name=e.name, kind=e.kind,
                                               licence_status=e.licence_status)
     inspections = list(session.scalars(select(Inspection)))
-    unverified = _unverified(session, [i.id for i in inspections if i.level])
+    unverified = _unverified(session, inspections)
     links = _linked_counts(session)
     for i in inspections:
         address = Address.model_validate(i.address)
@@ -49,25 +52,22 @@ def suggestions(*, session: Session, today: date | None = None, limit: int = 50)
     return rank(list(candidates.values()), day, limit=limit)
 
 
-def _unverified(session: Session, flagged: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Flagged inspections without a settled verification (none yet, or the latest says meer_info)."""
-    try:
-        from sync_server.review.models import Verification
-    except ImportError:  # the review feature is not installed: every signal counts as unverified
-        return set(flagged)
-    latest: dict[uuid.UUID, tuple[object, str]] = {}
-    for v in session.scalars(select(Verification).where(Verification.inspection_id.in_(flagged))):
-        if v.inspection_id not in latest or v.at >= latest[v.inspection_id][0]:  # type: ignore[operator]
-            latest[v.inspection_id] = (v.at, v.verdict)
-    return {i for i in flagged if i not in latest or latest[i][1] == "meer_info"}
+def _unverified(session: Session, inspections: list[Inspection]) -> set[uuid.UUID]:
+    """Flagged inspections with a signal (subject at level >= 1) whose latest verification is missing or
+    says meer_info."""
+    flagged = [i for i in inspections if i.level]
+    latest = signals.latest_verifications(session=session, inspection_ids=[i.id for i in flagged])
+    open_ids = set()
+    for i in flagged:
+        for subject in signals.subjects(i.flag) or [{"subject_id": "premises"}]:
+            state = latest.get((i.id, str(subject.get("subject_id", ""))))
+            if state is None or state.verdict == "meer_info":
+                open_ids.add(i.id)
+    return open_ids
 
 
 def _linked_counts(session: Session) -> dict[uuid.UUID, int]:
     """Inspection id -> number of other controls sharing an identifier with it."""
-    try:
-        from sync_server.links.models import Identifier
-    except ImportError:
-        return {}
     by_digest: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
     for kind, digest, inspection_id in session.execute(select(Identifier.kind, Identifier.digest,
                                                               Identifier.inspection_id)):

@@ -7,11 +7,13 @@ HEAD/PATCH blob uploads with offsets, 409 and 422) and can be told to misbehave.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import uuid
 from typing import Any
 
 import httpx
+from PIL import Image
 
 from schemas.catalogue import Catalogue, parse_catalogue
 from schemas.records import PlannedControlRead
@@ -234,3 +236,9 @@ class FakeServer:
             return httpx.Response(422, json={"code": "hash_mismatch", "message": "", "message_en": ""})
         self.complete[sha] = bytes(partial)
         return httpx.Response(201)
+
+
+def jpeg_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="JPEG")
+    return buf.getvalue()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from app_fakes import FakeServer
-from PIL import Image
+from app_fakes import FakeServer, jpeg_bytes
 
 from inspectie_app.services import InspectorService, build_service
 from inspectie_app.store import SqliteStore
@@ -39,7 +37,4 @@ async def logged_in(service: InspectorService) -> InspectorService:
     return service
 
 
-def jpeg_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, color).save(buf, format="JPEG")
-    return buf.getvalue()
+__all__ = ["jpeg_bytes"]

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import jpeg_bytes
+from app_fakes import jpeg_bytes
 from PIL import ExifTags, Image
 
 from inspectie_app.contract import PhotoError

@@ -12,8 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from app_fakes import CATALOGUE_DATA, TEMPLATE_DATA
-from conftest import jpeg_bytes
+from app_fakes import CATALOGUE_DATA, TEMPLATE_DATA, jpeg_bytes
 from fastapi import FastAPI
 
 from inspectie_app.services import InspectorService, build_service

@@ -7,8 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from app_fakes import FakeServer, planned_control
-from conftest import jpeg_bytes
+from app_fakes import FakeServer, jpeg_bytes, planned_control
 
 from inspectie_app.contract import AnswerError, AppError, FinishError, LoginError, PhotoError
 from inspectie_app.services import InspectorService, build_service

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from app_fakes import FakeServer, template
-from conftest import jpeg_bytes
+from app_fakes import FakeServer, jpeg_bytes, template
 from PIL import Image
 from sqlalchemy import text
 

@@ -139,7 +139,16 @@ def test_suggestions_over_the_api(http: httpx.Client, login_as: LoginAs) -> None
     assert {r["code"] for r in signal["reasons"]} >= {"signal_level", "open_signals"}
     assert [s["score"] for s in ranked] == sorted((s["score"] for s in ranked), reverse=True)
     assert all(s["score"] == sum(r["points"] for r in s["reasons"]) for s in ranked)
-    assert http.get("/api/v1/planning/suggestions", headers=login_as("teamleider1").headers).status_code == 200
+    lead = login_as("teamleider1")
+    verdict = {"subject_id": "premises", "verdict": "meer_info", "reason": "Navragen bij de politie."}
+    url = f"/api/v1/review/inspections/{iid}/verifications"
+    assert http.post(url, json=verdict, headers=lead.headers).status_code == 201
+    ranked = {s["key"]: s for s in http.get("/api/v1/planning/suggestions", headers=lead.headers).json()}
+    assert "open_signals" in {r["code"] for r in ranked["6833CC|3"]["reasons"]}  # meer info: still open
+    assert http.post(url, json={**verdict, "verdict": "gegrond"}, headers=lead.headers).status_code == 201
+    ranked = {s["key"]: s for s in http.get("/api/v1/planning/suggestions", headers=planner.headers).json()}
+    assert "open_signals" not in {r["code"] for r in ranked["6833CC|3"]["reasons"]}
+    assert "signal_level" in {r["code"] for r in ranked["6833CC|3"]["reasons"]}  # the history still counts
 
 
 async def test_pdok_lookup_recorded_and_offline(settings: Settings) -> None:
