@@ -127,6 +127,10 @@ class ReviewItem(InspectionSummary):
     unverified: int = 0
     unverified_since: datetime | None = None
     overdue: bool = False
+    # a newer catalogue re-judged this control and moved its level from ``previous_level`` (flag marker)
+    level_changed: bool = False
+    previous_level: int | None = None
+    previous_catalogue: str | None = None
 
 
 class LinkedControl(BaseModel):

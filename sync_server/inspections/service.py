@@ -59,10 +59,21 @@ def compute_flag(*, session: Session, inspection: Inspection) -> bool:
         return False
     result = evaluate(template, catalogue, premises_answers(session=session, inspection_id=inspection.id),
                       persons(session=session, inspection_id=inspection.id))
-    inspection.flag = result.model_dump(mode="json")
+    inspection.flag = carry_level_change(inspection.flag, result.model_dump(mode="json"))
     inspection.level = result.level
     inspection.catalogue_key = catalogue.key
     return True
+
+
+LEVEL_CHANGE_KEYS = ("previous_level", "previous_catalogue", "level_changed")
+
+
+def carry_level_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Keep a catalogue re-evaluation's marker (``catalog.reevaluate``) on a later recompute of the flag, as
+    long as the level stays the one the re-evaluation set; a level that moves again drops it."""
+    if old and old.get("previous_catalogue") is not None and old.get("level") == new.get("level"):
+        return {**new, **{k: old.get(k) for k in LEVEL_CHANGE_KEYS}}
+    return new
 
 
 def flag_change_data(*, session: Session, inspection: Inspection) -> dict[str, Any]:

@@ -86,9 +86,11 @@ def _item(inspection: Inspection, inspector: str, expected: int, present: int,
     states = signals.states(inspection=inspection, inspector=inspector, latest=latest, referrals=[],
                             within_days=within_days, now=now)
     open_ = [s for s in states if s.verdict in signals.OPEN]
+    flag = inspection.flag or {}
     return ReviewItem(**summary.model_dump(), inspector_id=inspection.inspector_id, signals=len(states),
                       unverified=len(open_), unverified_since=open_[0].raised_at if open_ else None,
-                      overdue=any(s.overdue for s in open_))
+                      overdue=any(s.overdue for s in open_), level_changed=bool(flag.get("level_changed")),
+                      previous_level=flag.get("previous_level"), previous_catalogue=flag.get("previous_catalogue"))
 
 
 def get_detail(*, session: Session, inspection_id: uuid.UUID) -> InspectionDetail:
