@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from inspectie_app.i18n_corrections import EN_CORRECTIONS, NL_CORRECTIONS
 from inspectie_app.i18n_planner import EN_PLANNER, NL_PLANNER
 from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
 
@@ -396,6 +397,8 @@ NL.update({k: v for k, v in NL_REVIEW.items() if k not in NL})
 EN.update({k: v for k, v in EN_REVIEW.items() if k not in EN})
 NL.update({k: v for k, v in NL_PLANNER.items() if k not in NL})
 EN.update({k: v for k, v in EN_PLANNER.items() if k not in EN})
+NL.update({k: v for k, v in NL_CORRECTIONS.items() if k not in NL})
+EN.update({k: v for k, v in EN_CORRECTIONS.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

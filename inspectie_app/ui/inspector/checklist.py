@@ -12,6 +12,7 @@ from uuid import UUID
 import flet as ft
 
 from inspectie_app.contract import AppError, FinishError, InspectionState
+from inspectie_app.ui.inspector.conflicts import ConflictsNoticePanel
 from inspectie_app.ui.inspector.extras import FlagPanel, PersonsPanel, PhotosPanel, UrgentBanner
 from inspectie_app.ui.inspector.questions import QuestionInput, ident
 from inspectie_app.ui.inspector.review_panels import CommentsPanel, IdentifiersPanel
@@ -35,6 +36,7 @@ class ChecklistScreen:
         self.persons = PersonsPanel(self)
         self.photos = PhotosPanel(self)
         self.comments = CommentsPanel(self)
+        self.conflicts = ConflictsNoticePanel(self)
         self.identifiers = IdentifiersPanel(self)
         self.missing = ft.Column(key="finish-missing", visible=False)
         self.note = ft.TextField(key="note", multiline=True, min_lines=3, max_lines=10, on_blur=self._save_note,
@@ -71,6 +73,7 @@ class ChecklistScreen:
         app.body.controls = [
             top,
             self.comments.control,
+            self.conflicts.control,
             self.urgent.control,
             self.flag.control,
             ft.Text(app.t("required_legend"), size=12),
@@ -87,6 +90,7 @@ class ChecklistScreen:
         await self.persons.render()
         await self.photos.render()
         await self.comments.render()
+        await self.conflicts.render()
         await self.identifiers.render()
         await self.on_state(state, first=True)
 
