@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.office.conflicts import ConflictsPanel
+from inspectie_app.ui.office.corrections import CorrectionPanel
+from inspectie_app.ui.office.level_change import level_change_controls
 from inspectie_app.ui.office.review_panel import ReviewPanel
 from inspectie_app.ui.widgets import (
     TOUCH,
@@ -64,9 +66,11 @@ class DetailScreen:
         app.body.controls = [
             ft.Row([back, tagged(report, "report-button")]),
             *facts,
+            *level_change_controls(app, detail.flag, key="detail-level-change"),
             self._explanation(detail),
             *panel.controls(),
             *(await ConflictsPanel.load(app, self.id)).controls(),
+            *CorrectionPanel(app, self.id, detail, template).controls(),
             heading(app.t("answers_title")),
             *(self._sections(template.sections, detail.answers, None) if template else []),
             *self._persons(detail, template),

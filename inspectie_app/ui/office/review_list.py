@@ -10,6 +10,7 @@ from uuid import UUID
 import flet as ft
 
 from inspectie_app.i18n import fmt_date, parse_date
+from inspectie_app.ui.office.level_change import level_change_text
 from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
 from schemas.review import ReviewItem
 
@@ -130,7 +131,8 @@ class ReviewListScreen:
         cells: list[ft.Control] = [
             ft.Container(level_badge(item.level, lang, key=f"row-level-{item.id}"), width=190),
             ft.Text(control_type_text(item.control_type, lang), width=160),
-            ft.Text(item.address.one_line(), expand=True, key=f"row-address-{item.id}"),
+            ft.Column([ft.Text(item.address.one_line(), key=f"row-address-{item.id}"),
+                       *level_change_row(app, item)], spacing=2, expand=True, tight=True),
             self._signal_state(item),
             ft.Text(item.inspector, width=140),
             ft.Text(finished, width=100),
@@ -154,3 +156,10 @@ class ReviewListScreen:
 
     async def _refresh(self, _e: Any = None) -> None:
         await self.app.show(self.render)
+
+
+def level_change_row(app: OfficeApp, item: ReviewItem) -> list[ft.Control]:
+    """The new-catalogue marker under the address, when this control's level moved."""
+    text = level_change_text(app, item.level, item.previous_level, item.level_changed, item.previous_catalogue)
+    return [] if text is None else [ft.Text(text, size=12, color=ft.Colors.DEEP_PURPLE_700,
+                                            key=f"row-level-change-{item.id}")]

@@ -1,0 +1,30 @@
+"""The marker a catalogue re-evaluation leaves on a flag: "niveau gewijzigd: L2 → L1 na nieuwe catalogus"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+if TYPE_CHECKING:
+    from inspectie_app.ui.office.app import OfficeApp
+
+
+def level_change_text(app: OfficeApp, level: int | None, previous_level: int | None, changed: bool,
+                      catalogue: str | None) -> str | None:
+    """The words for the marker, or None when no new catalogue moved this control's level."""
+    if not changed or previous_level is None or level is None or previous_level == level:
+        return None
+    return app.t("level_change_note", before=f"L{previous_level}", after=f"L{level}", catalogue=catalogue or "?")
+
+
+def level_change_controls(app: OfficeApp, flag: dict[str, Any] | None, key: str = "level-change") -> list[ft.Control]:
+    """Zero or one line for a stored flag (the JSON form of ``FlagResult``)."""
+    flag = flag or {}
+    text = level_change_text(app, flag.get("level"), flag.get("previous_level"), bool(flag.get("level_changed")),
+                             flag.get("previous_catalogue"))
+    if text is None:
+        return []
+    return [ft.Row([ft.Icon(ft.Icons.SWAP_VERT, color=ft.Colors.DEEP_PURPLE_700, size=18),
+                    ft.Text(text, key=key, color=ft.Colors.DEEP_PURPLE_700, weight=ft.FontWeight.W_500)],
+                   tight=True)]
