@@ -146,7 +146,7 @@ async def test_team_lead_corrects_with_the_tablet_inputs(server_app: FastAPI, ta
         await h.click(h.find_one(ft.Container, key=f"row-{iid}"))
         assert h.find_one(ft.Text, key="conflicts-title")
         [row] = [c for c in h.find(ft.Text) if (c.key or "").startswith("conflict-") and "tablet" in (c.value or "")]
-        assert row.value == "aantal_bewoners: tablet 4 · kantoor 7 · geldt nu: 7"
+        assert row.value == "Aantal bewoners: tablet 4 personen · kantoor 7 personen · geldt nu: 7 personen"
         # the team lead takes the tablet's value; a correction after it redraws the panel from the server
         [take] = [b for b in h.find(ft.OutlinedButton) if "Waarde van de tablet" in str(b.content)]
         await h.click(take)
@@ -193,4 +193,21 @@ async def test_level_change_marker_in_list_and_detail(server_app: FastAPI, serve
         assert h.find_one(ft.Text, key=f"row-level-change-{iid}").value == expected
         await h.click(h.find_one(ft.Container, key=f"row-{iid}"))
         assert h.find_one(ft.Text, key="detail-level-change").value == expected
+        assert h.errors() == []
+
+
+async def test_conflicts_that_fail_to_load_are_shown_not_hidden(
+    server_app: FastAPI, tablet: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspectie_app.office_client import OfficeClient, OfficeError
+
+    async def broken(self: OfficeClient, inspection_id: Any) -> Any:
+        raise OfficeError("office_offline", "Server niet bereikbaar.", "Server unreachable.", 0)
+
+    monkeypatch.setattr(OfficeClient, "conflicts", broken)
+    async with office(server_app) as h:
+        await login(h, "teamleider1")
+        await h.click(h.find_one(ft.Container, key=f"row-{tablet['iid']}"))
+        assert h.find_one(ft.Text, key="conflicts-title")
+        assert any("bereikbaar" in t for t in h.all_text())
         assert h.errors() == []

@@ -9,8 +9,10 @@ from uuid import UUID
 import flet as ft
 
 from inspectie_app.office_client import OfficeError
-from inspectie_app.ui.widgets import TOUCH, heading, raw_answer_text, tagged
+from inspectie_app.ui.widgets import TOUCH, answer_text, heading, raw_answer_text, tagged
 from schemas.conflicts import ConflictRead
+from schemas.records import PersonRecord
+from schemas.templates import Scope, Template
 
 if TYPE_CHECKING:
     from inspectie_app.ui.office.app import OfficeApp
@@ -19,36 +21,55 @@ if TYPE_CHECKING:
 class ConflictsPanel:
     """Rendered inside the detail screen; loads its own data through ``OfficeClient``."""
 
-    def __init__(self, app: OfficeApp, inspection_id: UUID, conflicts: list[ConflictRead]) -> None:
+    def __init__(self, app: OfficeApp, inspection_id: UUID, conflicts: list[ConflictRead], *,
+                 template: Template | None = None, persons: list[PersonRecord] | None = None) -> None:
         self.app = app
         self.inspection_id = inspection_id
         self.conflicts = conflicts
-        self.error = ft.Text("", color=ft.Colors.RED_800, visible=False, key="conflicts-error")
+        self.template = template
+        self.person_labels = {p.id: p.label for p in persons or []}
+        # no key: a keyed control rebuilt on a redrawn screen is frozen by Flet and cannot show a later error
+        self.error = ft.Text("", color=ft.Colors.RED_800, visible=False)
 
     @classmethod
-    async def load(cls, app: OfficeApp, inspection_id: UUID) -> ConflictsPanel:
+    async def load(cls, app: OfficeApp, inspection_id: UUID, *, template: Template | None = None,
+                   persons: list[PersonRecord] | None = None) -> ConflictsPanel:
+        """The panel with this control's conflicts; a failed load is shown, never taken for "no conflicts"."""
+        panel = cls(app, inspection_id, [], template=template, persons=persons)
         try:
-            conflicts = await app.client.conflicts(inspection_id)
-        except OfficeError:
-            conflicts = []
-        return cls(app, inspection_id, conflicts)
+            panel.conflicts = await app.client.conflicts(inspection_id)
+        except OfficeError as exc:
+            panel.error.value, panel.error.visible = app.error_text(exc), True
+        return panel
 
     def controls(self) -> list[ft.Control]:
         """Nothing when there never was a conflict; otherwise a heading and one row per conflict."""
-        if not self.conflicts:
+        if not self.conflicts and not self.error.visible:
             return []
         return [heading(self.app.t("conflicts_title"), key="conflicts-title"),
                 *(self._row(c) for c in self.conflicts), self.error]
 
     def _field(self, c: ConflictRead) -> str:
+        """The question as the team lead knows it, with the person's anonymous label."""
         if c.field == "note":
             return self.app.t("conflict_field_note")
-        return f"{c.question_id}" + (f" ({c.person_id[:8]})" if c.person_id else "")
+        scope = Scope.PERSON if c.person_id else Scope.PREMISES
+        question = self.template.question(c.question_id or "", scope) if self.template else None
+        label = question.label.get(self.app.lang) if question else str(c.question_id)
+        if c.person_id:
+            return f"{self.person_labels.get(c.person_id, c.person_id[:8])} — {label}"
+        return label
 
     def _row(self, c: ConflictRead) -> ft.Control:
         lang = self.app.lang
-        text = self.app.t("conflict_row", field=self._field(c), device=raw_answer_text(c.device_value, lang),
-                          office=raw_answer_text(c.office_value, lang), kept=raw_answer_text(c.winner_value, lang))
+        scope = Scope.PERSON if c.person_id else Scope.PREMISES
+        question = self.template.question(c.question_id or "", scope) if self.template else None
+
+        def shown(value: Any) -> str:
+            return answer_text(question, value, lang) if question else raw_answer_text(value, lang)
+
+        text = self.app.t("conflict_row", field=self._field(c), device=shown(c.device_value),
+                          office=shown(c.office_value), kept=shown(c.winner_value))
         parts: list[ft.Control] = [ft.Text(text, key=f"conflict-{c.id}", selectable=True)]
         role = self.app.client.user.role if self.app.client.user else ""
         if c.status == "resolved":

@@ -69,7 +69,7 @@ class DetailScreen:
             *level_change_controls(app, detail.flag, key="detail-level-change"),
             self._explanation(detail),
             *panel.controls(),
-            *(await ConflictsPanel.load(app, self.id)).controls(),
+            *(await ConflictsPanel.load(app, self.id, template=template, persons=detail.persons)).controls(),
             *CorrectionPanel(app, self.id, detail, template).controls(),
             heading(app.t("answers_title")),
             *(self._sections(template.sections, detail.answers, None) if template else []),
