@@ -6,7 +6,10 @@ on any error. Services never commit.
 
 SQLite: WAL, foreign keys, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so a
 transaction that reads first and writes later can never fail with SQLITE_BUSY_SNAPSHOT; SQLite has one
-writer anyway. PostgreSQL: READ COMMITTED plus the locked ``sync_counter`` row for sync ordering.
+writer anyway. A transaction that only reads can ask for a plain (deferred) ``BEGIN`` with
+``session.connection(execution_options=READ_ONLY)`` as its first statement: it reads a WAL snapshot and
+never waits for the writer (authentication does this, so photo uploads do not queue behind a push).
+PostgreSQL: READ COMMITTED plus the locked ``sync_counter`` row for sync ordering.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+READ_ONLY = {"inspectie_read_only": True}
+"""Execution options for a transaction that never writes (SQLite: deferred BEGIN; PostgreSQL: no change)."""
 
 
 class Base(DeclarativeBase):
@@ -57,7 +64,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get("inspectie_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

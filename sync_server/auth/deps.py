@@ -1,6 +1,9 @@
 """Auth dependencies: ``CurrentUser`` (any valid device token) and ``require_roles(...)``.
 
-Authentication runs in its own short transaction, so a long upload never holds the database.
+Authentication runs in its own short transaction, so a long upload never holds the database. It only reads
+(on SQLite a deferred transaction that never waits for a push holding the write lock); only when the device's
+``last_seen`` is due for a refresh does it run again in a write transaction. Nothing is cached: a revoked
+token stops working at once.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sync_server.auth import service
 from sync_server.auth.schemas import Principal, Role
 from sync_server.config import Settings
+from sync_server.db import READ_ONLY
 from sync_server.errors import ApiError
 
 
@@ -31,9 +35,16 @@ def current_principal(request: Request) -> Principal:
     token = _bearer(request)
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     settings: Settings = request.app.state.settings
-    with factory() as session, session.begin():
-        return service.authenticate(session=session, token=token,
-                                    touch_after=timedelta(seconds=settings.token_touch_seconds))
+    touch_after = timedelta(seconds=settings.token_touch_seconds)
+    with factory() as session:
+        with session.begin():
+            session.connection(execution_options=READ_ONLY)
+            principal = service.authenticate(session=session, token=token, touch_after=touch_after)
+            if not (session.dirty or session.new or session.deleted):
+                return principal
+            session.expunge_all()  # the last_seen refresh: written below, in a write transaction
+        with session.begin():
+            return service.authenticate(session=session, token=token, touch_after=touch_after)
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -1,9 +1,12 @@
 """Handlers for the v1 inspection mutations.
 
 Each handler validates its arguments and the caller's right to touch the inspection, then writes.
-A permanent failure raises ``Rejected``; the push loop turns it into a rejection that syncs back and
-rolls back only that mutation (a savepoint), never the batch. Handlers for old names stay here as long
-as any client in the schema window may send them.
+A permanent failure raises ``Rejected``; the push loop turns it into a rejection that syncs back, never
+undoing the batch. Every handler here raises ``Rejected`` only BEFORE its first write (``_own`` checks,
+``_touch`` is the first write), so the push runs them without a savepoint (``CHECKS_BEFORE_WRITING``);
+keep it that way when you change one (``tests/server/test_sync_push_batch.py`` checks that a rejection
+leaves nothing behind). Handlers for old names stay here as long as any client in the schema window may
+send them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from schemas.sync import Mutation
@@ -50,6 +53,7 @@ class MutationContext:
     inspections: dict[uuid.UUID, Inspection] = field(default_factory=dict)
     templates: dict[tuple[str, int], Template | None] = field(default_factory=dict)
     answers: dict[uuid.UUID, dict[tuple[str, str], Answer]] = field(default_factory=dict)
+    persons: dict[uuid.UUID, dict[str, Person]] = field(default_factory=dict)
 
     def answer_rows(self, inspection_id: uuid.UUID) -> dict[tuple[str, str], Answer]:
         """The inspection's answer rows by (person, question), loaded once per push."""
@@ -57,6 +61,13 @@ class MutationContext:
             rows = self.session.scalars(select(Answer).where(Answer.inspection_id == inspection_id))
             self.answers[inspection_id] = {(a.person_id, a.question_id): a for a in rows}
         return self.answers[inspection_id]
+
+    def person_rows(self, inspection_id: uuid.UUID) -> dict[str, Person]:
+        """The inspection's person rows (deleted ones too) by person id, loaded once per push."""
+        if inspection_id not in self.persons:
+            rows = self.session.scalars(select(Person).where(Person.inspection_id == inspection_id))
+            self.persons[inspection_id] = {p.person_id: p for p in rows}
+        return self.persons[inspection_id]
 
     def inspection(self, inspection_id: uuid.UUID) -> Inspection | None:
         found = self.inspections.get(inspection_id) or self.session.get(Inspection, inspection_id)
@@ -83,21 +94,33 @@ def _args(model: type[A], mutation: Mutation) -> A:
         raise Rejected("invalid_args", detail) from None
 
 
-def _owned(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
-    """The inspection, if it exists and the caller created it."""
+def _own(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
+    """The inspection, if it exists and the caller created it; writes nothing."""
     inspection = ctx.inspection(inspection_id)
     if inspection is None:
         raise Rejected("not_found")
     if inspection.inspector_id != ctx.user.user_id:
         raise Rejected("forbidden")
+    return inspection
+
+
+def _touch(ctx: MutationContext, inspection: Inspection) -> None:
+    """The first write of a mutation: bump the inspection's version and mark it for the flag refresh."""
     ctx.touched.add(inspection.id)
     inspection.version += 1
+
+
+def _owned(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
+    """The inspection, if it exists and the caller created it, touched (a write: handlers that use it run in
+    a savepoint)."""
+    inspection = _own(ctx, inspection_id)
+    _touch(ctx, inspection)
     return inspection
 
 
 def _live_person(ctx: MutationContext, inspection_id: uuid.UUID, person_id: str) -> Person | None:
-    return ctx.session.scalar(select(Person).where(Person.inspection_id == inspection_id,
-                                                   Person.person_id == person_id, Person.deleted.is_(False)))
+    person = ctx.person_rows(inspection_id).get(person_id)
+    return None if person is None or person.deleted else person
 
 
 def create_inspection(ctx: MutationContext, m: Mutation) -> None:
@@ -121,6 +144,8 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
     ctx.session.add(inspection)
     ctx.session.flush()
     ctx.inspections[inspection.id] = inspection
+    ctx.answers[inspection.id] = {}  # a new inspection has none yet: no query for them in this push
+    ctx.persons[inspection.id] = {}
     ctx.touched.add(m.entity_id)
 
 
@@ -145,7 +170,7 @@ def finish_inspection(ctx: MutationContext, m: Mutation) -> None:
 
 def set_answer(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.AnswerSetArgs, m)
-    inspection = _owned(ctx, m.entity_id)
+    inspection = _own(ctx, m.entity_id)
     template = ctx.template(inspection.template_id, inspection.template_version)
     if template is None:
         raise Rejected("unknown_template", f"{inspection.template_id}@{inspection.template_version}")
@@ -158,6 +183,7 @@ def set_answer(ctx: MutationContext, m: Mutation) -> None:
     problem = check_answer(question, a.value)
     if problem:
         raise Rejected("invalid_answer", f"{a.question_id}: {problem}")
+    _touch(ctx, inspection)
     person = a.person_id or PREMISES
     rows = ctx.answer_rows(inspection.id)
     found = rows.get((person, a.question_id))
@@ -178,7 +204,11 @@ def _store_answer(session: Session, rows: dict[tuple[str, str], Answer], inspect
         if found is not None and found.office_seq is not None:
             found.value = None  # keep the row: it carries the office version of this answer
         elif found is not None:
-            session.delete(found)
+            if inspect(found).pending:
+                session.expunge(found)  # added earlier in this push and not yet flushed
+            else:
+                session.delete(found)
+                session.flush()  # before a later set of the same answer inserts its row again
             del rows[(person_id, question_id)]
     elif found is None:
         rows[(person_id, question_id)] = Answer(inspection_id=inspection_id, person_id=person_id,
@@ -190,23 +220,24 @@ def _store_answer(session: Session, rows: dict[tuple[str, str], Answer], inspect
 
 def create_person(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.PersonCreateArgs, m)
-    inspection = _owned(ctx, m.entity_id)
+    inspection = _own(ctx, m.entity_id)
     if a.person_id == PREMISES:
         raise Rejected("invalid_args", "person_id may not be empty")
-    existing = ctx.session.scalar(select(Person).where(Person.inspection_id == inspection.id,
-                                                       Person.person_id == a.person_id))
-    if existing is not None:
+    people = ctx.person_rows(inspection.id)
+    if a.person_id in people:
         raise Rejected("already_exists", f"person {a.person_id}")
-    ctx.session.add(Person(inspection_id=inspection.id, person_id=a.person_id, label=a.label))
-    ctx.session.flush()
+    _touch(ctx, inspection)
+    people[a.person_id] = Person(inspection_id=inspection.id, person_id=a.person_id, label=a.label)
+    ctx.session.add(people[a.person_id])
 
 
 def delete_person(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.PersonDeleteArgs, m)
-    inspection = _owned(ctx, m.entity_id)
+    inspection = _own(ctx, m.entity_id)
     person = _live_person(ctx, inspection.id, a.person_id)
     if person is None:
         raise Rejected("unknown_person", a.person_id)
+    _touch(ctx, inspection)
     person.deleted = True
     ctx.session.flush()
     ctx.session.execute(delete(Answer).where(Answer.inspection_id == inspection.id,
@@ -216,9 +247,10 @@ def delete_person(ctx: MutationContext, m: Mutation) -> None:
 
 def attach_photo(ctx: MutationContext, m: Mutation) -> None:
     a = _args(s.PhotoAttachArgs, m)
-    inspection = _owned(ctx, m.entity_id)
+    inspection = _own(ctx, m.entity_id)
     if ctx.session.get(Photo, a.photo_id) is not None:
         raise Rejected("already_exists", f"photo {a.photo_id}")
+    _touch(ctx, inspection)
     ctx.session.add(Photo(id=a.photo_id, inspection_id=inspection.id, sha256=a.sha256, size=a.size,
                           caption=a.caption))
     ctx.session.flush()
@@ -235,8 +267,14 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+CHECKS_BEFORE_WRITING = frozenset(HANDLERS)
+"""Handlers that raise ``Rejected`` only before their first write (``_own`` checks, ``_touch`` writes), so the
+push loop runs them without a savepoint: a rejection has nothing to undo. A handler registered from another
+folder is not in this set and keeps its savepoint."""
+
+
 def register(name: str, handler: Handler) -> None:
-    """Add a handler that lives in another feature folder (e.g. ``links``)."""
+    """Add a handler that lives in another feature folder (e.g. ``links``); it runs in a savepoint."""
     HANDLERS[name] = handler
 
 

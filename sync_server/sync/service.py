@@ -1,9 +1,11 @@
 """Push and pull (DESIGN §3, research/sync.md §2.4-2.6).
 
 Push: one transaction; the sync counter is locked first; mutations with ids <= last_mutation_id are
-skipped (idempotent replay), a gap stops the batch, each mutation runs in a savepoint so a permanent
-failure becomes a rejection (synced back to the user) without undoing the rest, and last_mutation_id
-still advances past it. Flags of touched finished inspections are recomputed at the end.
+skipped (idempotent replay), a gap stops the batch, a permanent failure becomes a rejection (synced back
+to the user) without undoing the rest, and last_mutation_id still advances past it. The v1 handlers reject
+only before their first write, so they run without a savepoint (one round trip less per mutation); any other
+handler runs in a savepoint so its rejection rolls back only that mutation.
+Flags of touched finished inspections are recomputed at the end.
 Pull: changes after the cursor in the caller's scopes, read in the same transaction as last_mutation_id,
 projected to the entities the client's schema version can parse. A pull starts over (``reset``) when the
 caller's scopes changed since the last pull (the scope epoch goes up), when the client sends another epoch,
@@ -34,7 +36,7 @@ from schemas.sync import (
 from sync_server.auth.schemas import Principal
 from sync_server.errors import REJECTIONS, ApiError
 from sync_server.inspections import service as inspections
-from sync_server.inspections.mutations import HANDLERS, MutationContext, Rejected
+from sync_server.inspections.mutations import CHECKS_BEFORE_WRITING, HANDLERS, MutationContext, Rejected
 from sync_server.sync import changes
 from sync_server.sync.models import ChangeLog, Quarantine, SyncClient
 
@@ -119,8 +121,11 @@ def _apply(ctx: MutationContext, mutation: Mutation) -> Rejection | None:
         return _rejection(mutation, "unknown_mutation", mutation.name)
     touched_before = set(ctx.touched)
     try:
-        with ctx.session.begin_nested():
-            handler(ctx, mutation)
+        if mutation.name in CHECKS_BEFORE_WRITING:
+            handler(ctx, mutation)  # a rejection comes before any write: nothing to roll back
+        else:
+            with ctx.session.begin_nested():
+                handler(ctx, mutation)
     except Rejected as exc:
         ctx.touched = touched_before
         return _rejection(mutation, exc.code, exc.detail)
