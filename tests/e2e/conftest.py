@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import CHROMIUM, CHROMIUM_ARGS, Browser
+from e2e_support import CHROMIUM, CHROMIUM_ARGS, ROOT, Browser
 
 
 @pytest.fixture(scope="module")
@@ -28,3 +28,13 @@ def browser() -> Iterator[Browser]:
             yield Browser(chromium)
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: ``tmp_path``, or ``docs/screenshots/`` with ``INSPECTIE_SCREENSHOTS=1``."""
+    if os.environ.get("INSPECTIE_SCREENSHOTS") == "1":
+        out = ROOT / "docs" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+    return tmp_path

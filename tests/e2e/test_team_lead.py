@@ -8,37 +8,25 @@ screen are written to ``docs/screenshots/``.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import Browser, Proc, click, fill, free_port, radio, scripts, snap, wait_http
-from test_walking_skeleton import _label, _wait_text
-
-from schemas.templates import Scope
+from e2e_support import (
+    Browser,
+    click,
+    demo_stack,
+    fill,
+    login,
+    record_flagged_pandenactie,
+    snap,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "demo-wachtwoord"
-ROOT = Path(__file__).resolve().parents[2]
 COMMENT = "Goed gezien. Vraag bij de volgende controle naar de huurcontracten."
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    if os.environ.get("INSPECTIE_SCREENSHOTS") == "1":
-        out = ROOT / "docs" / "screenshots"
-        out.mkdir(parents=True, exist_ok=True)
-        return out
-    return tmp_path
-
-
-def login(page: Any, username: str) -> None:
-    fill(page, "login-username", username)
-    fill(page, "login-password", PASSWORD)
-    click(page, "login-button")
 
 
 def choose(page: Any, ident: str, option: str) -> None:
@@ -52,49 +40,20 @@ def choose(page: Any, ident: str, option: str) -> None:
 
 def test_team_lead_verifies_refers_and_inspector_sees_comment(tmp_path: Path, browser: Browser,
                                                               shots: Path) -> None:
-    server_port, app_port = free_port(), free_port()
-    server_url = f"http://127.0.0.1:{server_port}"
-    env = {**os.environ, "INSPECTIE_DATA_DIR": str(tmp_path / "server")}
-    bin_server, bin_app = scripts("inspectie-server"), scripts("inspectie-app")
-    Proc.run_once([bin_server, "seed-demo"], env=env)
-    server = Proc([bin_server, "serve", "--host", "127.0.0.1", "--port", str(server_port)], env=env,
-                  log=tmp_path / "server.log")
-    app = Proc([bin_app, "--web", "--server", server_url, "--host", "127.0.0.1", "--port", str(app_port),
-                "--data-dir", str(tmp_path / "tablet"), "--sync-interval", "2"], log=tmp_path / "app.log")
-    try:
-        wait_http(f"{server_url}/healthz")
-        wait_http(f"http://127.0.0.1:{app_port}/")
-
+    with demo_stack(tmp_path, browser) as stack:
         # the inspector records a control with a signal (passport held by the landlord)
-        tablet = browser.open(f"http://127.0.0.1:{app_port}/")
+        tablet = browser.open(stack.app_url)
         login(tablet, "inspecteur1")
         tablet.get_by_text("Aan mij toegewezen").wait_for(timeout=30_000)
-        click(tablet, "new-inspection")
-        fill(tablet, "addr-street", "Commentaarstraat")
-        fill(tablet, "addr-number", "4")
-        click(tablet, "addr-create")
-        tablet.locator('[flt-semantics-identifier="q-A24_entry_basis"]').wait_for(timeout=15_000)
-        radio(tablet, "q-A24_entry_basis", _label("A24_entry_basis", "consent", Scope.PREMISES))
-        radio(tablet, "q-A01_premises_type", _label("A01_premises_type", "single_family", Scope.PREMISES))
-        fill(tablet, "q-A02_persons_found", "3", submit=True)
-        radio(tablet, "q-A22_minors_present", "Nee")
-        click(tablet, "add-person")
-        person = tablet.locator('[flt-semantics-identifier$="-P00_role"]').first
-        person.wait_for(timeout=15_000)
-        prefix = (person.get_attribute("flt-semantics-identifier") or "")[: -len("P00_role")]
-        radio(tablet, f"{prefix}P00_role", _label("P00_role", "worker"))
-        radio(tablet, f"{prefix}P01_age_band", _label("P01_age_band", "age_21_plus"))
-        radio(tablet, f"{prefix}P40_private_conversation", "Ja")
-        radio(tablet, f"{prefix}P02_own_id", "Nee")
-        radio(tablet, f"{prefix}P03_id_held_by", _label("P03_id_held_by", "landlord"))
+        record_flagged_pandenactie(tablet, "Commentaarstraat", "4")
         click(tablet, "finish-button")
         tablet.get_by_text("Controle afgerond").first.wait_for(timeout=15_000)
         tablet.get_by_role("button", name="Sluiten").click()
         status = tablet.locator('[flt-semantics-identifier="sync-status"]')
-        _wait_text(status, re.compile(r"Alles verstuurd"), timeout=60_000)
+        wait_text(status, re.compile(r"Alles verstuurd"), timeout=60_000)
 
         # the team lead verifies, refers and comments
-        office = browser.open(f"{server_url}/app/", height=2000)  # the review panel without scrolling
+        office = browser.open(f"{stack.server_url}/app/", height=2000)  # the review panel without scrolling
         login(office, "teamleider1")
         row = office.get_by_role("button", name=re.compile("Commentaarstraat 4"))
         row.first.wait_for(timeout=30_000)
@@ -135,7 +94,7 @@ def test_team_lead_verifies_refers_and_inspector_sees_comment(tmp_path: Path, br
         snap(tablet, shots / "inspector_comment.png")
 
         # the ketenregisseur: all signals, links, aard en omvang
-        keten = browser.open(f"{server_url}/app/")
+        keten = browser.open(f"{stack.server_url}/app/")
         login(keten, "ketenregisseur1")
         click(keten, "nav_signals")
         keten.get_by_text(re.compile("Commentaarstraat 4")).first.wait_for(timeout=20_000)
@@ -146,11 +105,3 @@ def test_team_lead_verifies_refers_and_inspector_sees_comment(tmp_path: Path, br
         click(keten, "nav_reporting")
         keten.get_by_text(re.compile("Per kwartaal")).first.wait_for(timeout=20_000)
         snap(keten, shots / "office_aard_en_omvang.png")
-    except BaseException:
-        for n, page in enumerate(browser.pages()):
-            page.screenshot(path=str(tmp_path / f"failure-{n}.png"))
-        print(f"screenshots and logs of the failure: {tmp_path}")
-        raise
-    finally:
-        app.stop()
-        server.stop()
