@@ -16,6 +16,7 @@ import httpx
 
 from inspectie_app.i18n import has_key, t
 from inspectie_app.office_client import PLANNER_ROLES, OfficeClient, OfficeError
+from inspectie_app.ui.login_form import LoginForm
 from inspectie_app.ui.widgets import TOUCH, tagged
 
 
@@ -167,46 +168,26 @@ class OfficeApp:
 class LoginScreen:
     def __init__(self, app: OfficeApp, message: str = "") -> None:
         self.app = app
-        self.username = ft.TextField(key="login-username", autofocus=True, width=420)
-        self.password = ft.TextField(key="login-password", password=True, can_reveal_password=True, width=420,
-                                     on_submit=self.login)
-        self.error = ft.Text(message, key="login-error", color=ft.Colors.RED_800, visible=bool(message))
-        self.button = ft.FilledButton(content="", on_click=self.login, key="login-button", height=TOUCH, width=420)
+        self.form = LoginForm(self.login, message)
 
     async def render(self) -> None:
-        app = self.app
-        app.title.value = app.t("login_title")
-        self.username.label = app.t("username")
-        self.password.label = app.t("password")
-        self.button.content = app.t("login_button")
-        app.body.controls = [ft.Column([
-            tagged(self.username, "login-username"),
-            tagged(self.password, "login-password"),
-            self.error,
-            tagged(self.button, "login-button"),
-        ], spacing=16)]
+        self.app.title.value = self.app.t("login_title")
+        self.app.body.controls = [self.form.control(self.app.t)]
 
     async def login(self, _e: Any = None) -> None:
         app = self.app
-        username = (self.username.value or "").strip()
-        password = self.password.value or ""
-        if not username or not password:
-            self._fail(app.t("login_required_fields"))
+        credentials = self.form.credentials(app.t)
+        if credentials is None:
             return
         try:
-            await app.client.login(username, password)
+            await app.client.login(*credentials)
         except OfficeError as exc:
-            self._fail(app.error_text(exc))
+            self.form.fail(app.error_text(exc))
             return
         if app.client.user is not None and app.client.user.role in PLANNER_ROLES:
             await app.show_planner()
             return
         await app.show_list()
-
-    def _fail(self, message: str) -> None:
-        self.error.value = message
-        self.error.visible = True
-        self.password.value = ""
 
 
 def _go(show: Callable[[], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
