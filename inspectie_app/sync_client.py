@@ -46,6 +46,7 @@ CHUNK_SIZE = 1024 * 1024
 PULL_PAGE_SIZE = 500
 MAX_UPLOAD_CONFLICTS = 5
 PARALLEL_UPLOADS = 3
+CONFIRM_BATCH = 32
 
 M = TypeVar("M", PushResponse, PullResponse)
 
@@ -180,40 +181,74 @@ class SyncClient:
 
     async def upload_photos(self) -> int:
         """Upload every photo the server lacks, ``PARALLEL_UPLOADS`` at a time; returns how many completed.
-        A connection problem stops the round; a server error on one photo does not stop the others."""
-        failures: list[SyncError] = []
-        gate = asyncio.Semaphore(PARALLEL_UPLOADS)
+        A connection problem stops the round; a server error on one photo does not stop the others.
 
-        async def one(photo: PendingPhoto) -> bool:
+        Confirmations are written to the store in groups of ``CONFIRM_BATCH`` (one transaction each) and
+        whatever is left when the round ends, also when it fails; a photo is only ever marked after the
+        server's 200/201. Confirmations lost with a killed app cost one HEAD each next round."""
+        photos = await asyncio.to_thread(self._store.photos_to_upload)
+        if not photos:
+            return 0
+        token = await self._token()
+        await asyncio.to_thread(self._store.mark_upload_started, [p.sha256 for p in photos if not p.started])
+        failures: list[SyncError] = []
+        confirmed: list[str] = []
+        gate = asyncio.Semaphore(PARALLEL_UPLOADS)
+        done = 0
+
+        async def confirm(*, at_least: int) -> None:
+            nonlocal done
+            if confirmed and len(confirmed) >= at_least:
+                batch = confirmed.copy()
+                confirmed.clear()
+                await asyncio.to_thread(self._store.mark_photos_uploaded, batch)
+                done += len(batch)
+
+        async def one(photo: PendingPhoto) -> None:
             async with gate:
                 if any(f.code != "sync_server_error" for f in failures):
-                    return False
+                    return
                 try:
-                    await self.upload_photo(photo)
-                    return True
+                    await self._send_photo(photo, token)
                 except SyncError as exc:
                     failures.append(exc)
-                    return False
+                    return
+            confirmed.append(photo.sha256)
+            await confirm(at_least=CONFIRM_BATCH)
 
-        results = await asyncio.gather(*(one(p) for p in await asyncio.to_thread(self._store.photos_to_upload)))
+        try:
+            await asyncio.gather(*(one(p) for p in photos))
+        finally:
+            await confirm(at_least=1)
         hard = [f for f in failures if f.code != "sync_server_error"]
         if hard or failures:
             raise (hard or failures)[0]
-        return sum(results)
+        return done
 
     async def upload_photo(self, photo: PendingPhoto) -> None:
-        """Resumable upload: HEAD for the offset, PATCH 1 MiB chunks, re-HEAD on 409, restart on 410 (expired)
-        and once on 422 (the bytes arrived damaged)."""
+        """Upload one photo and record the server's confirmation."""
+        token = await self._token()
+        if not photo.started:
+            await asyncio.to_thread(self._store.mark_upload_started, [photo.sha256])
+        await self._send_photo(photo, token)
+        await asyncio.to_thread(self._store.mark_photo_uploaded, photo.sha256)
+
+    async def _send_photo(self, photo: PendingPhoto, token: str) -> None:
+        """Resumable upload: a photo never tried before starts with a PATCH at offset 0, one tried before asks
+        HEAD for the offset first; then 1 MiB chunks; on 409 resume from the offset the reply names (HEAD
+        when it names none), restart on 410 (expired) and once on 422 (the bytes arrived damaged). A server
+        that already holds the content answers the first PATCH with 201."""
         data = await asyncio.to_thread(_read_verified, photo)
         url = f"{API}/blobs/{photo.sha256}"
-        offset = await self._blob_offset(url)
+        offset = await self._blob_offset(url, token) if photo.started else 0
         restarted, conflicts = False, 0
         while offset is not None:
             if offset >= len(data):
                 raise SyncError("sync_server_error", f"server offset {offset} for a {len(data)}-byte photo")
             resp = await self._call("PATCH", url, content=data[offset:offset + self._chunk_size], headers={
                 "Upload-Offset": str(offset), "Upload-Length": str(len(data)),
-                "Content-Type": "application/offset+octet-stream"}, allowed=(200, 201, 204, 409, 410, 422))
+                "Content-Type": "application/offset+octet-stream"}, allowed=(200, 201, 204, 409, 410, 422),
+                token=token)
             if resp.status_code in (200, 201):
                 offset = None
             elif resp.status_code == 204:
@@ -227,27 +262,33 @@ class SyncClient:
                 conflicts += 1
                 if conflicts > MAX_UPLOAD_CONFLICTS:
                     raise SyncError("sync_server_error", "upload offset keeps conflicting")
-                offset = await self._blob_offset(url)
+                named = _offset_header(resp, default=-1)
+                offset = named if named >= 0 else await self._blob_offset(url, token)
             elif restarted:
                 raise SyncError("sync_server_error", "server reports a hash mismatch twice")
             else:
                 restarted, offset = True, 0
-        await asyncio.to_thread(self._store.mark_photo_uploaded, photo.sha256)
 
-    async def _blob_offset(self, url: str) -> int | None:
+    async def _blob_offset(self, url: str, token: str) -> int | None:
         """None when the server has the whole blob, else the offset to resume from."""
-        resp = await self._call("HEAD", url, allowed=(200, 404))
+        resp = await self._call("HEAD", url, allowed=(200, 404), token=token)
         return None if resp.status_code == 200 else _offset_header(resp, default=0)
 
     # ---- HTTP --------------------------------------------------------------------------------------
 
-    async def _call(self, method: str, url: str, *, json: Any = None, content: bytes | None = None,
-                    headers: dict[str, str] | None = None, allowed: tuple[int, ...] = (200,)) -> httpx.Response:
-        """One authorised request; maps connection problems and unexpected statuses to ``SyncError``."""
+    async def _token(self) -> str:
         meta = await asyncio.to_thread(self._store.meta)
         if not meta.token:
             raise SyncError("sync_unauthorized", "not logged in")
-        all_headers = {"Authorization": f"Bearer {meta.token}", "X-Schema-Version": str(SCHEMA_VERSION),
+        return meta.token
+
+    async def _call(self, method: str, url: str, *, json: Any = None, content: bytes | None = None,
+                    headers: dict[str, str] | None = None, allowed: tuple[int, ...] = (200,),
+                    token: str | None = None) -> httpx.Response:
+        """One authorised request (``token`` read from the store unless given, e.g. once per upload round);
+        maps connection problems and unexpected statuses to ``SyncError``."""
+        token = token or await self._token()
+        all_headers = {"Authorization": f"Bearer {token}", "X-Schema-Version": str(SCHEMA_VERSION),
                        **(headers or {})}
         try:
             resp = await self._http.request(method, url, json=json, content=content, headers=all_headers)

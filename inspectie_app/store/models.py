@@ -162,6 +162,8 @@ class PhotoRow(Base):
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)  # the server said it holds the photo
     purged: Mapped[bool] = mapped_column(default=False)  # the full-size file was deleted (thumbnail kept)
+    # an upload of this content was begun (the server may hold part of it: ask for the offset first)
+    upload_started: Mapped[bool] = mapped_column(default=False)
 
 
 class ServerFlagRow(Base):

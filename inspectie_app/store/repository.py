@@ -112,6 +112,7 @@ class PendingPhoto:
     sha256: str
     size: int
     local_path: str
+    started: bool = True  # an upload may have begun before: ask the server for the offset first
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ class InspectorStore(Protocol):
     def ack(self, last_mutation_id: int, rejections: list[Rejection]) -> int: ...
     def outbox_count(self) -> int: ...
     def photos_to_upload(self) -> list[PendingPhoto]: ...
+    def mark_upload_started(self, sha256s: list[str]) -> None: ...
     def mark_photo_uploaded(self, sha256: str) -> None: ...
+    def mark_photos_uploaded(self, sha256s: list[str]) -> None: ...
     def pending_photo_count(self) -> int: ...
     def purge_photos(self, confirmed_before: datetime) -> list[str]: ...
     def close(self) -> None: ...
@@ -450,15 +453,33 @@ class SqliteStore:
         with self._tx() as s:
             rows = s.scalars(select(PhotoRow).where(PhotoRow.uploaded.is_(False)).order_by(PhotoRow.created_at))
             seen: dict[str, PendingPhoto] = {}
+            started = set[str]()
             for r in rows:
-                seen.setdefault(r.sha256, PendingPhoto(r.sha256, r.size, r.local_path))
-            return list(seen.values())
+                seen.setdefault(r.sha256, PendingPhoto(r.sha256, r.size, r.local_path, False))
+                if r.upload_started:
+                    started.add(r.sha256)
+            return [PendingPhoto(p.sha256, p.size, p.local_path, p.sha256 in started) for p in seen.values()]
+
+    def mark_upload_started(self, sha256s: list[str]) -> None:
+        """Uploads of these contents are about to begin (one transaction for the whole list)."""
+        if not sha256s:
+            return
+        with self._tx() as s:
+            s.execute(update(PhotoRow).where(PhotoRow.sha256.in_(sha256s), PhotoRow.upload_started.is_(False))
+                      .values(upload_started=True))
 
     def mark_photo_uploaded(self, sha256: str) -> None:
         """The server holds this content."""
+        self.mark_photos_uploaded([sha256])
+
+    def mark_photos_uploaded(self, sha256s: list[str]) -> None:
+        """The server confirmed each of these contents (one transaction for the whole list)."""
+        if not sha256s:
+            return
         with self._tx() as s:
-            for row in s.scalars(select(PhotoRow).where(PhotoRow.sha256 == sha256)):
+            for row in s.scalars(select(PhotoRow).where(PhotoRow.sha256.in_(sha256s))):
                 row.uploaded = True
+                row.upload_started = True
                 row.confirmed_at = row.confirmed_at or utcnow()
 
     def pending_photo_count(self) -> int:
@@ -529,7 +550,7 @@ def _requeue_after(s: Session, last_mutation_id: int) -> None:
     meta = _meta(s)
     s.execute(update(OutboxRow).where(OutboxRow.mutation_id > last_mutation_id).values(acked_at=None, attempts=0))
     meta.last_acked_mutation_id = last_mutation_id
-    s.execute(update(PhotoRow).where(PhotoRow.purged.is_(False)).values(uploaded=False))
+    s.execute(update(PhotoRow).where(PhotoRow.purged.is_(False)).values(uploaded=False, upload_started=True))
 
 
 def _put_rejection(s: Session, r: Rejection) -> None:

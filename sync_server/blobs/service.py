@@ -18,16 +18,18 @@ REVIEW_ROLES = {Role.TEAMLEIDER, Role.KETENREGISSEUR}
 
 
 def record(*, session: Session, sha256: str, size: int, uploaded_by: uuid.UUID | None) -> None:
-    """Note that a blob has arrived and resend the photo counts of finished inspections that use it."""
+    """Note that a blob has arrived; a finished inspection that uses it gets its flag (with photo counts)
+    resent once its last photo is present — not for every photo on the way (the office's review list
+    counts photos itself; the tablet keeps its own upload state)."""
     if session.get(Blob, sha256) is not None:
         return
-    changes.lock(session=session)
+    changes.lock(session=session)  # a push finishing an inspection meanwhile counts this blob, or we see it
     session.add(Blob(sha256=sha256, size=size, stored_at=datetime.now(UTC), uploaded_by=uploaded_by))
     session.flush()
     stmt = select(Inspection).join(Photo, Photo.inspection_id == Inspection.id).where(Photo.sha256 == sha256)
     for inspection in session.scalars(stmt).unique():
         if inspection.status == "finished" and inspection.flag is not None:
-            inspections.emit_flag(session=session, inspection=inspection)
+            inspections.emit_flag(session=session, inspection=inspection, only_when_complete=True)
 
 
 def may_download(*, session: Session, user: Principal, sha256: str) -> bool:

@@ -76,16 +76,22 @@ def carry_level_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[
     return new
 
 
-def flag_change_data(*, session: Session, inspection: Inspection) -> dict[str, Any]:
-    expected, present = photo_counts(session=session, inspection_id=inspection.id)
+def flag_change_data(*, session: Session, inspection: Inspection,
+                     counts: tuple[int, int] | None = None) -> dict[str, Any]:
+    expected, present = counts or photo_counts(session=session, inspection_id=inspection.id)
     return {"level": inspection.level, "flag": inspection.flag, "photos_expected": expected,
             "photos_present": present}
 
 
-def emit_flag(*, session: Session, inspection: Inspection) -> None:
-    """Send the stored flag to the inspector's devices (caller holds the sync lock)."""
+def emit_flag(*, session: Session, inspection: Inspection, only_when_complete: bool = False) -> None:
+    """Send the stored flag to the inspector's devices (caller holds the sync lock); with
+    ``only_when_complete`` (a photo arrived) only once every photo the inspection references is present."""
+    counts = photo_counts(session=session, inspection_id=inspection.id)
+    if only_when_complete and counts[1] < counts[0]:
+        return
     changes.emit(session=session, entity="inspection_flag", entity_id=str(inspection.id),
-                 scope=f"user:{inspection.inspector_id}", data=flag_change_data(session=session, inspection=inspection))
+                 scope=f"user:{inspection.inspector_id}",
+                 data=flag_change_data(session=session, inspection=inspection, counts=counts))
 
 
 def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID]) -> None:

@@ -116,6 +116,7 @@ class FakeServer:
         self.reject_names: set[str] = set()
         self.hash_mismatches = 0  # completed uploads to answer with 422
         self.patch_conflicts = 0  # PATCHes to answer with 409
+        self.conflict_names_offset = True  # a 409 carries Upload-Offset (the real server's does)
         self.login_status: int | None = None
         self.drop_replies = False  # apply the request, then cut the connection before the reply
         self.cut_after: int | None = None  # requests answered before the connection goes down
@@ -221,12 +222,15 @@ class FakeServer:
         return httpx.Response(405)
 
     def _patch(self, request: httpx.Request, sha: str) -> httpx.Response:
+        if sha in self.complete:  # like the real server: content it holds is confirmed at once
+            return httpx.Response(201, headers={"Upload-Offset": str(len(self.complete[sha]))})
         partial = self.blobs.setdefault(sha, bytearray())
+        conflict_headers = {"Upload-Offset": str(len(partial))} if self.conflict_names_offset else {}
         if self.patch_conflicts:
             self.patch_conflicts -= 1
-            return httpx.Response(409, headers={"Upload-Offset": str(len(partial))})
+            return httpx.Response(409, headers=conflict_headers)
         if int(request.headers["Upload-Offset"]) != len(partial):
-            return httpx.Response(409, headers={"Upload-Offset": str(len(partial))})
+            return httpx.Response(409, headers=conflict_headers)
         partial += request.content
         if len(partial) < int(request.headers["Upload-Length"]):
             return httpx.Response(204, headers={"Upload-Offset": str(len(partial))})

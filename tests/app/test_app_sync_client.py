@@ -202,6 +202,7 @@ async def test_upload_in_chunks_and_mark_uploaded(store: SqliteStore, client: Sy
     assert hashlib.sha256(server.complete[sha]).hexdigest() == sha
     patches = server.requests_to("PATCH")
     assert len(patches) > 1 and all(len(p.content) <= 1000 for p in patches)
+    assert server.requests_to("HEAD") == []  # never tried before: starts at offset 0 without asking
     assert patches[0].headers["Upload-Length"] == str(len(server.complete[sha]))
     assert store.pending_photo_count() == 0
 
@@ -210,19 +211,40 @@ async def test_upload_resumes_from_the_server_offset(store: SqliteStore, client:
                                                      tmp_path: Path) -> None:
     sha = add_photo(store, tmp_path, new_inspection(store))
     data = photo_file(tmp_path, sha).read_bytes()
+    store.mark_upload_started([sha])
     server.blobs[sha] = bytearray(data[:1500])  # an earlier attempt got this far
     await client.upload_photos()
+    assert len(server.requests_to("HEAD")) == 1
     assert server.requests_to("PATCH")[0].headers["Upload-Offset"] == "1500"
     assert server.complete[sha] == data
 
 
-async def test_conflict_re_heads_and_resumes(store: SqliteStore, client: SyncClient, server: FakeServer,
-                                             tmp_path: Path) -> None:
+async def test_never_tried_photo_with_a_partial_on_the_server_resumes_from_the_409(
+        store: SqliteStore, client: SyncClient, server: FakeServer, tmp_path: Path) -> None:
+    sha = add_photo(store, tmp_path, new_inspection(store))
+    data = photo_file(tmp_path, sha).read_bytes()
+    server.blobs[sha] = bytearray(data[:1500])  # e.g. sent before the app's data was restored
+    await client.upload_photos()
+    assert [p.headers["Upload-Offset"] for p in server.requests_to("PATCH")][:2] == ["0", "1500"]
+    assert server.requests_to("HEAD") == [] and server.complete[sha] == data
+
+
+async def test_conflict_resumes_from_the_offset_in_the_reply(store: SqliteStore, client: SyncClient,
+                                                             server: FakeServer, tmp_path: Path) -> None:
     sha = add_photo(store, tmp_path, new_inspection(store))
     server.patch_conflicts = 2
     await client.upload_photos()
+    assert sha in server.complete and store.pending_photo_count() == 0
+    assert server.requests_to("HEAD") == []
+
+
+async def test_conflict_without_an_offset_re_heads_and_resumes(store: SqliteStore, client: SyncClient,
+                                                               server: FakeServer, tmp_path: Path) -> None:
+    sha = add_photo(store, tmp_path, new_inspection(store))
+    server.patch_conflicts, server.conflict_names_offset = 2, False
+    await client.upload_photos()
     assert sha in server.complete
-    assert len(server.requests_to("HEAD")) == 3  # the first, then one per 409
+    assert len(server.requests_to("HEAD")) == 2  # one per 409
 
 
 async def test_endless_conflicts_give_up_for_this_round(store: SqliteStore, client: SyncClient, server: FakeServer,
@@ -256,9 +278,54 @@ async def test_second_hash_mismatch_is_an_error_and_keeps_the_photo_pending(
 async def test_blob_already_on_server_is_not_uploaded_again(store: SqliteStore, client: SyncClient,
                                                             server: FakeServer, tmp_path: Path) -> None:
     sha = add_photo(store, tmp_path, new_inspection(store))
+    store.mark_upload_started([sha])  # tried before (or the server was restored): HEAD first
     server.complete[sha] = b"already there"
     await client.upload_photos()
     assert server.requests_to("PATCH") == [] and store.pending_photo_count() == 0
+
+
+async def test_never_tried_blob_already_on_server_takes_one_patch(store: SqliteStore, client: SyncClient,
+                                                                  server: FakeServer, tmp_path: Path) -> None:
+    sha = add_photo(store, tmp_path, new_inspection(store))
+    server.complete[sha] = b"already there"  # the same content from another device
+    await client.upload_photos()
+    assert len(server.requests_to("PATCH")) == 1 and store.pending_photo_count() == 0
+    assert server.complete[sha] == b"already there"
+
+
+async def test_confirmations_are_stored_together_and_kept_when_the_round_fails(
+        store: SqliteStore, client: SyncClient, server: FakeServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("inspectie_app.sync_client.PARALLEL_UPLOADS", 1)
+    iid = new_inspection(store)
+    first, second = add_photo(store, tmp_path, iid), add_photo(store, tmp_path, iid)
+    writes: list[list[str]] = []
+    real = store.mark_photos_uploaded
+    monkeypatch.setattr(store, "mark_photos_uploaded", lambda shas: (writes.append(list(shas)), real(shas))[1])
+    chunks = -(-len(photo_file(tmp_path, first).read_bytes()) // 1000)
+    server.cut_after = len(server.requests) + chunks  # the first photo completes, then the line drops
+    with pytest.raises(SyncError) as err:
+        await client.upload_photos()
+    assert err.value.code == "sync_offline"
+    assert writes == [[first]] and first in server.complete and second not in server.complete
+    assert [p.sha256 for p in store.photos_to_upload()] == [second]
+    server.cut_after = None
+    assert await client.upload_photos() == 1
+    assert writes == [[first], [second]] and store.pending_photo_count() == 0
+
+
+async def test_many_confirmations_take_few_transactions(store: SqliteStore, client: SyncClient,
+                                                        server: FakeServer, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("inspectie_app.sync_client.CONFIRM_BATCH", 2)
+    iid = new_inspection(store)
+    shas = {add_photo(store, tmp_path, iid) for _ in range(5)}
+    writes: list[list[str]] = []
+    real = store.mark_photos_uploaded
+    monkeypatch.setattr(store, "mark_photos_uploaded", lambda s: (writes.append(list(s)), real(s))[1])
+    assert await client.upload_photos() == 5
+    assert sorted(len(w) for w in writes) == [1, 2, 2] and {s for w in writes for s in w} == shas
+    assert store.pending_photo_count() == 0 and set(server.complete) == shas
 
 
 async def test_upload_cut_offline_keeps_the_photo_pending(store: SqliteStore, client: SyncClient,

@@ -134,3 +134,27 @@ def test_arrival_updates_photo_counts_in_flag(http: httpx.Client, login_as: Logi
     _patch(http, owner, sha, 0, len(data), data)
     flags = [c["data"] for c in owner.pull_all() if c["entity"] == "inspection_flag" and c["entity_id"] == iid]
     assert [(f["photos_expected"], f["photos_present"]) for f in flags] == [(1, 0), (1, 1)]
+
+
+def test_counts_are_resent_once_every_photo_has_arrived(http: httpx.Client, login_as: LoginAs) -> None:
+    owner = login_as("inspecteur1")
+    (first, sha1), (second, sha2) = _blob(), _blob()
+    iid, create = owner.create_inspection()
+    attach = [owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha, "size": len(d),
+                                                       "caption": ""}) for d, sha in ((first, sha1), (second, sha2))]
+    finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
+    owner.push([create, *attach, finish])
+    assert _patch(http, owner, sha1, 0, len(first), first).status_code == 201
+    assert _patch(http, owner, sha2, 0, len(second), second).status_code == 201
+    flags = [c["data"] for c in owner.pull_all() if c["entity"] == "inspection_flag" and c["entity_id"] == iid]
+    assert [(f["photos_expected"], f["photos_present"]) for f in flags] == [(2, 0), (2, 2)]
+
+
+def test_patch_at_zero_of_a_stored_blob_is_confirmed_without_storing_again(http: httpx.Client,
+                                                                          login_as: LoginAs) -> None:
+    device = login_as("inspecteur1")
+    data, sha = _blob()
+    assert _patch(http, device, sha, 0, len(data), data).status_code == 201
+    again = _patch(http, device, sha, 0, len(data), data)  # a tablet that never asked HEAD first
+    assert again.status_code == 201 and again.headers["Upload-Offset"] == str(len(data))
+    assert http.head(f"/api/v1/blobs/{sha}", headers=device.headers).status_code == 200
