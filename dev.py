@@ -31,8 +31,8 @@ DEMO_USERS = [
     ("inspecteur2", "inspecteur (inspector app)"),
     ("teamleider1", "teamleider (office app)"),
     ("ketenregisseur1", "ketenregisseur (office app)"),
-    ("planner1", "planner"),
-    ("beheerder1", "beheerder"),
+    ("planner1", "planner (office app)"),
+    ("beheerder1", "beheerder (office app)"),
 ]
 DEMO_PASSWORD = "demo-wachtwoord"
 
@@ -88,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         ok = wait_for(f"{server_url}/healthz") and wait_for(f"http://{args.host}:{args.app_port}/")
         print("\n" + ("Inspectie is running." if ok else "Inspectie did not start in time; see the log above."))
         print(f"  Inspector app (tablet):  http://{args.host}:{args.app_port}/")
-        print(f"  Office app (teamleider): {server_url}/app/")
+        print(f"  Office app:              {server_url}/app/  (teamleider, ketenregisseur, planner, beheerder)")
         print(f"  API documentation:       {server_url}/docs")
         print(f"  Demo logins (password '{DEMO_PASSWORD}' for all, fictional):")
         for user, role in DEMO_USERS:
