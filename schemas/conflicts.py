@@ -4,6 +4,11 @@ Findings (answers, the note, persons, photos) belong to the inspector; the team 
 answer or the note from the office. When the tablet changed the same field without having seen that
 correction (its ``base_version`` is below the correction's server seq), the correction wins and a
 ``ConflictRead`` keeps the tablet's value for both people to see and the team lead to resolve.
+
+Kind ``person``: the tablet deleted a person whose answers the team lead had corrected without the tablet
+having seen it. The inspector owns whether a person exists, so the delete stands (``winner`` "device",
+``device_value`` None) and ``office_value`` is a ``DroppedPerson``: the person's label and each corrected
+answer the delete dropped, with its office seq, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -12,9 +17,9 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-ConflictField = Literal["answer", "note"]
+ConflictField = Literal["answer", "note", "person"]
 Side = Literal["office", "device"]
 
 
@@ -37,8 +42,24 @@ class FindingCorrection(BaseModel):
         return self
 
 
+class DroppedAnswer(BaseModel):
+    """One office correction of a person's answer that the tablet's delete of that person dropped."""
+
+    value: Any = None
+    office_seq: int
+
+
+class DroppedPerson(BaseModel):
+    """``office_value`` of a ``person`` conflict: the deleted person's label and the office corrections the
+    tablet had not seen (question id -> value and office seq)."""
+
+    label: str = ""
+    answers: dict[str, DroppedAnswer] = Field(default_factory=dict)
+
+
 class ConflictRead(BaseModel):
-    """A field both sides changed; ``winner_value`` is what the inspection holds now."""
+    """A field both sides changed; ``winner_value`` is what the inspection holds now (None for a deleted
+    person)."""
 
     id: UUID
     inspection_id: UUID
@@ -56,9 +77,24 @@ class ConflictRead(BaseModel):
     created_at: datetime
     resolved_at: datetime | None = None
 
+    def dropped_person(self) -> DroppedPerson | None:
+        """The office's corrections kept by a ``person`` conflict; None for other kinds or a malformed value."""
+        return dropped_person(self.field, self.office_value)
+
+
+def dropped_person(field: str, office_value: Any) -> DroppedPerson | None:
+    """``office_value`` of a ``person`` conflict as a ``DroppedPerson`` (None for other kinds or bad data)."""
+    if field != "person":
+        return None
+    try:
+        return DroppedPerson.model_validate(office_value)
+    except ValidationError:
+        return None
+
 
 class ConflictResolve(BaseModel):
-    """The team lead's choice: keep the office value, or take the tablet's value."""
+    """The team lead's choice: keep the office value, or take the tablet's value. For a ``person`` conflict
+    only "device" (accept the tablet's delete) is possible: a deleted person is not restored."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -54,6 +54,13 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "upload_expired": ErrorSpec(410, "De onderbroken upload is verlopen; begin opnieuw.",
                                  "The interrupted upload has expired; start again."),
     "conflict_resolved": ErrorSpec(409, "Dit conflict is al opgelost.", "This conflict has already been resolved."),
+    "person_deleted": ErrorSpec(409, "Deze persoon is op de tablet verwijderd; corrigeren kan niet meer.",
+                                "This person was deleted on the tablet; their answers can no longer be corrected."),
+    "person_not_restorable": ErrorSpec(409, "Een op de tablet verwijderde persoon kan niet worden teruggezet; "
+                                            "accepteer de verwijdering (uw correcties blijven in het conflict "
+                                            "bewaard).",
+                                       "A person deleted on the tablet cannot be restored; accept the deletion "
+                                       "(your corrections stay kept in the conflict)."),
     # planning (issue 6)
     "address_invalid": ErrorSpec(422, "Het adres klopt niet (postcode 1234 AB, huisnummer, straat, woonplaats).",
                                  "The address is invalid (postcode 1234 AB, house number, street, city)."),
@@ -69,6 +76,12 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "no_such_signal": ErrorSpec(409, "Deze controle heeft (nog) geen signaal met dit kenmerk.",
                                 "This control has no such signal (yet)."),
     "export_unknown": ErrorSpec(404, "Onbekende export.", "Unknown export."),
+    # tenancy
+    "team_unknown": ErrorSpec(422, "Onbekend team of onbekende organisatie.", "Unknown team or organisation."),
+    "team_exists": ErrorSpec(409, "Dit team bestaat al in deze organisatie.",
+                             "This team already exists in this organisation."),
+    "inspector_other_organisation": ErrorSpec(422, "Deze inspecteur hoort niet bij uw organisatie.",
+                                              "This inspector does not belong to your organisation."),
 }
 
 # Rejection codes for mutations (sent back through sync, not as HTTP errors).

@@ -6,6 +6,13 @@ same field at a seq *above* that base, the tablet had not seen the correction: t
 conflict keeps the tablet's value. If the correction's seq is at or below the base, the tablet saw it and
 changed the field deliberately afterwards: the tablet wins, no conflict. Old (v1) tablets send no base;
 that counts as base 0.
+
+A person deleted on the tablet (``person.delete.v1``) after the team lead corrected one of that person's
+answers at a seq above the delete's base: the inspector owns whether a person exists, so the delete is
+applied (the tablet wins) and a ``person`` conflict keeps the corrections it dropped (question -> value and
+office seq, with the person's label) for both people to see; the team lead can only accept it, a deleted
+person is not restored. Corrections the tablet had seen (seq <= base) go with the person, no conflict.
+A correction of a person that is already deleted is refused with 409 ``person_deleted``.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas.conflicts import ConflictRead, FindingCorrection, Side
+from schemas.conflicts import ConflictRead, DroppedAnswer, DroppedPerson, FindingCorrection, Side
 from schemas.templates import Scope, check_answer
 from sync_server.auth.schemas import Principal
 from sync_server.catalog import service as catalog
@@ -70,6 +77,27 @@ def record(*, session: Session, inspection: Inspection, field: str, person_id: s
     return conflict
 
 
+def record_dropped_person(*, session: Session, inspection: Inspection, person: Person, answers: list[Answer],
+                          base_version: int | None, client_id: str, mutation_id: int) -> FindingConflict | None:
+    """A ``person`` conflict for the office corrections among ``answers`` (the deleted person's rows) that the
+    tablet had not seen; None (and nothing written) when there is none."""
+    unseen = sorted((a for a in answers if a.office_seq is not None and a.office_seq > (base_version or 0)),
+                    key=lambda a: (a.office_seq or 0, a.question_id))
+    if not unseen:
+        return None
+    dropped = DroppedPerson(label=person.label, answers={
+        a.question_id: DroppedAnswer(value=a.value, office_seq=a.office_seq or 0) for a in unseen})
+    conflict = FindingConflict(
+        id=uuid.uuid4(), inspection_id=inspection.id, field="person", person_id=person.person_id, question_id="",
+        base_version=base_version or 0, device_value=None, office_value=dropped.model_dump(mode="json"),
+        office_seq=max(a.office_seq or 0 for a in unseen), winner="device", client_id=client_id,
+        mutation_id=mutation_id, status="open", created_at=datetime.now(UTC))
+    session.add(conflict)
+    session.flush()
+    _emit(session, inspection, conflict)
+    return conflict
+
+
 def list_for(*, session: Session, inspection_id: uuid.UUID) -> list[ConflictRead]:
     """Every conflict of one inspection, oldest first (404 when the inspection is unknown)."""
     if session.get(Inspection, inspection_id) is None:
@@ -84,9 +112,9 @@ def correct(*, session: Session, user: Principal, inspection_id: uuid.UUID, data
     inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise ApiError("not_found")
+    changes.lock(session=session)  # before the checks: a person deleted by a push committed meanwhile is seen
     if data.question_id is not None:
         _check_answer(session, inspection, data)
-    changes.lock(session=session)
     if data.note is not None:
         seq = _emit_correction(session, inspection, {"field": "note", "value": data.note})
         inspection.note, inspection.note_office_seq = data.note, seq
@@ -110,10 +138,13 @@ def _check_answer(session: Session, inspection: Inspection, data: FindingCorrect
     question = template.question(data.question_id or "", scope)
     if question is None:
         raise ApiError("validation_error", detail=f"unknown {scope} question {data.question_id}")
-    if data.person_id and session.scalar(select(Person.id).where(
-            Person.inspection_id == inspection.id, Person.person_id == data.person_id,
-            Person.deleted.is_(False))) is None:
-        raise ApiError("validation_error", detail=f"unknown person {data.person_id}")
+    if data.person_id:
+        deleted = session.scalar(select(Person.deleted).where(Person.inspection_id == inspection.id,
+                                                              Person.person_id == data.person_id))
+        if deleted is None:
+            raise ApiError("validation_error", detail=f"unknown person {data.person_id}")
+        if deleted:
+            raise ApiError("person_deleted", detail=data.person_id)
     problem = check_answer(question, data.value)
     if problem:
         raise ApiError("validation_error", detail=f"{data.question_id}: {problem}")
@@ -137,16 +168,19 @@ def _store_office_answer(session: Session, inspection_id: uuid.UUID, person_id: 
 
 
 def resolve(*, session: Session, user: Principal, conflict_id: uuid.UUID, keep: Side) -> ConflictRead:
-    """Close a conflict: keep the office value, or write the tablet's value as a new correction."""
+    """Close a conflict: keep the office value, or write the tablet's value as a new correction. A ``person``
+    conflict can only be accepted ("device": the delete stands; its corrections stay in the record)."""
     conflict = session.get(FindingConflict, conflict_id)
     if conflict is None:
         raise ApiError("not_found")
     if conflict.status != "open":
         raise ApiError("conflict_resolved")
+    if conflict.field == "person" and keep != "device":
+        raise ApiError("person_not_restorable")
     inspection = session.get(Inspection, conflict.inspection_id)
     assert inspection is not None
     changes.lock(session=session)
-    if keep == "device":
+    if keep == "device" and conflict.field != "person":
         if conflict.field == "note":
             fix = FindingCorrection(note=str(conflict.device_value or ""))
         else:

@@ -239,10 +239,18 @@ def delete_person(ctx: MutationContext, m: Mutation) -> None:
         raise Rejected("unknown_person", a.person_id)
     _touch(ctx, inspection)
     person.deleted = True
+    # the person's answers from the per-push cache (one query per inspection and push, none if already loaded):
+    # office corrections the tablet had not seen go into a ``person`` conflict before the rows are deleted
+    rows = ctx.answer_rows(inspection.id)
+    keys = [key for key in rows if key[0] == a.person_id]
+    conflicts.record_dropped_person(session=ctx.session, inspection=inspection, person=person,
+                                    answers=[rows[key] for key in keys], base_version=m.base_version,
+                                    client_id=ctx.client_id, mutation_id=m.id)
     ctx.session.flush()
     ctx.session.execute(delete(Answer).where(Answer.inspection_id == inspection.id,
                                              Answer.person_id == a.person_id))
-    ctx.answers.pop(inspection.id, None)
+    for key in keys:
+        del rows[key]
 
 
 def attach_photo(ctx: MutationContext, m: Mutation) -> None:
