@@ -112,15 +112,19 @@ class InspectionState:
 @dataclass(frozen=True)
 class ConflictNotice:
     """A finding the team lead corrected while this tablet changed it too; the server kept ``kept_value``
-    and stored the tablet's ``device_value`` for the team lead to resolve (nothing is lost)."""
+    and stored the tablet's ``device_value`` for the team lead to resolve (nothing is lost).
+
+    ``field`` "person": this tablet deleted a person whose answers the team lead had corrected; the delete
+    stood and ``office_value`` holds the dropped corrections (``schemas.conflicts.DroppedPerson``)."""
 
     inspection_id: UUID
-    field: str  # "answer" | "note"
+    field: str  # "answer" | "note" | "person"
     question_id: str | None
     person_id: str | None
     device_value: object
     kept_value: object
     status: str  # "open" | "resolved"
+    office_value: object = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,22 @@ NL_CORRECTIONS: dict[str, str] = {
     "tablet_conflict_side_office": "correctie kantoor",
     "tablet_conflict_side_device": "uw waarde",
     "tablet_conflicts_help": "Uw waarde is bewaard; de teamleider beslist welke blijft.",
+    # a person deleted on the tablet after a correction it had not seen (conflict field "person")
+    "sync_conflicts_person": ("{n} keer verwijderde u een persoon die de teamleider had gecorrigeerd. De "
+                              "verwijdering geldt; de correcties zijn bewaard."),
+    "sync_conflict_person_item": "{person} verwijderd; correctie teamleider bewaard: {corrections}",
+    "tablet_conflict_person_line": ("{person} verwijderd op deze tablet; de correctie van de teamleider "
+                                    "({corrections}) is bewaard in dit conflict"),
+    "tablet_conflicts_person_help": "De persoon blijft verwijderd; de teamleider ziet welke correcties vervielen.",
+    "conflict_dropped_answer": "{question}: {value}",
+    "conflict_person_row": ("{person} verwijderd op de tablet; de correctie van de teamleider ({corrections}) is "
+                            "bewaard in dit conflict."),
+    "conflict_person_help": "Terugzetten van de persoon kan niet; de correctie blijft hier leesbaar.",
+    "conflict_accept_delete": "Verwijdering accepteren",
+    "conflict_side_deleted": "verwijdering geaccepteerd",
+    "person_deleted": "Deze persoon is op de tablet verwijderd; corrigeren kan niet meer.",
+    "person_not_restorable": ("Een op de tablet verwijderde persoon kan niet worden teruggezet; accepteer de "
+                              "verwijdering (de correcties blijven in het conflict bewaard)."),
 }
 
 EN_CORRECTIONS: dict[str, str] = {
@@ -40,4 +56,19 @@ EN_CORRECTIONS: dict[str, str] = {
     "tablet_conflict_side_office": "office correction",
     "tablet_conflict_side_device": "your value",
     "tablet_conflicts_help": "Your value is kept; the team lead decides which one stays.",
+    "sync_conflicts_person": ("{n} times you deleted a person the team lead had corrected. The deletion stands; "
+                              "the corrections are kept."),
+    "sync_conflict_person_item": "{person} deleted; team lead's correction kept: {corrections}",
+    "tablet_conflict_person_line": ("{person} deleted on this tablet; the team lead's correction ({corrections}) "
+                                    "is kept in this conflict"),
+    "tablet_conflicts_person_help": "The person stays deleted; the team lead sees which corrections went with it.",
+    "conflict_dropped_answer": "{question}: {value}",
+    "conflict_person_row": ("{person} deleted on the tablet; the team lead's correction ({corrections}) is kept in "
+                            "this conflict."),
+    "conflict_person_help": "The person cannot be restored; the correction stays readable here.",
+    "conflict_accept_delete": "Accept the deletion",
+    "conflict_side_deleted": "deletion accepted",
+    "person_deleted": "This person was deleted on the tablet; their answers can no longer be corrected.",
+    "person_not_restorable": ("A person deleted on the tablet cannot be restored; accept the deletion (the "
+                              "corrections stay kept in the conflict)."),
 }

@@ -296,7 +296,7 @@ class InspectorService:
     def _status(self) -> SyncStatus:
         meta = self._store.meta()
         conflicts = [ConflictNotice(c.inspection_id, c.field, c.question_id, c.person_id, c.device_value,
-                                    c.winner_value, c.status)
+                                    c.winner_value, c.status, c.office_value)
                      for c in self._store.conflicts() if c.status == "open"]
         return SyncStatus(pending_changes=self._store.outbox_count(),
                           pending_photos=self._store.pending_photo_count(),

@@ -128,6 +128,7 @@ class LocalConflict:
     winner: str
     winner_value: Any
     status: str
+    office_value: Any = None  # for field "person": the dropped corrections (``schemas.conflicts.DroppedPerson``)
 
 
 class InspectorStore(Protocol):
@@ -681,7 +682,8 @@ def _set_local_field(s: Session, inspection: InspectionRow, data: dict[str, Any]
 
 
 def _apply_conflict(s: Session, change: Change) -> None:
-    """Keep the conflict for the inspector and show the value the server kept."""
+    """Keep the conflict for the inspector and show the value the server kept (answer and note conflicts; a
+    ``person`` conflict changes nothing here: the tablet's delete stood)."""
     if change.op == "delete":
         s.execute(delete(ConflictRow).where(ConflictRow.id == change.entity_id))
         return
@@ -689,7 +691,7 @@ def _apply_conflict(s: Session, change: Change) -> None:
     conflict_id, inspection_id = str(UUID(str(data["id"]))), str(UUID(str(data["inspection_id"])))
     s.merge(ConflictRow(id=conflict_id, inspection_id=inspection_id, status=str(data["status"]), data=data))
     inspection = s.get(InspectionRow, inspection_id)
-    if inspection is not None and data["status"] == "open":
+    if inspection is not None and data["status"] == "open" and data["field"] in ("answer", "note"):
         _set_local_field(s, inspection, {"field": data["field"], "person_id": data.get("person_id"),
                                          "question_id": data.get("question_id"), "value": data.get("winner_value")})
 
@@ -698,7 +700,7 @@ def _local_conflict(r: ConflictRow) -> LocalConflict:
     d = r.data
     return LocalConflict(UUID(r.id), UUID(r.inspection_id), str(d.get("field", "")), d.get("person_id"),
                          d.get("question_id"), d.get("device_value"), str(d.get("winner", "")), d.get("winner_value"),
-                         r.status)
+                         r.status, d.get("office_value"))
 
 
 def _ignore(s: Session, change: Change) -> None:

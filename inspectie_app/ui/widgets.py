@@ -8,7 +8,8 @@ from typing import Any
 import flet as ft
 
 from inspectie_app.i18n import parse_date, t
-from schemas.templates import AnswerValue, Question, QuestionType
+from schemas.conflicts import DroppedPerson
+from schemas.templates import AnswerValue, Question, QuestionType, Scope, Template
 
 TOUCH = 48  # minimum touch target in px (WCAG / Material)
 
@@ -95,3 +96,17 @@ def raw_answer_text(value: AnswerValue, lang: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return t("no_answer", lang) if value is None else str(value)
+
+
+def dropped_corrections_text(dropped: DroppedPerson | None, template: Template | None, lang: str) -> str:
+    """The office corrections a ``person`` conflict kept, in server order: "Leeftijd: 16; Paspoort ingehouden: ja"
+    (question ids and raw values when the template is not at hand)."""
+    if dropped is None:
+        return "—"
+    parts = []
+    for question_id, answer in sorted(dropped.answers.items(), key=lambda kv: (kv[1].office_seq, kv[0])):
+        question = template.question(question_id, Scope.PERSON) if template else None
+        label = question.label.get(lang) if question else question_id
+        value = answer_text(question, answer.value, lang) if question else raw_answer_text(answer.value, lang)
+        parts.append(t("conflict_dropped_answer", lang, question=label, value=value))
+    return "; ".join(parts) or "—"

@@ -212,3 +212,49 @@ async def test_status_lists_open_conflicts(logged_in: InspectorService, server: 
     status = await logged_in.sync_now()
     assert status.last_error is None, "an unknown entity from a newer server is skipped"
     assert [(c.question_id, c.device_value, c.kept_value) for c in status.conflicts] == [("bewoners", 3, 8)]
+
+
+def test_person_conflict_is_stored_next_to_an_old_record_and_changes_nothing(store: SqliteStore) -> None:
+    """A ``person`` conflict (this tablet deleted a person the team lead had corrected) is kept with the dropped
+    corrections; the remaining person's answers and the premises answers stay as they are. Records of the
+    earlier kinds (without the new kind's values) still parse."""
+    store.apply_pull([Change(seq=1, entity="template", entity_id="pandenactie@1", op="put",
+                             data=template().model_dump(mode="json"))], 1, 0)
+    iid = _new(store)
+    gone, kept = store.add_person(iid), store.add_person(iid)
+    store.set_answer(iid, "leeftijd", 30, gone.id)
+    store.set_answer(iid, "leeftijd", 40, kept.id)
+    store.set_answer(iid, "bewoners", 3, None)
+    store.remove_person(iid, gone.id)
+    old_id, new_id = uuid.uuid4(), uuid.uuid4()
+    dropped = {"label": gone.label, "answers": {"leeftijd": {"value": 16, "office_seq": 2}}}
+    store.apply_pull([
+        Change(seq=2, entity="conflict", entity_id=str(old_id), op="put", data={
+            "id": str(old_id), "inspection_id": str(iid), "field": "answer", "question_id": "bewoners",
+            "device_value": 3, "winner": "office", "winner_value": 3, "status": "open"}),
+        Change(seq=3, entity="conflict", entity_id=str(new_id), op="put", data={
+            "id": str(new_id), "inspection_id": str(iid), "field": "person", "person_id": gone.id,
+            "question_id": None, "device_value": None, "office_value": dropped, "winner": "device",
+            "winner_value": None, "base_version": 1, "office_seq": 2, "status": "open",
+            "created_at": "2026-11-28T10:00:00Z"}),
+    ], 3, 0)
+    record = store.inspection(iid)
+    assert record is not None and [p.id for p in record.persons] == [kept.id]
+    assert record.answers == {"bewoners": 3} and record.persons[0].answers == {"leeftijd": 40}
+    by_id = {c.id: c for c in store.conflicts(iid)}
+    assert (by_id[old_id].field, by_id[old_id].office_value) == ("answer", None)
+    person = by_id[new_id]
+    assert (person.field, person.person_id, person.office_value, person.status) == ("person", gone.id, dropped, "open")
+
+
+async def test_status_lists_a_person_conflict(logged_in: InspectorService, server: FakeServer) -> None:
+    iid = await logged_in.start_inspection(template_id="pandenactie", address=Address(street="Teststraat"))
+    cid = str(uuid.uuid4())
+    dropped = {"label": "Persoon 1", "answers": {"leeftijd": {"value": 16, "office_seq": 2}}}
+    server.add_change("conflict", cid, {
+        "id": cid, "inspection_id": str(iid), "field": "person", "person_id": "weg", "question_id": None,
+        "device_value": None, "office_value": dropped, "winner": "device", "winner_value": None, "base_version": 1,
+        "office_seq": 2, "status": "open", "created_at": "2026-11-28T10:00:00Z"})
+    status = await logged_in.sync_now()
+    assert status.last_error is None
+    assert [(c.field, c.person_id, c.office_value) for c in status.conflicts] == [("person", "weg", dropped)]

@@ -1,7 +1,8 @@
 """On the checklist: findings of this control the team lead corrected while this tablet changed them too.
 
 The service lists open conflicts in ``SyncStatus.conflicts`` (``ConflictNotice``); this panel shows those of the
-open control: the field in the checklist's words, the tablet's value, the office value and which one stands.
+open control: the field in the checklist's words, the tablet's value, the office value and which one stands; for
+a person this tablet deleted after a correction it had not seen, the person and the corrections that were kept.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice
-from inspectie_app.ui.widgets import answer_text, heading, raw_answer_text
+from inspectie_app.ui.widgets import answer_text, dropped_corrections_text, heading, raw_answer_text
+from schemas.conflicts import dropped_person
 from schemas.templates import Scope
 
 if TYPE_CHECKING:
@@ -38,11 +40,20 @@ class ConflictsNoticePanel:
         self.control.content = ft.Column([
             heading(t("tablet_conflicts_title"), size=16, key="checklist-conflicts-title"),
             *[ft.Text(self.line(c), key=f"checklist-conflict-{n}", selectable=True) for n, c in enumerate(mine)],
-            ft.Text(t("tablet_conflicts_help"), size=12, italic=True),
+            *([ft.Text(t("tablet_conflicts_help"), size=12, italic=True)]
+              if any(c.field != "person" for c in mine) else []),
+            *([ft.Text(t("tablet_conflicts_person_help"), size=12, italic=True)]
+              if any(c.field == "person" for c in mine) else []),
         ], spacing=4)
 
     def line(self, c: ConflictNotice) -> str:
         screen, t, lang = self.screen, self.screen.app.t, self.screen.lang
+        if c.field == "person":  # this tablet deleted the person; the delete stood, the corrections are kept
+            dropped = dropped_person(c.field, c.office_value)
+            who = dropped.label if dropped and dropped.label else str(c.person_id or "")[:8]
+            template = screen.state.template if screen.state else None
+            return t("tablet_conflict_person_line", person=who,
+                     corrections=dropped_corrections_text(dropped, template, lang))
         question = None
         if c.field == "note":
             field = t("conflict_field_note")

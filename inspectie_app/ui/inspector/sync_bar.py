@@ -9,7 +9,8 @@ import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice, SyncStatus
 from inspectie_app.i18n import fmt_datetime
-from inspectie_app.ui.widgets import TOUCH, tagged
+from inspectie_app.ui.widgets import TOUCH, dropped_corrections_text, tagged
+from schemas.conflicts import dropped_person
 
 if TYPE_CHECKING:
     from inspectie_app.ui.inspector.app import InspectorApp
@@ -62,7 +63,10 @@ class SyncBar:
         messages += [t("sync_rejected", message=m) for m in status.rejections]
         self.error.value = "\n".join(messages)
         self.error.visible = bool(messages)
-        lines = [t("sync_conflicts", n=len(status.conflicts))] if status.conflicts else []
+        fields = [c for c in status.conflicts if c.field != "person"]
+        persons = [c for c in status.conflicts if c.field == "person"]
+        lines = [t("sync_conflicts", n=len(fields))] if fields else []
+        lines += [t("sync_conflicts_person", n=len(persons))] if persons else []
         lines += [self._conflict_line(c) for c in status.conflicts[:5]]
         self.conflicts.value = "\n".join(lines)
         self.conflicts.visible = bool(lines)
@@ -71,6 +75,11 @@ class SyncBar:
 
     def _conflict_line(self, c: ConflictNotice) -> str:
         t = self.app.t
+        if c.field == "person":
+            dropped = dropped_person(c.field, c.office_value)
+            person = dropped.label if dropped and dropped.label else str(c.person_id or "")[:8]
+            return t("sync_conflict_person_item", person=person,
+                     corrections=dropped_corrections_text(dropped, None, self.app.lang))
         field = t("conflict_field_note") if c.field == "note" else str(c.question_id)
         return t("sync_conflict_item", field=field, mine=_show(c.device_value), kept=_show(c.kept_value))
 

@@ -1,5 +1,7 @@
 """Conflicts between the tablet and the office for one control (issue 4): what each side wrote, what holds
-now, and — for the team lead — the choice to keep the correction or take the tablet's value."""
+now, and — for the team lead — the choice to keep the correction or take the tablet's value. A person the
+tablet deleted after a correction it had not seen (field ``person``) shows the person and the kept
+corrections; it can only be accepted (the person is not restored)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from uuid import UUID
 import flet as ft
 
 from inspectie_app.office_client import OfficeError
-from inspectie_app.ui.widgets import TOUCH, answer_text, heading, raw_answer_text, tagged
+from inspectie_app.ui.widgets import TOUCH, answer_text, dropped_corrections_text, heading, raw_answer_text, tagged
 from schemas.conflicts import ConflictRead
 from schemas.records import PersonRecord
 from schemas.templates import Scope, Template
@@ -60,7 +62,30 @@ class ConflictsPanel:
             return f"{self.person_labels.get(c.person_id, c.person_id[:8])} — {label}"
         return label
 
+    def _person_row(self, c: ConflictRead) -> ft.Control:
+        """The tablet deleted a person the team lead had corrected: the delete stands, the corrections are kept."""
+        dropped = c.dropped_person()
+        person = (dropped.label if dropped and dropped.label else None) or self.person_labels.get(
+            c.person_id or "", (c.person_id or "")[:8])
+        text = self.app.t("conflict_person_row", person=person,
+                          corrections=dropped_corrections_text(dropped, self.template, self.app.lang))
+        parts: list[ft.Control] = [ft.Text(text, key=f"conflict-{c.id}", selectable=True)]
+        role = self.app.client.user.role if self.app.client.user else ""
+        if c.status == "resolved":
+            parts.append(ft.Text(self.app.t("conflict_done", choice=self.app.t("conflict_side_deleted")),
+                                 italic=True))
+        else:
+            parts.append(ft.Text(self.app.t("conflict_person_help"), size=12, italic=True))
+            if role == "teamleider":
+                parts.append(tagged(ft.OutlinedButton(content=self.app.t("conflict_accept_delete"), height=TOUCH,
+                                                      on_click=self._resolver(c.id, "device")),
+                                    f"conflict-accept-{c.id}"))
+        return ft.Container(ft.Column(parts, spacing=4), padding=8, bgcolor=ft.Colors.AMBER_50,
+                            border_radius=ft.BorderRadius.all(8))
+
     def _row(self, c: ConflictRead) -> ft.Control:
+        if c.field == "person":
+            return self._person_row(c)
         lang = self.app.lang
         scope = Scope.PERSON if c.person_id else Scope.PREMISES
         question = self.template.question(c.question_id or "", scope) if self.template else None
@@ -90,7 +115,7 @@ class ConflictsPanel:
             try:
                 await self.app.client.resolve_conflict(conflict_id, keep)
             except OfficeError as exc:
-                self.error.value, self.error.visible = self.app.t(exc.code), True
+                self.error.value, self.error.visible = self.app.error_text(exc), True
                 self.error.update()
                 return
             await self.app.show_detail(self.inspection_id)
