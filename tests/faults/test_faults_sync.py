@@ -229,8 +229,9 @@ async def test_photo_corrupted_in_transit(server: ServerProcess, proxy: Proxy, t
 async def test_same_control_edited_on_tablet_and_by_team_lead(server: ServerProcess, tablets: Any) -> None:
     svc = tablets(server.url)
     await svc.login("inspecteur1", LEAD_PASSWORD)
-    [iid] = await make_work(svc, controls=1, answers=3, persons=0, photos=0, finish=False)
+    [iid] = await make_work(svc, controls=1, answers=3, persons=2, photos=0, finish=False)
     await sync_until_clean(svc)
+    gone, stays = (p.id for p in (await svc.inspection(iid)).persons)
     with httpx.Client(base_url=server.url, timeout=10) as lead:
         token = lead.post("/api/v1/auth/login", json={"username": "teamleider1", "password": LEAD_PASSWORD,
                                                       "device_name": "office"}).json()["token"]
@@ -240,19 +241,34 @@ async def test_same_control_edited_on_tablet_and_by_team_lead(server: ServerProc
         assert r.status_code == 200
         lead.patch(f"/api/v1/review/inspections/{iid}/answers", json={"question_id": "q01", "value": 55},
                    headers=auth)
-        # offline, the inspector changes q00 (also changed by the lead) and q02 (only by the inspector)
+        r = lead.patch(f"/api/v1/review/inspections/{iid}/answers",
+                       json={"question_id": "leeftijd", "person_id": gone, "value": 16}, headers=auth)
+        assert r.status_code == 200
+        # offline, the inspector changes q00 (also changed by the lead) and q02 (only by the inspector), and
+        # deletes the person whose age the lead corrected
         await svc.set_answer(iid, "q00", 5)
         await svc.set_answer(iid, "q02", 6)
+        await svc.remove_person(iid, gone)
         status = await svc.sync_now()
         assert status.last_error is None
         conflicts = lead.get(f"/api/v1/review/inspections/{iid}/conflicts", headers=auth).json()
-    assert [(c["question_id"], c["device_value"], c["office_value"], c["winner"]) for c in conflicts] == [
-        ("q00", 5, 77, "office")]
-    assert [(c.question_id, c.device_value, c.kept_value) for c in status.conflicts] == [("q00", 5, 77)]
+        late = lead.patch(f"/api/v1/review/inspections/{iid}/answers",
+                          json={"question_id": "leeftijd", "person_id": gone, "value": 17}, headers=auth)
+    assert late.status_code == 409 and late.json()["code"] == "person_deleted"
+    assert [(c["field"], c["question_id"], c["device_value"], c["office_value"], c["winner"]) for c in conflicts] == [
+        ("answer", "q00", 5, 77, "office"),
+        ("person", None, None, {"label": "Persoon 1", "answers": {"leeftijd": {"value": 16, "office_seq": r.json()[
+            "office_seq"]}}}, "device")]
+    assert sorted((c.field, c.question_id, c.device_value, c.kept_value) for c in status.conflicts
+                  if c.field == "answer") == [("answer", "q00", 5, 77)]
+    [person] = [c for c in status.conflicts if c.field == "person"]
+    assert (person.person_id, person.office_value) == (gone, conflicts[1]["office_value"])
     state = await svc.inspection(iid)
     assert (state.answers["q00"], state.answers["q01"], state.answers["q02"]) == (77, 55, 6)  # converged
-    got = server_view(server.settings, svc._store.local_user().id)[str(iid)]["answers"]
-    assert (got[("", "q00")], got[("", "q01")], got[("", "q02")]) == (77, 55, 6)
+    assert [p.id for p in state.persons] == [stays]
+    got = server_view(server.settings, svc._store.local_user().id)[str(iid)]
+    assert (got["answers"][("", "q00")], got["answers"][("", "q01")], got["answers"][("", "q02")]) == (77, 55, 6)
+    assert got["persons"] == [stays] and not [k for k in got["answers"] if k[0] == gone]
     assert_server_holds_exactly(svc, server.settings)
 
 
