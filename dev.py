@@ -33,6 +33,8 @@ DEMO_USERS = [
     ("ketenregisseur1", "ketenregisseur (office app)"),
     ("planner1", "planner (office app)"),
     ("beheerder1", "beheerder (office app)"),
+    ("teamleider-vb", "teamleider, Gemeente Voorbeeldstad (office app; another organisation)"),
+    ("inspecteur-vb", "inspecteur, Gemeente Voorbeeldstad (inspector app; another organisation)"),
 ]
 DEMO_PASSWORD = "demo-wachtwoord"
 

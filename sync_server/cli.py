@@ -1,4 +1,5 @@
-"""``inspectie-server``: serve, migrate, create-user, seed-demo, publish-assets, catalogue test|docs."""
+"""``inspectie-server``: serve, migrate, create-team, create-user, move-user, seed-demo, publish-assets,
+catalogue test|docs."""
 
 from __future__ import annotations
 
@@ -63,20 +64,67 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(exc: ApiError) -> int:
+    print(f"error: {exc.spec.en}" + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
+    return 1
+
+
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     from sync_server.auth import service
+    from sync_server.tenancy import service as tenancy
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Wachtwoord: ")
     if len(password) < 8:
         print("error: password must be at least 8 characters", file=sys.stderr)
         return 2
+
+    def work(s: Session) -> None:
+        team = tenancy.get_team_or_raise(session=s, organisation_key=args.organisation, team_key=args.team)
+        service.create(session=s, username=args.username, password=password, role=Role(args.role),
+                       display_name=args.display_name, team_id=team.id)
+
     try:
-        in_transaction(settings, lambda s: service.create(session=s, username=args.username, password=password,
-                                                           role=Role(args.role), display_name=args.display_name))
+        in_transaction(settings, work)
     except ApiError as exc:
-        print(f"error: {exc.spec.en}", file=sys.stderr)
-        return 1
-    print(f"user {args.username} created")
+        return _fail(exc)
+    print(f"user {args.username} created in team {args.organisation}/{args.team}")
+    return 0
+
+
+def cmd_create_team(settings: Settings, args: argparse.Namespace) -> int:
+    from sync_server.tenancy import service as tenancy
+
+    def work(s: Session) -> bool:
+        _team, new_org = tenancy.create_team(session=s, organisation_key=args.organisation_key,
+                                             team_key=args.team_key, team_name=args.name,
+                                             organisation_name=args.organisation_name)
+        return new_org
+
+    try:
+        new_org = in_transaction(settings, work)
+    except ApiError as exc:
+        return _fail(exc)
+    print(("organisation " + args.organisation_key + " created; " if new_org else "")
+          + f"team {args.organisation_key}/{args.team_key} created")
+    return 0
+
+
+def cmd_move_user(settings: Settings, args: argparse.Namespace) -> int:
+    from sync_server.review import audit
+    from sync_server.tenancy import service as tenancy
+
+    def work(s: Session) -> str:
+        team = tenancy.get_team_or_raise(session=s, organisation_key=args.organisation, team_key=args.team)
+        user, old = tenancy.move_user(session=s, username=args.username, team=team)
+        audit.record_move(session=s, user=user, old_team=old, new_team=team)
+        return old.key
+
+    try:
+        old_key = in_transaction(settings, work)
+    except ApiError as exc:
+        return _fail(exc)
+    print(f"user {args.username} moved from team {old_key} to {args.organisation}/{args.team}; "
+          "their devices start their next pull over")
     return 0
 
 
@@ -148,6 +196,34 @@ def _add_catalogue_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
     docs.set_defaults(func=cmd_catalogue_docs)
 
 
+def _add_tenancy_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from sync_server.tenancy.service import DEFAULT_ORGANISATION_KEY, DEFAULT_TEAM_KEY
+
+    team = sub.add_parser("create-team", help="create a team (and its organisation when it does not exist yet)")
+    team.add_argument("organisation_key", metavar="ORG_KEY", help="e.g. gemeente-arnhem")
+    team.add_argument("team_key", metavar="TEAM_KEY", help="e.g. interventieteam (unique within the organisation)")
+    team.add_argument("--name", required=True, help="the team's display name")
+    team.add_argument("--organisation-name", default=None,
+                      help="the organisation's display name, when this creates it (default: ORG_KEY)")
+    team.set_defaults(func=cmd_create_team)
+    user = sub.add_parser("create-user", help="create a user in a team")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--display-name", required=True)
+    user.add_argument("--team", default=DEFAULT_TEAM_KEY, metavar="KEY",
+                      help=f"the user's team (default: {DEFAULT_TEAM_KEY})")
+    user.add_argument("--organisation", default=DEFAULT_ORGANISATION_KEY, metavar="KEY",
+                      help=f"the team's organisation (default: {DEFAULT_ORGANISATION_KEY})")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.set_defaults(func=cmd_create_user)
+    move = sub.add_parser("move-user", help="move a user to another team (audited; their devices start over)")
+    move.add_argument("username", metavar="USERNAME")
+    move.add_argument("--team", required=True, metavar="KEY", help="the new team")
+    move.add_argument("--organisation", default=DEFAULT_ORGANISATION_KEY, metavar="KEY",
+                      help=f"the new team's organisation (default: {DEFAULT_ORGANISATION_KEY})")
+    move.set_defaults(func=cmd_move_user)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inspectie-server", description="Inspectie sync server")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,12 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(func=cmd_migrate)
-    user = sub.add_parser("create-user", help="create a user")
-    user.add_argument("--username", required=True)
-    user.add_argument("--role", required=True, choices=[r.value for r in Role])
-    user.add_argument("--display-name", required=True)
-    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    user.set_defaults(func=cmd_create_user)
+    _add_tenancy_commands(sub)
     sub.add_parser("seed-demo", help="create demo users and planned controls (development only)").set_defaults(
         func=cmd_seed_demo)
     sub.add_parser("publish-assets", help="publish templates and catalogue from the assets folder").set_defaults(

@@ -10,10 +10,11 @@ from sync_server.links.models import Identifier
 from sync_server.planning.models import PlannedControl, PlannedControlInspector, PlanYear
 from sync_server.review.models import AuditEntry, Comment, Referral, Verification
 from sync_server.sync.models import ChangeLog, Quarantine, SyncClient, SyncCounter
+from sync_server.tenancy.models import Organisation, Team
 
 __all__ = [
     "EnforcementMatrixVersion", "Establishment", "PlanYear", "Violation",
     "Answer", "AuditEntry", "Base", "Blob", "ChangeLog", "Comment", "Device", "Identifier", "Inspection", "Person",
-    "Photo", "PlannedControl", "PlannedControlInspector", "PublishedCatalogue", "PublishedTemplate", "Quarantine",
-    "Referral", "SyncClient", "SyncCounter", "User", "Verification",
+    "Organisation", "Photo", "PlannedControl", "PlannedControlInspector", "PublishedCatalogue", "PublishedTemplate",
+    "Quarantine", "Referral", "SyncClient", "SyncCounter", "Team", "User", "Verification",
 ]

@@ -24,3 +24,5 @@ class Principal:
     display_name: str
     role: Role
     device_id: UUID
+    team_id: UUID
+    organisation_id: UUID

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -15,6 +16,7 @@ from schemas.records import LoginResponse, UserRead
 from sync_server.auth.models import Device, User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.errors import ApiError
+from sync_server.tenancy.models import Team
 
 _hasher = PasswordHasher()
 # Verified against when the username does not exist, so both paths cost the same.
@@ -44,12 +46,13 @@ def get_by_username(*, session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def create(*, session: Session, username: str, password: str, role: Role, display_name: str) -> User:
-    """Create a user; refuses a username that exists."""
+def create(*, session: Session, username: str, password: str, role: Role, display_name: str,
+           team_id: uuid.UUID) -> User:
+    """Create a user in a team; refuses a username that exists."""
     if get_by_username(session=session, username=username) is not None:
         raise ApiError("username_taken")
     user = User(username=username.strip().lower(), display_name=display_name, role=Role(role).value,
-                password_hash=hash_password(password), created_at=now())
+                team_id=team_id, password_hash=hash_password(password), created_at=now())
     session.add(user)
     session.flush()
     return user
@@ -76,20 +79,23 @@ def login(*, session: Session, username: str, password: str, device_name: str) -
 
 
 def authenticate(*, session: Session, token: str, touch_after: timedelta) -> Principal:
-    """Resolve a bearer token to its user and device, refreshing ``last_seen`` now and then."""
-    device = session.scalar(select(Device).where(Device.token_hash == token_hash(token)))
-    if device is None:
+    """Resolve a bearer token to its user, team and device (one query), refreshing ``last_seen`` now and then."""
+    row = session.execute(select(Device, User, Team.organisation_id)
+                          .join(User, User.id == Device.user_id).join(Team, Team.id == User.team_id)
+                          .where(Device.token_hash == token_hash(token))).first()
+    if row is None:
         raise ApiError("not_authenticated", headers={"WWW-Authenticate": "Bearer"})
+    device, user, organisation_id = row
     if device.revoked_at is not None:
         raise ApiError("device_revoked")
-    user = session.get(User, device.user_id)
-    if user is None or user.disabled_at is not None:
+    if user.disabled_at is not None:
         raise ApiError("not_authenticated", headers={"WWW-Authenticate": "Bearer"})
     seen = device.last_seen
     if seen is None or _aware(seen) < now() - touch_after:
         device.last_seen = now()
     return Principal(user_id=user.id, username=user.username, display_name=user.display_name,
-                     role=Role(user.role), device_id=device.id)
+                     role=Role(user.role), device_id=device.id, team_id=user.team_id,
+                     organisation_id=organisation_id)
 
 
 def revoke_device(*, session: Session, device_id: object) -> None:

@@ -1,4 +1,7 @@
-"""``/blobs/{sha256}``: HEAD for the resume offset, PATCH to append a chunk, GET to download."""
+"""``/blobs/{sha256}``: HEAD for the resume offset, PATCH to append a chunk, GET to download.
+
+Every answer is within the caller's organisation: a hash another organisation holds is "not here" (HEAD 404
+with offset 0) and is uploaded again, so no organisation learns which photos another holds."""
 
 from __future__ import annotations
 
@@ -36,12 +39,12 @@ def head_blob(sha256: str, request: Request, user: CurrentUser, session: Session
     A stored file without its database row (the database was restored from an older backup than the photo
     files) gets its row back here, so the control counts the photo as present again."""
     store: BlobStore = request.app.state.blob_store
-    sha = _sha(sha256)
-    if store.present(sha):
-        service.record(session=session, sha256=sha, size=store.final_path(sha).stat().st_size,
-                       uploaded_by=user.user_id)
+    sha, org = _sha(sha256), user.organisation_id
+    if store.present(org, sha):
+        service.record(session=session, organisation_id=org, sha256=sha,
+                       size=store.final_path(org, sha).stat().st_size, uploaded_by=user.user_id)
         return Response(status_code=200)
-    return Response(status_code=404, headers={"Upload-Offset": str(store.offset(sha))})
+    return Response(status_code=404, headers={"Upload-Offset": str(store.offset(org, sha))})
 
 
 async def _read_chunk(request: Request, limit: int, code: str) -> bytes:
@@ -70,13 +73,14 @@ async def patch_blob(sha256: str, request: Request, user: CurrentUser, session: 
     remaining = length - offset
     too_much = "upload_too_long" if remaining <= settings.max_chunk_bytes else "blob_too_large"
     chunk = await _read_chunk(request, min(settings.max_chunk_bytes, remaining), too_much)
-    result = await run_in_threadpool(store.append, sha, offset=offset, length=length, chunk=chunk)
+    org = user.organisation_id
+    result = await run_in_threadpool(store.append, org, sha, offset=offset, length=length, chunk=chunk)
     headers = {"Upload-Offset": str(result.offset)}
     if result.status == "partial":
         return Response(status_code=204, headers=headers)
     if result.status == "complete":
-        await run_in_threadpool(service.record, session=session, sha256=sha, size=result.offset,
-                                uploaded_by=user.user_id)
+        await run_in_threadpool(service.record, session=session, organisation_id=org, sha256=sha,
+                                size=result.offset, uploaded_by=user.user_id)
         return Response(status_code=201, headers=headers)
     raise ApiError(result.status, headers=headers)
 
@@ -86,6 +90,7 @@ def get_blob(sha256: str, request: Request, user: CurrentUser, session: SessionD
     """The stored photo, for reviewers and for the inspector whose inspection references it."""
     store: BlobStore = request.app.state.blob_store
     sha = _sha(sha256)
-    if not store.present(sha) or not service.may_download(session=session, user=user, sha256=sha):
+    org = user.organisation_id
+    if not store.present(org, sha) or not service.may_download(session=session, user=user, sha256=sha):
         raise ApiError("not_found")
-    return FileResponse(store.final_path(sha), media_type="image/jpeg")
+    return FileResponse(store.final_path(org, sha), media_type="image/jpeg")

@@ -1,4 +1,4 @@
-"""Blob bookkeeping in the database and who may download a photo."""
+"""Blob bookkeeping in the database (one row per organisation and sha256) and who may download a photo."""
 
 from __future__ import annotations
 
@@ -13,29 +13,34 @@ from sync_server.blobs.models import Blob
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection, Photo
 from sync_server.sync import changes
+from sync_server.tenancy import access
 
 REVIEW_ROLES = {Role.TEAMLEIDER, Role.KETENREGISSEUR}
 
 
-def record(*, session: Session, sha256: str, size: int, uploaded_by: uuid.UUID | None) -> None:
+def record(*, session: Session, organisation_id: uuid.UUID, sha256: str, size: int,
+           uploaded_by: uuid.UUID | None) -> None:
     """Note that a blob has arrived; a finished inspection that uses it gets its flag (with photo counts)
     resent once its last photo is present — not for every photo on the way (the office's review list
     counts photos itself; the tablet keeps its own upload state)."""
-    if session.get(Blob, sha256) is not None:
+    if session.get(Blob, (organisation_id, sha256)) is not None:
         return
     changes.lock(session=session)  # a push finishing an inspection meanwhile counts this blob, or we see it
-    session.add(Blob(sha256=sha256, size=size, stored_at=datetime.now(UTC), uploaded_by=uploaded_by))
+    session.add(Blob(organisation_id=organisation_id, sha256=sha256, size=size, stored_at=datetime.now(UTC),
+                     uploaded_by=uploaded_by))
     session.flush()
-    stmt = select(Inspection).join(Photo, Photo.inspection_id == Inspection.id).where(Photo.sha256 == sha256)
+    stmt = (select(Inspection).join(Photo, Photo.inspection_id == Inspection.id)
+            .where(Photo.sha256 == sha256, Inspection.organisation_id == organisation_id))
     for inspection in session.scalars(stmt).unique():
         if inspection.status == "finished" and inspection.flag is not None:
             inspections.emit_flag(session=session, inspection=inspection, only_when_complete=True)
 
 
 def may_download(*, session: Session, user: Principal, sha256: str) -> bool:
-    """Reviewers see every photo; an inspector sees the photos of their own inspections."""
-    if user.role in REVIEW_ROLES:
-        return True
+    """Reviewers and inspectors download a photo referenced by a control they may see (``tenancy.access``: a
+    teamleider their team's, a ketenregisseur the organisation's, an inspector their own)."""
+    if user.role not in REVIEW_ROLES and user.role is not Role.INSPECTEUR:
+        return False
     stmt = (select(Photo.id).join(Inspection, Inspection.id == Photo.inspection_id)
-            .where(Photo.sha256 == sha256, Inspection.inspector_id == user.user_id).limit(1))
+            .where(Photo.sha256 == sha256, access.inspection_clause(user)).limit(1))
     return session.scalar(stmt) is not None

@@ -1,13 +1,18 @@
-"""The blob files: resumable appends to ``partial/<sha>``, verified and moved atomically when complete.
+"""The blob files: resumable appends to ``partial/<org>_<sha>``, verified and moved atomically to
+``<org>/<sha[:2]>/<sha>`` when complete (``<org>`` is the organisation's id).
 
 The partial file's size *is* the upload offset, so a server restart loses nothing that was fsynced.
 A per-hash lock keeps two concurrent uploads of the same photo from interleaving. A partial upload
 untouched for ``expiry_seconds`` expires: it is deleted, HEAD reports offset 0 and a PATCH that continues
 it gets ``upload_expired`` (410), so the tablet starts that photo again from its own copy.
 
-Blobs are content-addressed and deduplicated per organisation: one server serves one organisation (the
-municipality), so one stored file per sha256 serves every inspection that references it, and HEAD answers
-only authenticated users of that organisation.
+Blobs are content-addressed and deduplicated per organisation: one stored file per (organisation, sha256)
+serves every inspection of that organisation that references it. Another organisation uploading the same
+bytes stores them again: nothing about one organisation's photos is ever answered to another.
+
+Files stored before organisations existed lie at ``<sha[:2]>/<sha>``; they belong to the default
+organisation (the migration put every existing row there), and are found there as a fallback (they are not
+moved: a restore from an old backup of the photo folder keeps working).
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ import os
 import re
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -32,28 +40,41 @@ class AppendResult:
 
 
 class BlobStore:
-    def __init__(self, root: Path, *, expiry_seconds: float = 72 * 3600) -> None:
+    def __init__(self, root: Path, *, expiry_seconds: float = 72 * 3600,
+                 legacy_organisation: uuid.UUID | None = DEFAULT_ORGANISATION_ID) -> None:
         self.root = root
         self.expiry_seconds = expiry_seconds
-        self._locks: dict[str, threading.Lock] = {}
+        self.legacy_organisation = legacy_organisation
+        self._locks: dict[tuple[uuid.UUID, str], threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def _lock(self, sha: str) -> threading.Lock:
+    def _lock(self, org: uuid.UUID, sha: str) -> threading.Lock:
         with self._guard:
-            return self._locks.setdefault(sha, threading.Lock())
+            return self._locks.setdefault((org, sha), threading.Lock())
 
-    def final_path(self, sha: str) -> Path:
-        return self.root / sha[:2] / sha
+    def stored_path(self, org: uuid.UUID, sha: str) -> Path:
+        """Where a completed upload of ``org`` is written."""
+        return self.root / str(org) / sha[:2] / sha
 
-    def partial_path(self, sha: str) -> Path:
-        return self.root / "partial" / sha
+    def final_path(self, org: uuid.UUID, sha: str) -> Path:
+        """Where ``org``'s file of ``sha`` is: its own folder, or the pre-tenancy place for the default
+        organisation's old files."""
+        path = self.stored_path(org, sha)
+        if org == self.legacy_organisation and not path.is_file():
+            legacy = self.root / sha[:2] / sha
+            if legacy.is_file():
+                return legacy
+        return path
 
-    def present(self, sha: str) -> bool:
-        return self.final_path(sha).is_file()
+    def partial_path(self, org: uuid.UUID, sha: str) -> Path:
+        return self.root / "partial" / f"{org}_{sha}"
 
-    def offset(self, sha: str) -> int:
+    def present(self, org: uuid.UUID, sha: str) -> bool:
+        return self.final_path(org, sha).is_file()
+
+    def offset(self, org: uuid.UUID, sha: str) -> int:
         """Bytes received so far for an incomplete upload (0 once it expired)."""
-        path = self.partial_path(sha)
+        path = self.partial_path(org, sha)
         try:
             stat = path.stat()
         except FileNotFoundError:
@@ -78,19 +99,19 @@ class BlobStore:
                 continue
         return gone
 
-    def append(self, sha: str, *, offset: int, length: int, chunk: bytes) -> AppendResult:
+    def append(self, org: uuid.UUID, sha: str, *, offset: int, length: int, chunk: bytes) -> AppendResult:
         """Append ``chunk`` at ``offset``; verifies and stores the blob when ``length`` bytes are in."""
-        with self._lock(sha):
-            if self.present(sha):
+        with self._lock(org, sha):
+            if self.present(org, sha):
                 return AppendResult("complete", length)
-            expired = self.partial_path(sha).exists()
-            current = self.offset(sha)
-            expired = expired and not self.partial_path(sha).exists()
+            path = self.partial_path(org, sha)
+            expired = path.exists()
+            current = self.offset(org, sha)
+            expired = expired and not path.exists()
             if offset != current:
                 return AppendResult("upload_expired" if expired and offset > 0 else "upload_offset_mismatch", current)
             if current + len(chunk) > length:
                 return AppendResult("upload_too_long", current)
-            path = self.partial_path(sha)
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("ab") as f:
                 f.write(chunk)
@@ -99,15 +120,15 @@ class BlobStore:
             new_offset = current + len(chunk)
             if new_offset < length:
                 return AppendResult("partial", new_offset)
-            return self._finish(sha, path)
+            return self._finish(org, sha, path)
 
-    def _finish(self, sha: str, partial: Path) -> AppendResult:
+    def _finish(self, org: uuid.UUID, sha: str, partial: Path) -> AppendResult:
         with partial.open("rb") as f:
             digest = hashlib.file_digest(f, "sha256").hexdigest()
         if digest != sha:
             partial.unlink(missing_ok=True)
             return AppendResult("hash_mismatch", 0)
-        final = self.final_path(sha)
+        final = self.stored_path(org, sha)
         final.parent.mkdir(parents=True, exist_ok=True)
         size = partial.stat().st_size
         os.replace(partial, final)

@@ -1,8 +1,10 @@
 """The handhavingsmatrix: the asset file ``assets/handhavingsmatrix/v<n>.yaml`` seeds version 1; each edit
-by the beheerder is stored as the next version in the database. The highest version is in force."""
+by a beheerder is stored as the next version of their organisation's matrix. The highest version is in force
+(per organisation: one organisation's edit never changes another's matrix)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -35,20 +37,26 @@ def newest_file(assets_dir: Path) -> Path:
     raise FileNotFoundError("no handhavingsmatrix asset file")
 
 
-def current(*, session: Session, assets_dir: Path) -> EnforcementMatrix:
-    """The matrix in force; the asset file when nobody has edited it yet."""
-    row = session.scalars(select(EnforcementMatrixVersion).order_by(EnforcementMatrixVersion.version.desc())).first()
+def current(*, session: Session, organisation_id: uuid.UUID, assets_dir: Path) -> EnforcementMatrix:
+    """The organisation's matrix in force; the asset file when nobody there has edited it yet."""
+    row = session.scalars(select(EnforcementMatrixVersion)
+                          .where(EnforcementMatrixVersion.organisation_id == organisation_id)
+                          .order_by(EnforcementMatrixVersion.version.desc())).first()
     if row is not None:
         return EnforcementMatrix.model_validate({**row.content, "version": row.version})
     return load_file(newest_file(assets_dir))
 
 
-def save(*, session: Session, assets_dir: Path, matrix: EnforcementMatrix, by: str) -> EnforcementMatrix:
-    """Store an edited matrix as the next version (earlier versions stay as they were)."""
-    top = session.scalar(select(func.max(EnforcementMatrixVersion.version)))
-    version = max(int(top or 0), current(session=session, assets_dir=assets_dir).version) + 1
+def save(*, session: Session, organisation_id: uuid.UUID, assets_dir: Path, matrix: EnforcementMatrix,
+         by: str) -> EnforcementMatrix:
+    """Store an edited matrix as the organisation's next version (earlier versions stay as they were)."""
+    top = session.scalar(select(func.max(EnforcementMatrixVersion.version))
+                         .where(EnforcementMatrixVersion.organisation_id == organisation_id))
+    version = max(int(top or 0), current(session=session, organisation_id=organisation_id,
+                                         assets_dir=assets_dir).version) + 1
     stored = matrix.model_copy(update={"version": version})
-    session.add(EnforcementMatrixVersion(version=version, content=stored.model_dump(mode="json"), created_by=by,
+    session.add(EnforcementMatrixVersion(organisation_id=organisation_id, version=version,
+                                         content=stored.model_dump(mode="json"), created_by=by,
                                          created_at=datetime.now(UTC)))
     session.flush()
     return stored

@@ -16,6 +16,7 @@ class Establishment(Base):
     __tablename__ = "establishment"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40), index=True)
     address: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -46,10 +47,11 @@ class Violation(Base):
 
 
 class EnforcementMatrixVersion(Base):
-    """A version of the handhavingsmatrix; the highest is in force. Versions are never changed."""
+    """A version of an organisation's handhavingsmatrix; its highest is in force. Versions are never changed."""
 
     __tablename__ = "enforcement_matrix"
 
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(100))

@@ -37,30 +37,32 @@ def _assets(request: Request) -> Settings:
 
 
 @router.get("/establishments", response_model=list[EstablishmentRead])
-def list_establishments(_user: Reader, session: SessionDep,
+def list_establishments(user: Reader, session: SessionDep,
                         kind: Annotated[str | None, Query(max_length=40)] = None) -> list[EstablishmentRead]:
-    """The register, by name."""
-    return service.list_all(session=session, kind=kind)
+    """The organisation's register, by name."""
+    return service.list_all(session=session, organisation_id=user.organisation_id, kind=kind)
 
 
 @router.post("/establishments", response_model=EstablishmentRead, status_code=201)
-def create_establishment(body: EstablishmentCreate, _user: Editor, session: SessionDep) -> EstablishmentRead:
-    """Register an establishment."""
-    return service.create(session=session, data=body)
+def create_establishment(body: EstablishmentCreate, user: Editor, session: SessionDep) -> EstablishmentRead:
+    """Register an establishment in the caller's organisation."""
+    return service.create(session=session, organisation_id=user.organisation_id, data=body)
 
 
 @router.get("/establishments/{establishment_id}", response_model=EstablishmentDetail)
-def get_establishment(establishment_id: UUID, _user: Reader, session: SessionDep,
+def get_establishment(establishment_id: UUID, user: Reader, session: SessionDep,
                       request: Request) -> EstablishmentDetail:
     """One establishment with its control history, violations and next enforcement steps."""
-    return service.detail(session=session, assets_dir=_assets(request).assets_dir, establishment_id=establishment_id)
+    return service.detail(session=session, organisation_id=user.organisation_id,
+                          assets_dir=_assets(request).assets_dir, establishment_id=establishment_id)
 
 
 @router.put("/establishments/{establishment_id}", response_model=EstablishmentRead)
-def update_establishment(establishment_id: UUID, body: EstablishmentCreate, _user: Editor,
+def update_establishment(establishment_id: UUID, body: EstablishmentCreate, user: Editor,
                          session: SessionDep) -> EstablishmentRead:
     """Change an establishment's details or licence."""
-    return service.update(session=session, establishment_id=establishment_id, data=body)
+    return service.update(session=session, organisation_id=user.organisation_id, establishment_id=establishment_id,
+                          data=body)
 
 
 @router.post("/establishments/{establishment_id}/violations", response_model=ViolationRead, status_code=201)
@@ -68,19 +70,21 @@ def record_violation(establishment_id: UUID, body: ViolationCreate, user: Record
                      request: Request) -> ViolationRead:
     """Record a violation; the matrix's step for it is filled in unless given."""
     return service.record_violation(session=session, assets_dir=_assets(request).assets_dir,
-                                    establishment_id=establishment_id, data=body, by=user.user_id)
+                                    establishment_id=establishment_id, data=body, by=user)
 
 
 @router.get("/enforcement-matrix", response_model=EnforcementMatrix)
-def get_matrix(_user: Reader, session: SessionDep, request: Request) -> EnforcementMatrix:
-    """The handhavingsmatrix in force."""
-    return matrices.current(session=session, assets_dir=_assets(request).assets_dir)
+def get_matrix(user: Reader, session: SessionDep, request: Request) -> EnforcementMatrix:
+    """The organisation's handhavingsmatrix in force."""
+    return matrices.current(session=session, organisation_id=user.organisation_id,
+                            assets_dir=_assets(request).assets_dir)
 
 
 @router.put("/enforcement-matrix", response_model=EnforcementMatrix)
 def put_matrix(body: EnforcementMatrix, user: Admin, session: SessionDep, request: Request) -> EnforcementMatrix:
     """Store an edited matrix as its next version (beheerder only)."""
-    return matrices.save(session=session, assets_dir=_assets(request).assets_dir, matrix=body, by=user.username)
+    return matrices.save(session=session, organisation_id=user.organisation_id, assets_dir=_assets(request).assets_dir,
+                         matrix=body, by=user.username)
 
 
 @router.get("/addresses/lookup", response_model=list[Address])

@@ -23,16 +23,17 @@ DEMO_ESTABLISHMENTS = [
 ]
 
 
-def seed_establishments(*, session: Session) -> list[str]:
-    """Create the demo establishments that are missing; returns what was created."""
+def seed_establishments(*, session: Session, organisation_id: uuid.UUID) -> list[str]:
+    """Create the demo establishments of ``organisation_id`` that are missing; returns what was created."""
     created = []
     for name, kind, status, number, since, address in DEMO_ESTABLISHMENTS:
         eid = uuid.uuid5(_NAMESPACE, name)
         if session.get(Establishment, eid) is not None:
             continue
         now = datetime.now(UTC)
-        session.add(Establishment(id=eid, name=name, kind=kind.value, address=address.model_dump(mode="json"),
-                                  address_key=address_key(address), licence_status=status.value,
+        session.add(Establishment(id=eid, organisation_id=organisation_id, name=name, kind=kind.value,
+                                  address=address.model_dump(mode="json"), address_key=address_key(address),
+                                  licence_status=status.value,
                                   licence_number=number, licence_date=since, notes="", active=True,
                                   created_at=now, updated_at=now))
         created.append(f"establishment {name}")

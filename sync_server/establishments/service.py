@@ -1,5 +1,6 @@
 """The register of establishments: create, update, list, detail with control history, violations and
-the handhavingsmatrix's next step per category."""
+the handhavingsmatrix's next step per category. Each organisation has its own register; another
+organisation's establishment answers 404."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from schemas.planning import (
 )
 from schemas.records import Address
 from sync_server.auth.models import User
+from sync_server.auth.schemas import Principal
 from sync_server.errors import ApiError
 from sync_server.establishments import matrix as matrices
 from sync_server.establishments.models import Establishment, Violation
 from sync_server.inspections.models import Inspection
 from sync_server.planning.models import PlannedControl
+from sync_server.tenancy import access
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -51,18 +54,19 @@ def to_read(e: Establishment, last_control_on: date | None = None) -> Establishm
                              last_control_on=last_control_on)
 
 
-def get_or_raise(*, session: Session, establishment_id: uuid.UUID) -> Establishment:
+def get_or_raise(*, session: Session, organisation_id: uuid.UUID, establishment_id: uuid.UUID) -> Establishment:
+    """The establishment if it is in ``organisation_id``'s register; 404 otherwise."""
     found = session.get(Establishment, establishment_id)
-    if found is None:
+    if found is None or found.organisation_id != organisation_id:
         raise ApiError("not_found")
     return found
 
 
-def create(*, session: Session, data: EstablishmentCreate) -> EstablishmentRead:
-    """Register an establishment."""
+def create(*, session: Session, organisation_id: uuid.UUID, data: EstablishmentCreate) -> EstablishmentRead:
+    """Register an establishment in the organisation's register."""
     address = checked_address(data.address)
     now = datetime.now(UTC)
-    e = Establishment(id=uuid.uuid4(), name=data.name.strip(), kind=data.kind.value,
+    e = Establishment(id=uuid.uuid4(), organisation_id=organisation_id, name=data.name.strip(), kind=data.kind.value,
                       address=address.model_dump(mode="json"), address_key=address_key(address),
                       licence_status=data.licence_status.value, licence_number=data.licence_number.strip(),
                       licence_date=data.licence_date, notes=data.notes, active=data.active, created_at=now,
@@ -72,9 +76,10 @@ def create(*, session: Session, data: EstablishmentCreate) -> EstablishmentRead:
     return to_read(e)
 
 
-def update(*, session: Session, establishment_id: uuid.UUID, data: EstablishmentCreate) -> EstablishmentRead:
+def update(*, session: Session, organisation_id: uuid.UUID, establishment_id: uuid.UUID,
+           data: EstablishmentCreate) -> EstablishmentRead:
     """Replace an establishment's details (name, kind, address, licence, notes, active)."""
-    e = get_or_raise(session=session, establishment_id=establishment_id)
+    e = get_or_raise(session=session, organisation_id=organisation_id, establishment_id=establishment_id)
     address = checked_address(data.address)
     e.name, e.kind, e.address = data.name.strip(), data.kind.value, address.model_dump(mode="json")
     e.address_key = address_key(address)
@@ -84,20 +89,22 @@ def update(*, session: Session, establishment_id: uuid.UUID, data: Establishment
     return to_read(e, _last_control(history(session=session, establishment=e)))
 
 
-def list_all(*, session: Session, kind: str | None = None) -> list[EstablishmentRead]:
-    """Every establishment by name, with the date of its last done control."""
-    stmt = select(Establishment).order_by(Establishment.name, Establishment.id)
+def list_all(*, session: Session, organisation_id: uuid.UUID, kind: str | None = None) -> list[EstablishmentRead]:
+    """Every establishment of the organisation by name, with the date of its last done control."""
+    stmt = (select(Establishment).where(Establishment.organisation_id == organisation_id)
+            .order_by(Establishment.name, Establishment.id))
     if kind:
         stmt = stmt.where(Establishment.kind == kind)
     rows = list(session.scalars(stmt))
-    last = last_controls(session=session)
+    last = last_controls(session=session, organisation_id=organisation_id)
     return [to_read(e, last.get(e.address_key)) for e in rows]
 
 
-def last_controls(*, session: Session) -> dict[str, date]:
-    """Address key -> date of the last finished inspection there."""
+def last_controls(*, session: Session, organisation_id: uuid.UUID) -> dict[str, date]:
+    """Address key -> date of the organisation's last finished inspection there."""
     out: dict[str, date] = {}
-    for inspection in session.scalars(select(Inspection).where(Inspection.status == "finished")):
+    for inspection in session.scalars(select(Inspection).where(Inspection.status == "finished",
+                                                               Inspection.organisation_id == organisation_id)):
         key = address_key(Address.model_validate(inspection.address))
         on = local_date(inspection.finished_at or inspection.started_at)
         if key not in out or on > out[key]:
@@ -111,7 +118,7 @@ def history(*, session: Session, establishment: Establishment) -> list[ControlHi
     planned_ids = {p.id for p in planned}
     items: list[ControlHistoryItem] = []
     done_plans: set[uuid.UUID] = set()
-    for i in session.scalars(select(Inspection)):
+    for i in session.scalars(select(Inspection).where(Inspection.organisation_id == establishment.organisation_id)):
         if i.planned_control_id in planned_ids or address_key(Address.model_validate(i.address)) == \
                 establishment.address_key:
             items.append(ControlHistoryItem(planned_control_id=i.planned_control_id, inspection_id=i.id,
@@ -144,29 +151,33 @@ def violations(*, session: Session, establishment_id: uuid.UUID) -> list[Violati
 
 
 def record_violation(*, session: Session, assets_dir: Path, establishment_id: uuid.UUID, data: ViolationCreate,
-                     by: uuid.UUID) -> ViolationRead:
-    """Record a violation; without ``step_taken`` the matrix's step for it is filled in."""
-    get_or_raise(session=session, establishment_id=establishment_id)
+                     by: Principal) -> ViolationRead:
+    """Record a violation; without ``step_taken`` the matrix's step for it is filled in. A control it refers to
+    must be one the caller may see."""
+    e = get_or_raise(session=session, organisation_id=by.organisation_id, establishment_id=establishment_id)
     if data.occurred_on > today():
         raise ApiError("violation_in_future")
-    if data.inspection_id is not None and session.get(Inspection, data.inspection_id) is None:
-        raise ApiError("validation_error", detail="inspection_id: unknown inspection")
-    matrix = matrices.current(session=session, assets_dir=assets_dir)
+    if data.inspection_id is not None:
+        inspection = session.get(Inspection, data.inspection_id)
+        if inspection is None or not access.sees(by, inspection):
+            raise ApiError("validation_error", detail="inspection_id: unknown inspection")
+    matrix = matrices.current(session=session, organisation_id=e.organisation_id, assets_dir=assets_dir)
     earlier = [v.occurred_on for v in violations(session=session, establishment_id=establishment_id)
                if v.category == data.category and v.occurred_on <= data.occurred_on]
     step = matrices.next_step(matrix, data.category, earlier, data.occurred_on)
     v = Violation(id=uuid.uuid4(), establishment_id=establishment_id, occurred_on=data.occurred_on,
                   category=data.category, description=data.description, inspection_id=data.inspection_id,
-                  step_taken=data.step_taken.strip() or step.step["nl"], recorded_by=by, created_at=datetime.now(UTC))
+                  step_taken=data.step_taken.strip() or step.step["nl"], recorded_by=by.user_id,
+                  created_at=datetime.now(UTC))
     session.add(v)
     session.flush()
     return next(r for r in violations(session=session, establishment_id=establishment_id) if r.id == v.id)
 
 
-def next_steps(*, session: Session, assets_dir: Path, establishment_id: uuid.UUID) -> list[NextStep]:
+def next_steps(*, session: Session, assets_dir: Path, establishment: Establishment) -> list[NextStep]:
     """Per category the establishment has violated, the step for a next violation."""
-    matrix = matrices.current(session=session, assets_dir=assets_dir)
-    recorded = violations(session=session, establishment_id=establishment_id)
+    matrix = matrices.current(session=session, organisation_id=establishment.organisation_id, assets_dir=assets_dir)
+    recorded = violations(session=session, establishment_id=establishment.id)
     out = []
     for category in matrix.categories:
         dates = [v.occurred_on for v in recorded if v.category == category.id]
@@ -175,10 +186,11 @@ def next_steps(*, session: Session, assets_dir: Path, establishment_id: uuid.UUI
     return out
 
 
-def detail(*, session: Session, assets_dir: Path, establishment_id: uuid.UUID) -> EstablishmentDetail:
+def detail(*, session: Session, organisation_id: uuid.UUID, assets_dir: Path,
+           establishment_id: uuid.UUID) -> EstablishmentDetail:
     """The establishment with its control history, violations and next enforcement steps."""
-    e = get_or_raise(session=session, establishment_id=establishment_id)
+    e = get_or_raise(session=session, organisation_id=organisation_id, establishment_id=establishment_id)
     items = history(session=session, establishment=e)
     return EstablishmentDetail(establishment=to_read(e, _last_control(items)), history=items,
                                violations=violations(session=session, establishment_id=e.id),
-                               next_steps=next_steps(session=session, assets_dir=assets_dir, establishment_id=e.id))
+                               next_steps=next_steps(session=session, assets_dir=assets_dir, establishment=e))

@@ -59,7 +59,7 @@ def to_read(conflict: FindingConflict) -> ConflictRead:
 
 def _emit(session: Session, inspection: Inspection, conflict: FindingConflict) -> None:
     changes.emit(session=session, entity="conflict", entity_id=str(conflict.id),
-                 scope=f"user:{inspection.inspector_id}", data=to_read(conflict).model_dump(mode="json"))
+                 scope=inspections.inspector_scope(inspection), data=to_read(conflict).model_dump(mode="json"))
 
 
 def record(*, session: Session, inspection: Inspection, field: str, person_id: str, question_id: str,
@@ -152,7 +152,8 @@ def _check_answer(session: Session, inspection: Inspection, data: FindingCorrect
 
 def _emit_correction(session: Session, inspection: Inspection, data: dict[str, Any]) -> int:
     return changes.emit(session=session, entity="correction", entity_id=str(inspection.id),
-                        scope=f"user:{inspection.inspector_id}", data={"inspection_id": str(inspection.id), **data})
+                        scope=inspections.inspector_scope(inspection),
+                        data={"inspection_id": str(inspection.id), **data})
 
 
 def _store_office_answer(session: Session, inspection_id: uuid.UUID, person_id: str, question_id: str,

@@ -97,8 +97,8 @@ def _args(model: type[A], mutation: Mutation) -> A:
 def _own(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
     """The inspection, if it exists and the caller created it; writes nothing."""
     inspection = ctx.inspection(inspection_id)
-    if inspection is None:
-        raise Rejected("not_found")
+    if inspection is None or inspection.organisation_id != ctx.user.organisation_id:
+        raise Rejected("not_found")  # another organisation's control: not confirmed to exist
     if inspection.inspector_id != ctx.user.user_id:
         raise Rejected("forbidden")
     return inspection
@@ -135,11 +135,13 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
     if template.control_type != a.control_type:
         raise Rejected("invalid_args", f"control_type {a.control_type} does not match {template.key}")
     planned = a.planned_control_id
-    if planned is not None and ctx.session.get(PlannedControl, planned) is None:
-        planned = None  # a stale plan reference must not cost the inspector the whole control
+    plan = ctx.session.get(PlannedControl, planned) if planned is not None else None
+    if plan is None or plan.organisation_id != ctx.user.organisation_id:
+        planned = None  # a stale (or foreign) plan reference must not cost the inspector the whole control
     inspection = Inspection(id=m.entity_id, template_id=a.template_id, template_version=a.template_version,
                             control_type=a.control_type, address=a.address.model_dump(mode="json"),
-                            inspector_id=ctx.user.user_id, planned_control_id=planned,
+                            inspector_id=ctx.user.user_id, organisation_id=ctx.user.organisation_id,
+                            team_id=ctx.user.team_id, planned_control_id=planned,
                             started_at=a.started_at, received_at=datetime.now(UTC))
     ctx.session.add(inspection)
     ctx.session.flush()

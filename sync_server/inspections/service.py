@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from schemas.engine import evaluate
@@ -42,11 +42,13 @@ def persons(*, session: Session, inspection_id: uuid.UUID) -> list[PersonRecord]
     return [PersonRecord(id=p.person_id, label=p.label, answers=by_person.get(p.person_id, {})) for p in people]
 
 
-def photo_counts(*, session: Session, inspection_id: uuid.UUID) -> tuple[int, int]:
-    """(photos referenced, photos whose blob has arrived)."""
-    expected = session.scalar(select(func.count()).select_from(Photo).where(Photo.inspection_id == inspection_id))
-    present = session.scalar(select(func.count()).select_from(Photo).join(Blob, Blob.sha256 == Photo.sha256)
-                             .where(Photo.inspection_id == inspection_id))
+def photo_counts(*, session: Session, inspection: Inspection) -> tuple[int, int]:
+    """(photos referenced, photos whose blob has arrived in the inspection's organisation)."""
+    expected = session.scalar(select(func.count()).select_from(Photo).where(Photo.inspection_id == inspection.id))
+    present = session.scalar(select(func.count()).select_from(Photo)
+                             .join(Blob, and_(Blob.sha256 == Photo.sha256,
+                                              Blob.organisation_id == inspection.organisation_id))
+                             .where(Photo.inspection_id == inspection.id))
     return int(expected or 0), int(present or 0)
 
 
@@ -78,7 +80,7 @@ def carry_level_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[
 
 def flag_change_data(*, session: Session, inspection: Inspection,
                      counts: tuple[int, int] | None = None) -> dict[str, Any]:
-    expected, present = counts or photo_counts(session=session, inspection_id=inspection.id)
+    expected, present = counts or photo_counts(session=session, inspection=inspection)
     return {"level": inspection.level, "flag": inspection.flag, "photos_expected": expected,
             "photos_present": present}
 
@@ -86,12 +88,17 @@ def flag_change_data(*, session: Session, inspection: Inspection,
 def emit_flag(*, session: Session, inspection: Inspection, only_when_complete: bool = False) -> None:
     """Send the stored flag to the inspector's devices (caller holds the sync lock); with
     ``only_when_complete`` (a photo arrived) only once every photo the inspection references is present."""
-    counts = photo_counts(session=session, inspection_id=inspection.id)
+    counts = photo_counts(session=session, inspection=inspection)
     if only_when_complete and counts[1] < counts[0]:
         return
     changes.emit(session=session, entity="inspection_flag", entity_id=str(inspection.id),
-                 scope=f"user:{inspection.inspector_id}",
+                 scope=inspector_scope(inspection),
                  data=flag_change_data(session=session, inspection=inspection, counts=counts))
+
+
+def inspector_scope(inspection: Inspection) -> str:
+    """The change-log scope of the inspector who owns ``inspection`` (in its organisation)."""
+    return changes.user_scope(inspection.inspector_id, inspection.organisation_id)
 
 
 def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID]) -> None:

@@ -13,9 +13,11 @@ from sync_server.db import Base
 
 class Identifier(Base):
     __tablename__ = "control_identifier"
-    __table_args__ = (Index("ix_control_identifier_kind_digest", "kind", "digest"),)
+    __table_args__ = (Index("ix_control_identifier_org_kind_digest", "organisation_id", "kind", "digest"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # links match only within one organisation
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"))
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     digest: Mapped[str] = mapped_column(String(64))

@@ -27,6 +27,6 @@ def add_identifier(ctx: MutationContext, m: Mutation) -> None:
     inspection = _owned(ctx, m.entity_id)
     if ctx.session.get(Identifier, a.identifier_id) is not None:
         raise Rejected("already_exists", f"identifier {a.identifier_id}")
-    if not service.add(session=ctx.session, identifier_id=a.identifier_id, inspection_id=inspection.id,
+    if not service.add(session=ctx.session, identifier_id=a.identifier_id, inspection=inspection,
                        kind=a.kind, value=a.value):
         raise Rejected("invalid_args", f"{a.kind.value}: nothing left after normalising")

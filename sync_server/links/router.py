@@ -28,22 +28,22 @@ class LookupRequest(BaseModel):
 
 
 @router.get("/inspections/{inspection_id}", response_model=list[LinkedControl])
-def linked(inspection_id: UUID, _user: Reviewer, session: SessionDep) -> list[LinkedControl]:
+def linked(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[LinkedControl]:
     """Controls sharing an identifier with this one."""
-    actions.get_or_raise(session=session, inspection_id=inspection_id)
-    return service.linked(session=session, inspection_id=inspection_id)
+    inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
+    return service.linked(session=session, inspection=inspection, viewer=user)
 
 
 @router.get("/clusters", response_model=list[Cluster])
-def clusters(_user: Ketenregisseur, session: SessionDep) -> list[Cluster]:
-    """Groups of controls connected by shared identifiers, largest first."""
-    return service.clusters(session=session)
+def clusters(user: Ketenregisseur, session: SessionDep) -> list[Cluster]:
+    """Groups of the organisation's controls connected by shared identifiers, largest first."""
+    return service.clusters(session=session, viewer=user)
 
 
 @router.post("/lookup", response_model=list[LinkedControl])
 def lookup(body: LookupRequest, user: Ketenregisseur, session: SessionDep) -> list[LinkedControl]:
     """The controls on which a known identifier was recorded; the lookup is audited (kind only, never the value)."""
-    found = service.lookup(session=session, kind=body.kind, value=body.value)
+    found = service.lookup(session=session, viewer=user, kind=body.kind, value=body.value)
     audit.record(session=session, user=user, action="lookup_identifier", object_type="identifier",
                  object_id=body.kind.value, detail={"matches": len(found)})
     return found

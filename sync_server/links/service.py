@@ -5,6 +5,8 @@ the value is normalised and hashed with HMAC-SHA256 under the server's ``identif
 digest and a masked hint (``06••••••78``) are kept, so the database alone reveals no phone number, URL,
 name or plate, and a digest cannot be brute-forced without the key. A ketenregisseur who must check a
 known value asks ``POST /links/lookup``: it is hashed the same way, matched, and the lookup is audited.
+Identifiers match only within one organisation (each row carries the organisation of its control), and a
+viewer sees only linked controls they may see themselves (``tenancy.access``).
 The one exception is the KvK number of an uitzendbureau: a public company register number, not personal
 data, which the uitzendbureau overview must name; it is kept in ``public_value`` and reading it is audited.
 """
@@ -15,6 +17,7 @@ import hashlib
 import hmac
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -22,9 +25,11 @@ from sqlalchemy.orm import Session
 
 from schemas.records import Address
 from schemas.review import Cluster, IdentifierKind, LinkedControl
+from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
 from sync_server.links.models import Identifier
 from sync_server.links.normalise import hint, normalise
+from sync_server.tenancy import access
 
 KEY_INFO = "identifier_key"
 
@@ -42,13 +47,14 @@ def session_key(session: Session) -> str:
     return key
 
 
-def add(*, session: Session, identifier_id: uuid.UUID, inspection_id: uuid.UUID, kind: IdentifierKind,
+def add(*, session: Session, identifier_id: uuid.UUID, inspection: Inspection, kind: IdentifierKind,
         value: str) -> bool:
     """Store one identifier of a control as its keyed hash; False when the value normalises to nothing."""
     canonical = normalise(kind, value)
     if not canonical:
         return False
-    session.add(Identifier(id=identifier_id, inspection_id=inspection_id, kind=kind.value,
+    session.add(Identifier(id=identifier_id, inspection_id=inspection.id, organisation_id=inspection.organisation_id,
+                           kind=kind.value,
                            digest=digest(key=session_key(session), kind=kind, canonical=canonical),
                            hint=hint(kind, canonical),
                            public_value=canonical if kind is IdentifierKind.UITZENDBUREAU else None,
@@ -63,26 +69,35 @@ def _control(inspection: Inspection, kinds: set[str]) -> LinkedControl:
                          level=inspection.level, kinds=sorted(IdentifierKind(k) for k in kinds))
 
 
-def linked(*, session: Session, inspection_id: uuid.UUID) -> list[LinkedControl]:
-    """Other controls sharing at least one identifier with this one, and which kinds they share."""
+def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> list[Inspection]:
+    found = (session.get(Inspection, i) for i in ids)
+    return [i for i in found if i is not None and access.sees(viewer, i)]
+
+
+def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> list[LinkedControl]:
+    """Other controls of the organisation sharing at least one identifier with this one (those ``viewer`` may
+    see), and which kinds they share."""
     mine = list(session.execute(select(Identifier.kind, Identifier.digest)
-                                .where(Identifier.inspection_id == inspection_id)))
+                                .where(Identifier.inspection_id == inspection.id)))
     if not mine:
         return []
     shared: dict[uuid.UUID, set[str]] = defaultdict(set)
     for kind, dig in set(mine):
         rows = session.scalars(select(Identifier.inspection_id).where(
-            Identifier.kind == kind, Identifier.digest == dig, Identifier.inspection_id != inspection_id))
+            Identifier.organisation_id == inspection.organisation_id, Identifier.kind == kind,
+            Identifier.digest == dig, Identifier.inspection_id != inspection.id))
         for other in rows:
             shared[other].add(kind)
-    out = [_control(i, shared[i.id]) for i in (session.get(Inspection, k) for k in shared) if i is not None]
+    out = [_control(i, shared[i.id]) for i in _visible(session, shared, viewer)]
     return sorted(out, key=lambda c: (c.started_at, str(c.inspection_id)))
 
 
-def clusters(*, session: Session) -> list[Cluster]:
-    """Connected groups of two or more controls sharing identifiers, largest first."""
+def clusters(*, session: Session, viewer: Principal) -> list[Cluster]:
+    """Connected groups of two or more controls of the viewer's organisation sharing identifiers, largest
+    first."""
     rows = list(session.execute(select(Identifier.inspection_id, Identifier.kind, Identifier.digest,
-                                       Identifier.hint)))
+                                       Identifier.hint)
+                                .where(Identifier.organisation_id == viewer.organisation_id)))
     by_value: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
     hints: dict[tuple[str, str], str] = {}
     for iid, kind, dig, h in rows:
@@ -103,31 +118,31 @@ def clusters(*, session: Session) -> list[Cluster]:
     groups: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for iid in {i for members in by_value.values() for i in members}:
         groups[find(iid)].add(iid)
-    out = [_cluster(session, members, by_value, hints) for members in groups.values() if len(members) > 1]
+    out = [_cluster(session, members, by_value, hints, viewer) for members in groups.values() if len(members) > 1]
     return sorted(out, key=lambda c: (-len(c.controls), c.id))
 
 
 def _cluster(session: Session, members: set[uuid.UUID], by_value: dict[tuple[str, str], set[uuid.UUID]],
-             hints: dict[tuple[str, str], str]) -> Cluster:
+             hints: dict[tuple[str, str], str], viewer: Principal) -> Cluster:
     shared = [key for key, ids in by_value.items() if len(ids & members) > 1]
     kinds_of: dict[uuid.UUID, set[str]] = defaultdict(set)
     for kind, dig in shared:
         for iid in by_value[(kind, dig)] & members:
             kinds_of[iid].add(kind)
-    controls = [_control(i, kinds_of[i.id]) for i in (session.get(Inspection, m) for m in sorted(members))
-                if i is not None]
+    controls = [_control(i, kinds_of[i.id]) for i in _visible(session, sorted(members), viewer)]
     controls.sort(key=lambda c: (c.started_at, str(c.inspection_id)))
     return Cluster(id=str(min(members))[:8], kinds=sorted({IdentifierKind(k) for k, _ in shared}),
                    hints=sorted({f"{k}: {hints[(k, d)]}" for k, d in shared}), controls=controls)
 
 
-def lookup(*, session: Session, kind: IdentifierKind, value: str) -> list[LinkedControl]:
-    """The controls on which this exact identifier (after normalising) was recorded."""
+def lookup(*, session: Session, viewer: Principal, kind: IdentifierKind, value: str) -> list[LinkedControl]:
+    """The controls of the viewer's organisation on which this exact identifier (after normalising) was
+    recorded."""
     canonical = normalise(kind, value)
     if not canonical:
         return []
     dig = digest(key=session_key(session), kind=kind, canonical=canonical)
-    ids = set(session.scalars(select(Identifier.inspection_id).where(Identifier.kind == kind.value,
-                                                                     Identifier.digest == dig)))
-    out = [_control(i, {kind.value}) for i in (session.get(Inspection, x) for x in ids) if i is not None]
+    ids = set(session.scalars(select(Identifier.inspection_id).where(
+        Identifier.organisation_id == viewer.organisation_id, Identifier.kind == kind.value, Identifier.digest == dig)))
+    out = [_control(i, {kind.value}) for i in _visible(session, ids, viewer)]
     return sorted(out, key=lambda c: (c.started_at, str(c.inspection_id)))

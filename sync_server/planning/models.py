@@ -16,6 +16,7 @@ class PlannedControl(Base):
     __tablename__ = "planned_control"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
     control_type: Mapped[str] = mapped_column(String(40))
     template_id: Mapped[str] = mapped_column(String(64))
     scheduled_on: Mapped[date] = mapped_column(Date)
@@ -40,10 +41,12 @@ class PlannedControlInspector(Base):
 
 
 class PlanYear(Base):
-    """The targets of one year (a row exists once someone has saved them; defaults otherwise)."""
+    """The targets of one year of one organisation (a row exists once someone has saved them; defaults
+    otherwise)."""
 
     __tablename__ = "plan_year"
 
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     targets: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(100))

@@ -33,63 +33,67 @@ def _year(year: int) -> int:
 
 
 @router.get("/inspectors", response_model=list[UserRead])
-def list_inspectors(_user: PlanReader, session: SessionDep) -> list[UserRead]:
-    """The inspectors a control can be assigned to (active accounts), by name."""
-    return service.list_inspectors(session=session)
+def list_inspectors(user: PlanReader, session: SessionDep) -> list[UserRead]:
+    """The inspectors of the caller's organisation a control can be assigned to (active accounts), by name."""
+    return service.list_inspectors(session=session, organisation_id=user.organisation_id)
 
 
 @router.get("/controls", response_model=list[PlannedControlRead])
-def list_controls(_user: PlanReader, session: SessionDep, start: Annotated[date | None, Query(alias="from")] = None,
+def list_controls(user: PlanReader, session: SessionDep, start: Annotated[date | None, Query(alias="from")] = None,
                   end: Annotated[date | None, Query(alias="to")] = None,
                   include_cancelled: bool = False) -> list[PlannedControlRead]:
     """Controls (planned, in progress, done; cancelled on request), soonest first."""
-    return service.list_controls(session=session, start=start, end=end, include_cancelled=include_cancelled)
+    return service.list_controls(session=session, organisation_id=user.organisation_id, start=start, end=end,
+                                 include_cancelled=include_cancelled)
 
 
 @router.post("/controls", response_model=PlannedControlRead, status_code=201)
-def create_control(body: PlannedControlCreate, _user: Planner, session: SessionDep) -> PlannedControlRead:
-    """Schedule a control for one or more inspectors; it reaches their tablets at their next sync."""
-    return service.schedule(session=session, data=body)
+def create_control(body: PlannedControlCreate, user: Planner, session: SessionDep) -> PlannedControlRead:
+    """Schedule a control for one or more inspectors of the planner's organisation; it reaches their tablets at
+    their next sync."""
+    return service.schedule(session=session, by=user, data=body)
 
 
 @router.patch("/controls/{control_id}", response_model=PlannedControlRead)
-def update_control(control_id: UUID, body: PlannedControlUpdate, _user: Planner,
+def update_control(control_id: UUID, body: PlannedControlUpdate, user: Planner,
                    session: SessionDep) -> PlannedControlRead:
     """Move, reassign or edit a control; the tablets follow."""
-    return service.update(session=session, control_id=control_id, data=body)
+    return service.update(session=session, by=user, control_id=control_id, data=body)
 
 
 @router.delete("/controls/{control_id}", status_code=204)
-def cancel_control(control_id: UUID, _user: Planner, session: SessionDep) -> Response:
+def cancel_control(control_id: UUID, user: Planner, session: SessionDep) -> Response:
     """Cancel a planned control."""
-    service.cancel(session=session, control_id=control_id)
+    service.cancel(session=session, by=user, control_id=control_id)
     return Response(status_code=204)
 
 
 @router.get("/calendar.ics", response_class=Response)
-def calendar_ics(_user: PlanReader, session: SessionDep,
+def calendar_ics(user: PlanReader, session: SessionDep,
                  start: Annotated[date | None, Query(alias="from")] = None) -> Response:
     """The schedule from ``from`` (default: 90 days back) as an iCalendar file."""
     since = start or (date.today() - timedelta(days=90))
-    controls = service.list_controls(session=session, start=since, include_cancelled=True)
+    controls = service.list_controls(session=session, organisation_id=user.organisation_id, start=since,
+                                     include_cancelled=True)
     return Response(content=calendar.to_ics(controls), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="inspectie-planning.ics"'})
 
 
 @router.get("/years/{year}", response_model=YearPlan)
-def get_year(year: int, _user: PlanReader, session: SessionDep) -> YearPlan:
-    """The year's targets and the progress against each."""
-    return yearplan.year_plan(session=session, year=_year(year))
+def get_year(year: int, user: PlanReader, session: SessionDep) -> YearPlan:
+    """The organisation's targets of the year and the progress against each."""
+    return yearplan.year_plan(session=session, organisation_id=user.organisation_id, year=_year(year))
 
 
 @router.put("/years/{year}/targets", response_model=YearPlan)
 def put_targets(year: int, body: PlanTargets, user: TargetEditor, session: SessionDep) -> YearPlan:
     """Set the year's targets (planner or beheerder)."""
-    return yearplan.save_targets(session=session, year=_year(year), data=body, by=user.username)
+    return yearplan.save_targets(session=session, organisation_id=user.organisation_id, year=_year(year), data=body,
+                                 by=user.username)
 
 
 @router.get("/suggestions", response_model=list[Suggestion])
-def get_suggestions(_user: Advised, session: SessionDep,
+def get_suggestions(user: Advised, session: SessionDep,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> list[Suggestion]:
     """Addresses and establishments ranked for the next controls, each with its reasons (advice only)."""
-    return suggestions.suggestions(session=session, limit=limit)
+    return suggestions.suggestions(session=session, organisation_id=user.organisation_id, limit=limit)

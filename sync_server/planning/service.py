@@ -1,6 +1,9 @@
 """Planned controls: schedule, move or reassign, cancel, list; every change syncs to the assigned
 inspectors' devices (a removed inspector gets a delete).
 
+Tenancy: a control belongs to the planner's organisation; only that organisation's users see it, and only
+its inspectors can be assigned (a 422 otherwise, worded the same for an unknown id).
+
 Dates: a control may be scheduled from one year back (registering a control that already took place, so
 it counts for the year plan) up to two years ahead; anything else is a typing error. Times are local
 Europe/Amsterdam wall-clock times, stored as date + time so a control at 20:00 stays at 20:00 across DST.
@@ -17,7 +20,7 @@ from sqlalchemy.orm import Session
 from schemas.planning import PlannedControlUpdate
 from schemas.records import Address, PlannedControlRead, UserRead
 from sync_server.auth.models import User
-from sync_server.auth.schemas import Role
+from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import service as catalog
 from sync_server.errors import ApiError
 from sync_server.establishments import service as establishments
@@ -26,6 +29,7 @@ from sync_server.inspections.models import Inspection
 from sync_server.planning.models import PlannedControl, PlannedControlInspector
 from sync_server.planning.schemas import PlannedControlCreate
 from sync_server.sync import changes
+from sync_server.tenancy.models import Team
 
 PAST_DAYS = 366
 FUTURE_DAYS = 2 * 366
@@ -61,38 +65,46 @@ def tablet_data(read: PlannedControlRead) -> dict[str, object]:
     return data
 
 
-def _emit_put(session: Session, read: PlannedControlRead, users: list[uuid.UUID]) -> None:
+def _emit_put(session: Session, control: PlannedControl, read: PlannedControlRead, users: list[uuid.UUID]) -> None:
     data = tablet_data(read)
     for uid in users:
-        changes.emit(session=session, entity="planned_control", entity_id=str(read.id), scope=f"user:{uid}",
-                     data=data)
+        changes.emit(session=session, entity="planned_control", entity_id=str(read.id),
+                     scope=changes.user_scope(uid, control.organisation_id), data=data)
 
 
-def _emit_delete(session: Session, control_id: uuid.UUID, users: list[uuid.UUID]) -> None:
+def _emit_delete(session: Session, control: PlannedControl, users: list[uuid.UUID]) -> None:
     for uid in users:
-        changes.emit(session=session, entity="planned_control", entity_id=str(control_id), scope=f"user:{uid}",
-                     data=None, op="delete")
+        changes.emit(session=session, entity="planned_control", entity_id=str(control.id),
+                     scope=changes.user_scope(uid, control.organisation_id), data=None, op="delete")
 
 
-def _check_inspectors(session: Session, ids: list[uuid.UUID]) -> None:
+def _check_inspectors(session: Session, organisation_id: uuid.UUID, ids: list[uuid.UUID]) -> None:
+    """Every id is an inspecteur of ``organisation_id``: ``inspector_other_organisation`` (422) for an id that is
+    unknown or of another organisation (the same answer, so no other organisation's user is confirmed),
+    ``validation_error`` for a colleague who is not an inspecteur."""
     for uid in ids:
-        user = session.get(User, uid)
-        if user is None or user.role != Role.INSPECTEUR:
+        row = session.execute(select(User.role, Team.organisation_id).join(Team, Team.id == User.team_id)
+                              .where(User.id == uid)).first()
+        if row is None or row.organisation_id != organisation_id:
+            raise ApiError("inspector_other_organisation", detail=f"inspector_ids: {uid}")
+        if row.role != Role.INSPECTEUR:
             raise ApiError("validation_error", detail=f"inspector_ids: {uid} is not an inspecteur")
 
 
-def create(*, session: Session, data: PlannedControlCreate, control_id: uuid.UUID | None = None) -> PlannedControlRead:
-    """Store a control and send it to each assigned inspector's devices (no date or template checks:
-    ``schedule`` does those for the API; the demo seed calls this directly)."""
-    _check_inspectors(session, data.inspector_ids)
+def create(*, session: Session, organisation_id: uuid.UUID, data: PlannedControlCreate,
+           control_id: uuid.UUID | None = None) -> PlannedControlRead:
+    """Store a control of ``organisation_id`` and send it to each assigned inspector's devices (no date or
+    template checks: ``schedule`` does those for the API; the demo seed calls this directly)."""
+    _check_inspectors(session, organisation_id, data.inspector_ids)
     address = data.address
     if data.establishment_id is not None:
         address = establishments.to_read(establishments.get_or_raise(
-            session=session, establishment_id=data.establishment_id)).address
+            session=session, organisation_id=organisation_id, establishment_id=data.establishment_id)).address
     assert address is not None
     changes.lock(session=session)
     now = datetime.now(UTC)
-    control = PlannedControl(id=control_id or uuid.uuid4(), control_type=data.control_type,
+    control = PlannedControl(id=control_id or uuid.uuid4(), organisation_id=organisation_id,
+                             control_type=data.control_type,
                              template_id=data.template_id, scheduled_on=data.scheduled_on,
                              start_time=data.start_time, duration_minutes=data.duration_minutes,
                              establishment_id=data.establishment_id, address=address.model_dump(mode="json"),
@@ -103,7 +115,7 @@ def create(*, session: Session, data: PlannedControlCreate, control_id: uuid.UUI
         session.add(PlannedControlInspector(planned_control_id=control.id, user_id=uid))
     session.flush()
     read = to_read(session=session, control=control)
-    _emit_put(session, read, read.inspector_ids)
+    _emit_put(session, control, read, read.inspector_ids)
     return read
 
 
@@ -126,15 +138,16 @@ def resolve_template(*, session: Session, control_type: str, template_id: str) -
     return max(templates, key=lambda t: (t.version, t.id)).id
 
 
-def schedule(*, session: Session, data: PlannedControlCreate) -> PlannedControlRead:
-    """Validate (inspectors, date, type -> template, address, partners) and schedule a control."""
-    _check_inspectors(session, data.inspector_ids)
+def schedule(*, session: Session, by: Principal, data: PlannedControlCreate) -> PlannedControlRead:
+    """Validate (inspectors, date, type -> template, address, partners) and schedule a control in the
+    planner's organisation."""
+    _check_inspectors(session, by.organisation_id, data.inspector_ids)
     check_date(data.scheduled_on)
     template_id = resolve_template(session=session, control_type=data.control_type, template_id=data.template_id)
     address = establishments.checked_address(data.address) if data.address is not None else None
     partners = _clean_partners(data.partners)
-    return create(session=session, data=data.model_copy(update={"template_id": template_id, "address": address,
-                                                                "partners": partners}))
+    return create(session=session, organisation_id=by.organisation_id,
+                  data=data.model_copy(update={"template_id": template_id, "address": address, "partners": partners}))
 
 
 def _clean_partners(partners: list[str]) -> list[str]:
@@ -142,16 +155,17 @@ def _clean_partners(partners: list[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
-def get_or_raise(*, session: Session, control_id: uuid.UUID) -> PlannedControl:
+def get_or_raise(*, session: Session, organisation_id: uuid.UUID, control_id: uuid.UUID) -> PlannedControl:
+    """The control if it is of ``organisation_id``; 404 otherwise."""
     control = session.get(PlannedControl, control_id)
-    if control is None:
+    if control is None or control.organisation_id != organisation_id:
         raise ApiError("not_found")
     return control
 
 
-def update(*, session: Session, control_id: uuid.UUID, data: PlannedControlUpdate) -> PlannedControlRead:
+def update(*, session: Session, by: Principal, control_id: uuid.UUID, data: PlannedControlUpdate) -> PlannedControlRead:
     """Move, reassign or edit a control; current inspectors get the new version, removed ones a delete."""
-    control = get_or_raise(session=session, control_id=control_id)
+    control = get_or_raise(session=session, organisation_id=by.organisation_id, control_id=control_id)
     if control.status == "cancelled":
         raise ApiError("planned_control_cancelled")
     if data.scheduled_on is not None and data.scheduled_on != control.scheduled_on:
@@ -160,8 +174,8 @@ def update(*, session: Session, control_id: uuid.UUID, data: PlannedControlUpdat
     before = inspector_ids(session=session, control_id=control_id)
     _apply_update(session, control, data)
     read = to_read(session=session, control=control)
-    _emit_delete(session, control_id, [u for u in before if u not in read.inspector_ids])
-    _emit_put(session, read, read.inspector_ids)
+    _emit_delete(session, control, [u for u in before if u not in read.inspector_ids])
+    _emit_put(session, control, read, read.inspector_ids)
     return read
 
 
@@ -175,7 +189,7 @@ def _apply_update(session: Session, control: PlannedControl, data: PlannedContro
     if data.address is not None:
         control.address = establishments.checked_address(data.address).model_dump(mode="json")
     if data.inspector_ids is not None:
-        _check_inspectors(session, data.inspector_ids)
+        _check_inspectors(session, control.organisation_id, data.inspector_ids)
         for row in session.scalars(select(PlannedControlInspector)
                                    .where(PlannedControlInspector.planned_control_id == control.id)):
             session.delete(row)
@@ -186,19 +200,20 @@ def _apply_update(session: Session, control: PlannedControl, data: PlannedContro
     session.flush()
 
 
-def cancel(*, session: Session, control_id: uuid.UUID) -> None:
+def cancel(*, session: Session, by: Principal, control_id: uuid.UUID) -> None:
     """Cancel a planned control; it disappears from the inspectors' devices."""
-    control = get_or_raise(session=session, control_id=control_id)
+    control = get_or_raise(session=session, organisation_id=by.organisation_id, control_id=control_id)
     changes.lock(session=session)
     control.status = "cancelled"
     control.updated_at = datetime.now(UTC)
-    _emit_delete(session, control_id, inspector_ids(session=session, control_id=control_id))
+    _emit_delete(session, control, inspector_ids(session=session, control_id=control_id))
 
 
-def progress_states(*, session: Session) -> dict[uuid.UUID, str]:
+def progress_states(*, session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, str]:
     """Planned control id -> ``done`` (a finished inspection exists) or ``in_progress`` (one was started)."""
     out: dict[uuid.UUID, str] = {}
-    stmt = select(Inspection.planned_control_id, Inspection.status).where(Inspection.planned_control_id.is_not(None))
+    stmt = select(Inspection.planned_control_id, Inspection.status).where(
+        Inspection.planned_control_id.is_not(None), Inspection.organisation_id == organisation_id)
     for pid, status in session.execute(stmt):
         if pid is None:
             continue
@@ -207,18 +222,19 @@ def progress_states(*, session: Session) -> dict[uuid.UUID, str]:
     return out
 
 
-def list_controls(*, session: Session, start: date | None = None, end: date | None = None,
-                  include_cancelled: bool = False) -> list[PlannedControlRead]:
-    """Controls in [start, end], soonest first; ``status`` is planned, in_progress, done or cancelled."""
-    stmt = select(PlannedControl).order_by(PlannedControl.scheduled_on, PlannedControl.start_time,
-                                           PlannedControl.id)
+def list_controls(*, session: Session, organisation_id: uuid.UUID, start: date | None = None,
+                  end: date | None = None, include_cancelled: bool = False) -> list[PlannedControlRead]:
+    """The organisation's controls in [start, end], soonest first; ``status`` is planned, in_progress, done or
+    cancelled."""
+    stmt = (select(PlannedControl).where(PlannedControl.organisation_id == organisation_id)
+            .order_by(PlannedControl.scheduled_on, PlannedControl.start_time, PlannedControl.id))
     if not include_cancelled:
         stmt = stmt.where(PlannedControl.status != "cancelled")
     if start is not None:
         stmt = stmt.where(PlannedControl.scheduled_on >= start)
     if end is not None:
         stmt = stmt.where(PlannedControl.scheduled_on <= end)
-    states = progress_states(session=session)
+    states = progress_states(session=session, organisation_id=organisation_id)
     out = []
     for control in session.scalars(stmt):
         read = to_read(session=session, control=control)
@@ -228,14 +244,16 @@ def list_controls(*, session: Session, start: date | None = None, end: date | No
     return out
 
 
-def list_planned(*, session: Session) -> list[PlannedControlRead]:
+def list_planned(*, session: Session, organisation_id: uuid.UUID) -> list[PlannedControlRead]:
     """Not-cancelled controls, soonest first."""
-    return list_controls(session=session)
+    return list_controls(session=session, organisation_id=organisation_id)
 
 
-def list_inspectors(*, session: Session) -> list[UserRead]:
-    """Active inspecteur accounts, by display name."""
-    stmt = (select(User).where(User.role == Role.INSPECTEUR.value, User.disabled_at.is_(None))
+def list_inspectors(*, session: Session, organisation_id: uuid.UUID) -> list[UserRead]:
+    """The organisation's active inspecteur accounts, by display name."""
+    stmt = (select(User).join(Team, Team.id == User.team_id)
+            .where(User.role == Role.INSPECTEUR.value, User.disabled_at.is_(None),
+                   Team.organisation_id == organisation_id)
             .order_by(User.display_name, User.username))
     return [UserRead(id=u.id, username=u.username, display_name=u.display_name, role=u.role)
             for u in session.scalars(stmt)]

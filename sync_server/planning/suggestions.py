@@ -24,17 +24,19 @@ from sync_server.planning.ranking import Candidate, PastControl, rank
 from sync_server.review import signals
 
 
-def suggestions(*, session: Session, today: date | None = None, limit: int = 50) -> list[Suggestion]:
-    """The ranked advice of where to look next."""
+def suggestions(*, session: Session, organisation_id: uuid.UUID, today: date | None = None,
+                limit: int = 50) -> list[Suggestion]:
+    """The ranked advice of where to look next, from the organisation's own data only."""
     day = today or establishments.today()
     candidates: dict[str, Candidate] = {}
-    for e in session.scalars(select(Establishment).where(Establishment.active.is_(True))):
+    for e in session.scalars(select(Establishment).where(Establishment.active.is_(True),
+                                                         Establishment.organisation_id == organisation_id)):
         candidates[e.address_key] = Candidate(key=e.address_key, address=Address.model_validate(e.address),
                                               establishment_id=e.id, name=e.name, kind=e.kind,
                                               licence_status=e.licence_status)
-    inspections = list(session.scalars(select(Inspection)))
+    inspections = list(session.scalars(select(Inspection).where(Inspection.organisation_id == organisation_id)))
     unverified = _unverified(session, inspections)
-    links = _linked_counts(session)
+    links = _linked_counts(session, organisation_id)
     for i in inspections:
         address = Address.model_validate(i.address)
         key = address_key(address)
@@ -45,7 +47,8 @@ def suggestions(*, session: Session, today: date | None = None, limit: int = 50)
                                       open_signal=finished and bool(i.level) and i.id in unverified))
         c.linked_controls += links.get(i.id, 0)
     for p in session.scalars(select(PlannedControl).where(PlannedControl.status == "planned",
-                                                          PlannedControl.scheduled_on >= day)):
+                                                          PlannedControl.scheduled_on >= day,
+                                                          PlannedControl.organisation_id == organisation_id)):
         found = candidates.get(address_key(Address.model_validate(p.address)))
         if found is not None and (found.next_planned_on is None or p.scheduled_on < found.next_planned_on):
             found.next_planned_on = p.scheduled_on
@@ -66,11 +69,12 @@ def _unverified(session: Session, inspections: list[Inspection]) -> set[uuid.UUI
     return open_ids
 
 
-def _linked_counts(session: Session) -> dict[uuid.UUID, int]:
-    """Inspection id -> number of other controls sharing an identifier with it."""
+def _linked_counts(session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """Inspection id -> number of other controls of the organisation sharing an identifier with it."""
     by_digest: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
     for kind, digest, inspection_id in session.execute(select(Identifier.kind, Identifier.digest,
-                                                              Identifier.inspection_id)):
+                                                              Identifier.inspection_id)
+                                                       .where(Identifier.organisation_id == organisation_id)):
         by_digest[(kind, digest)].add(inspection_id)
     linked: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for members in by_digest.values():

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -23,28 +24,31 @@ from sync_server.planning import service as planning
 from sync_server.planning.models import PlanYear
 
 
-def targets(*, session: Session, year: int) -> tuple[PlanTargets, PlanYear | None]:
-    row = session.get(PlanYear, year)
+def targets(*, session: Session, organisation_id: uuid.UUID, year: int) -> tuple[PlanTargets, PlanYear | None]:
+    row = session.get(PlanYear, (organisation_id, year))
     return (PlanTargets.model_validate(row.targets) if row else PlanTargets()), row
 
 
-def save_targets(*, session: Session, year: int, data: PlanTargets, by: str) -> YearPlan:
-    """Set the targets of ``year``."""
-    row = session.get(PlanYear, year)
+def save_targets(*, session: Session, organisation_id: uuid.UUID, year: int, data: PlanTargets,
+                 by: str) -> YearPlan:
+    """Set the organisation's targets of ``year``."""
+    row = session.get(PlanYear, (organisation_id, year))
     now = datetime.now(UTC)
     if row is None:
-        session.add(PlanYear(year=year, targets=data.model_dump(mode="json"), updated_by=by, updated_at=now))
+        session.add(PlanYear(organisation_id=organisation_id, year=year, targets=data.model_dump(mode="json"),
+                             updated_by=by, updated_at=now))
     else:
         row.targets, row.updated_by, row.updated_at = data.model_dump(mode="json"), by, now
     session.flush()
-    return year_plan(session=session, year=year)
+    return year_plan(session=session, organisation_id=organisation_id, year=year)
 
 
-def year_plan(*, session: Session, year: int) -> YearPlan:
-    """The year's targets with progress against each."""
-    goal, row = targets(session=session, year=year)
-    controls = planning.list_controls(session=session, start=date(year, 1, 1), end=date(year, 12, 31))
-    unplanned = _unplanned_finished(session, year)
+def year_plan(*, session: Session, organisation_id: uuid.UUID, year: int) -> YearPlan:
+    """The organisation's targets of the year with progress against each (its own controls only)."""
+    goal, row = targets(session=session, organisation_id=organisation_id, year=year)
+    controls = planning.list_controls(session=session, organisation_id=organisation_id, start=date(year, 1, 1),
+                                      end=date(year, 12, 31))
+    unplanned = _unplanned_finished(session, organisation_id, year)
     progress = [
         _count("pandenacties", [c for c in controls if c.control_type == "pandenactie"],
                unplanned.count("pandenactie"), goal.pandenacties),
@@ -53,7 +57,7 @@ def year_plan(*, session: Session, year: int) -> YearPlan:
                goal.integrale_controles),
     ]
     if goal.seksinrichtingen_jaarlijks:
-        progress.append(_licensed_sex(session, year, controls))
+        progress.append(_licensed_sex(session, organisation_id, year, controls))
     return YearPlan(year=year, targets=goal, progress=progress, updated_by=row.updated_by if row else "",
                     updated_at=row.updated_at if row else None)
 
@@ -63,9 +67,10 @@ def _count(key: str, controls: list[PlannedControlRead], extra_done: int, target
     return TargetProgress(key=key, done=done, planned=sum(1 for c in controls if c.status != "done"), target=target)
 
 
-def _unplanned_finished(session: Session, year: int) -> list[str]:
+def _unplanned_finished(session: Session, organisation_id: uuid.UUID, year: int) -> list[str]:
     stmt = select(Inspection.control_type, Inspection.finished_at).where(
-        Inspection.status == "finished", Inspection.planned_control_id.is_(None))
+        Inspection.status == "finished", Inspection.planned_control_id.is_(None),
+        Inspection.organisation_id == organisation_id)
     return [t for t, at in session.execute(stmt) if at is not None and _local_year(at) == year]
 
 
@@ -74,9 +79,10 @@ def _local_year(moment: datetime) -> int:
     return aware.astimezone(establishments.AMSTERDAM).year
 
 
-def _licensed_sex(session: Session, year: int, controls: list[PlannedControlRead]) -> TargetProgress:
+def _licensed_sex(session: Session, organisation_id: uuid.UUID, year: int,
+                  controls: list[PlannedControlRead]) -> TargetProgress:
     rows = session.scalars(select(Establishment).where(
-        Establishment.kind == EstablishmentKind.SEKSINRICHTING.value,
+        Establishment.organisation_id == organisation_id, Establishment.kind == EstablishmentKind.SEKSINRICHTING.value,
         Establishment.licence_status == LicenceStatus.LICENSED.value, Establishment.active.is_(True))
         .order_by(Establishment.name))
     done, planned, missing = 0, 0, []

@@ -19,30 +19,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.records import Address
+from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
 from sync_server.links import service as links
 from sync_server.reporting.pdf import CONTROL_TYPES, LEVELS, PARTNERS, VERDICTS
 from sync_server.review import signals
 from sync_server.review.service import to_local
+from sync_server.tenancy import access
 
 PURPOSES = ("mdo", "riec")
 PROFILES = {"labour": "arbeid", "sexual": "seksueel", "criminal": "criminele uitbuiting"}
 Row = list[Any]
 
 
-def table(*, session: Session, purpose: str, within_days: int) -> tuple[list[str], list[Row]]:
-    """Header and rows of one export."""
+def table(*, session: Session, user: Principal, purpose: str, within_days: int) -> tuple[list[str], list[Row]]:
+    """Header and rows of one export, over the controls ``user`` may see (their organisation's)."""
     if purpose == "mdo":
-        return _mdo(session, within_days)
-    return _riec(session)
+        return _mdo(session, user, within_days)
+    return _riec(session, user)
 
 
-def _mdo(session: Session, within_days: int) -> tuple[list[str], list[Row]]:
+def _mdo(session: Session, user: Principal, within_days: int) -> tuple[list[str], list[Row]]:
     header = ["Datum controle", "Adres", "Wijk", "Soort controle", "Persoon", "Niveau", "Profiel", "Indicatoren",
               "Verificatie", "Reden", "Doorverwezen naar"]
-    inspections = {i.id: i for i in session.scalars(select(Inspection).where(Inspection.level >= 1))}
+    inspections = {i.id: i for i in session.scalars(select(Inspection).where(Inspection.level >= 1,
+                                                                             access.inspection_clause(user)))}
     rows: list[Row] = []
-    for s in signals.all_signals(session=session, within_days=within_days):
+    for s in signals.all_signals(session=session, user=user, within_days=within_days):
         inspection = inspections[s.inspection_id]
         codes: list[dict[str, Any]] = next((sub.get("hits", []) for sub in signals.subjects(inspection.flag)
                       if str(sub["subject_id"]) == s.subject_id), [])
@@ -55,20 +58,21 @@ def _mdo(session: Session, within_days: int) -> tuple[list[str], list[Row]]:
     return header, rows
 
 
-def _riec(session: Session) -> tuple[list[str], list[Row]]:
+def _riec(session: Session, user: Principal) -> tuple[list[str], list[Row]]:
     header = ["Datum controle", "Adres", "Postcode", "Wijk", "Soort controle", "Niveau", "Profiel",
               "Aantal signalen", "Cluster", "Gekoppelde controles", "Doorverwezen naar"]
-    cluster_of = {c.inspection_id: cl.id for cl in links.clusters(session=session) for c in cl.controls}
+    cluster_of = {c.inspection_id: cl.id for cl in links.clusters(session=session, viewer=user) for c in cl.controls}
     refs = signals.referrals_by_inspection(session=session)
     rows: list[Row] = []
-    for i in session.scalars(select(Inspection).where(Inspection.level >= 1).order_by(Inspection.started_at)):
+    for i in session.scalars(select(Inspection).where(Inspection.level >= 1, access.inspection_clause(user))
+                             .order_by(Inspection.started_at)):
         address = Address.model_validate(i.address)
         flag = i.flag or {}
         rows.append([to_local(i.started_at).date(), f"{address.street} {address.house_number}".strip(),
                      address.postcode, address.neighbourhood, CONTROL_TYPES.get(i.control_type, i.control_type),
                      LEVELS.get(i.level or 0, ""), PROFILES.get(str(flag.get("profile") or ""), ""),
                      len(signals.subjects(flag)), cluster_of.get(i.id, ""),
-                     len(links.linked(session=session, inspection_id=i.id)),
+                     len(links.linked(session=session, inspection=i, viewer=user)),
                      ", ".join(PARTNERS[p.value] for p in refs.get(i.id, []))])
     return header, rows
 

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from sync_server.auth.schemas import Principal
 from sync_server.blobs.store import BlobStore
 from sync_server.inspections.models import Inspection
 from sync_server.planning.models import PlannedControl
@@ -16,14 +17,17 @@ PARTNER_NAMES = {"politie": "Politie", "belastingdienst": "Belastingdienst", "nl
                  "brandweer": "Brandweer", "odra": "ODRA"}
 
 
-def build(*, session: Session, inspection_id: uuid.UUID, blob_store: BlobStore, within_days: int) -> bytes:
-    """The PDF of one control (404 when unknown)."""
-    detail = service.get_detail(session=session, inspection_id=inspection_id)
-    review = actions.state(session=session, inspection_id=inspection_id, within_days=within_days)
+def build(*, session: Session, user: Principal, inspection_id: uuid.UUID, blob_store: BlobStore,
+          within_days: int) -> bytes:
+    """The PDF of one control (404 when unknown or not the caller's to see)."""
+    detail = service.get_detail(session=session, user=user, inspection_id=inspection_id)
+    review = actions.state(session=session, user=user, inspection_id=inspection_id, within_days=within_days)
     inspection = session.get(Inspection, inspection_id)
+    assert inspection is not None  # get_detail found it
     partners: list[str] = []
-    if inspection is not None and inspection.planned_control_id is not None:
+    if inspection.planned_control_id is not None:
         planned = session.get(PlannedControl, inspection.planned_control_id)
         partners = [PARTNER_NAMES.get(p, p) for p in (planned.partners if planned else [])]
-    photos = [(p.caption, blob_store.final_path(p.sha256)) for p in detail.photos if p.present]
+    org = inspection.organisation_id
+    photos = [(p.caption, blob_store.final_path(org, p.sha256)) for p in detail.photos if p.present]
     return render(ReportInput(detail=detail, review=review, partners_present=partners, photos=photos))

@@ -22,15 +22,15 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlforma
 
 
 @router.get("/overview", response_model=Overview)
-def overview(_user: Reader, session: SessionDep, year: int | None = None) -> Overview:
-    """Counts and trends of controls and signals."""
-    return service.overview(session=session, year=year)
+def overview(user: Reader, session: SessionDep, year: int | None = None) -> Overview:
+    """Counts and trends of the controls and signals the caller may see."""
+    return service.overview(session=session, user=user, year=year)
 
 
 @router.get("/agencies", response_model=list[AgencyRow])
 def agencies(user: Ketenregisseur, session: SessionDep) -> list[AgencyRow]:
     """Uitzendbureaus that house people at controlled addresses (the read is audited)."""
-    rows = service.agencies(session=session)
+    rows = service.agencies(session=session, user=user)
     audit.record(session=session, user=user, action="read_agencies", object_type="report", object_id="agencies")
     return rows
 
@@ -43,7 +43,8 @@ def export(purpose: str, fmt: Literal["csv", "xlsx"], user: Ketenregisseur, sess
     if purpose not in exports.PURPOSES:
         raise ApiError("export_unknown")
     settings: Settings = request.app.state.settings
-    header, rows = exports.table(session=session, purpose=purpose, within_days=settings.verify_within_days)
+    header, rows = exports.table(session=session, user=user, purpose=purpose,
+                                 within_days=settings.verify_within_days)
     body = exports.to_csv(header, rows) if fmt == "csv" else exports.to_xlsx(header, rows, purpose.upper())
     audit.record(session=session, user=user, action="export", object_type="export", object_id=f"{purpose}.{fmt}",
                  detail={"rows": len(rows)})

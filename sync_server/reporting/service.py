@@ -1,4 +1,5 @@
-"""Aard en omvang (counts and trends) and the uitzendbureau overview for the ketenregisseur."""
+"""Aard en omvang (counts and trends) and the uitzendbureau overview for the ketenregisseur, counted over
+the controls the caller may see (``tenancy.access``: the organisation's; a teamleider's own team's)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from schemas.records import Address
 from schemas.review import AgencyControl, AgencyRow, CountRow, Overview, QuarterRow
+from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Answer, Inspection, Person
 from sync_server.links.models import Identifier
 from sync_server.review import signals
 from sync_server.review.service import to_local
+from sync_server.tenancy import access
 
 AGENCY_ANSWER = ("A15_landlord_relation", "employment_agency")
 UNKNOWN = "onbekend"
@@ -29,9 +32,10 @@ def _rows(counter: Counter[str]) -> list[CountRow]:
     return [CountRow(key=k, count=n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def overview(*, session: Session, year: int | None = None) -> Overview:
+def overview(*, session: Session, user: Principal, year: int | None = None) -> Overview:
     """Controls and signals counted by exploitation type, control type, level, neighbourhood and quarter."""
-    inspections = [i for i in session.scalars(select(Inspection).where(Inspection.status == "finished"))
+    inspections = [i for i in session.scalars(select(Inspection).where(Inspection.status == "finished",
+                                                                       access.inspection_clause(user)))
                    if year is None or to_local(i.started_at).year == year]
     profiles: Counter[str] = Counter()
     types: Counter[str] = Counter()
@@ -57,15 +61,17 @@ def overview(*, session: Session, year: int | None = None) -> Overview:
                     by_neighbourhood=_rows(hoods), by_quarter=by_quarter)
 
 
-def agencies(*, session: Session) -> list[AgencyRow]:
-    """Uitzendbureaus (by KvK number) recorded on controls, or named as landlord in the answers."""
+def agencies(*, session: Session, user: Principal) -> list[AgencyRow]:
+    """Uitzendbureaus (by KvK number) recorded on the caller's controls, or named as landlord in the answers."""
     by_kvk: dict[str, set[uuid.UUID]] = defaultdict(set)
     for iid, kvk in session.execute(select(Identifier.inspection_id, Identifier.public_value)
-                                    .where(Identifier.kind == "uitzendbureau")):
+                                    .join(Inspection, Inspection.id == Identifier.inspection_id)
+                                    .where(Identifier.kind == "uitzendbureau", access.inspection_clause(user))):
         by_kvk[kvk or UNKNOWN].add(iid)
     named = {i for ids in by_kvk.values() for i in ids}
-    for answer in session.scalars(select(Answer).where(Answer.question_id == AGENCY_ANSWER[0],
-                                                       Answer.person_id == "")):
+    for answer in session.scalars(select(Answer).join(Inspection, Inspection.id == Answer.inspection_id)
+                                  .where(Answer.question_id == AGENCY_ANSWER[0], Answer.person_id == "",
+                                         access.inspection_clause(user))):
         if answer.value == AGENCY_ANSWER[1] and answer.inspection_id not in named:
             by_kvk[UNKNOWN].add(answer.inspection_id)
     persons = {iid: int(n) for iid, n in session.execute(

@@ -29,23 +29,23 @@ from schemas.review import (
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
 from sync_server.errors import ApiError
+from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
 from sync_server.links import service as links
 from sync_server.review import audit, signals
 from sync_server.review.models import AuditEntry, Comment, Referral, Verification
 from sync_server.sync import changes
+from sync_server.tenancy import access
 
 
-def get_or_raise(*, session: Session, inspection_id: uuid.UUID) -> Inspection:
-    inspection = session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise ApiError("not_found")
-    return inspection
+def get_or_raise(*, session: Session, user: Principal, inspection_id: uuid.UUID) -> Inspection:
+    """The control if ``user`` may see it (``tenancy.access``); 404 otherwise."""
+    return access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
 
 
 def verify(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: VerificationCreate) -> VerificationRead:
     """Record a verdict on one signal of the control (409 when the control has no such signal)."""
-    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    inspection = get_or_raise(session=session, user=by, inspection_id=inspection_id)
     if data.subject_id not in {str(s["subject_id"]) for s in signals.subjects(inspection.flag)}:
         raise ApiError("no_such_signal")
     row = Verification(inspection_id=inspection.id, subject_id=data.subject_id, verdict=data.verdict.value,
@@ -61,7 +61,7 @@ def verify(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: V
 
 def refer(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: ReferralCreate) -> ReferralRead:
     """Refer the control's signals to a partner, with a note."""
-    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    inspection = get_or_raise(session=session, user=by, inspection_id=inspection_id)
     if not signals.subjects(inspection.flag):
         raise ApiError("no_such_signal")
     row = Referral(inspection_id=inspection.id, partner=data.partner.value, note=data.note, by_id=by.user_id,
@@ -75,15 +75,15 @@ def refer(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: Re
 
 def comment(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: CommentCreate) -> CommentRead:
     """Append a comment for the inspector; it syncs to their devices."""
-    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    inspection = get_or_raise(session=session, user=by, inspection_id=inspection_id)
     changes.lock(session=session)
     row = Comment(id=uuid.uuid4(), inspection_id=inspection.id, author_id=by.user_id, author_name=by.display_name,
                   author_role=by.role.value, body=data.body, created_at=datetime.now(UTC))
     session.add(row)
     session.flush()
     read = _comment_read(row)
-    changes.emit(session=session, entity="comment", entity_id=str(row.id), scope=f"user:{inspection.inspector_id}",
-                 data=read.model_dump(mode="json"))
+    changes.emit(session=session, entity="comment", entity_id=str(row.id),
+                 scope=inspections.inspector_scope(inspection), data=read.model_dump(mode="json"))
     audit.record(session=session, user=by, action="comment", object_type="comment", object_id=str(row.id),
                  inspection_id=inspection.id, detail={"body": data.body})
     return read
@@ -94,9 +94,9 @@ def _comment_read(row: Comment) -> CommentRead:
                        author_role=row.author_role, body=row.body, created_at=row.created_at)
 
 
-def state(*, session: Session, inspection_id: uuid.UUID, within_days: int) -> ReviewState:
+def state(*, session: Session, user: Principal, inspection_id: uuid.UUID, within_days: int) -> ReviewState:
     """Signals with their state, all verifications, referrals, comments, the history and linked controls."""
-    inspection = get_or_raise(session=session, inspection_id=inspection_id)
+    inspection = get_or_raise(session=session, user=user, inspection_id=inspection_id)
     inspector = session.get(User, inspection.inspector_id)
     names = {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
     verifications = list(session.scalars(select(Verification).where(Verification.inspection_id == inspection.id)
@@ -115,7 +115,7 @@ def state(*, session: Session, inspection_id: uuid.UUID, within_days: int) -> Re
                    for r in referrals],
         comments=[_comment_read(c) for c in comments],
         history=history(session=session, inspection=inspection, inspector=inspector),
-        linked=links.linked(session=session, inspection_id=inspection.id),
+        linked=links.linked(session=session, inspection=inspection, viewer=user),
     )
 
 

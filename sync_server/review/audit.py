@@ -1,4 +1,6 @@
-"""The audit trail: who saw and changed what (DESIGN §5). Written in the same transaction as the act."""
+"""The audit trail: who saw and changed what (DESIGN §5). Written in the same transaction as the act.
+
+Each entry belongs to the actor's organisation and is listed only there."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.review import AuditRead
+from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
 from sync_server.review.models import AuditEntry
+from sync_server.tenancy.models import Team
 
 READS = frozenset({"read_detail", "read_report", "export", "lookup_identifier", "read_agencies"})
 
@@ -19,15 +23,28 @@ READS = frozenset({"read_detail", "read_report", "export", "lookup_identifier", 
 def record(*, session: Session, user: Principal, action: str, object_type: str, object_id: str = "",
            inspection_id: uuid.UUID | None = None, detail: dict[str, Any] | None = None) -> None:
     """Append one audit entry for ``user``."""
-    session.add(AuditEntry(at=datetime.now(UTC), user_id=user.user_id, username=user.username,
-                           role=user.role.value, action=action, object_type=object_type, object_id=object_id,
-                           inspection_id=inspection_id, detail=detail or {}))
+    session.add(AuditEntry(at=datetime.now(UTC), user_id=user.user_id, organisation_id=user.organisation_id,
+                           username=user.username, role=user.role.value, action=action, object_type=object_type,
+                           object_id=object_id, inspection_id=inspection_id, detail=detail or {}))
     session.flush()
 
 
-def list_entries(*, session: Session, inspection_id: uuid.UUID | None = None, limit: int = 200) -> list[AuditRead]:
-    """The newest entries first, optionally of one control."""
-    stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+def record_move(*, session: Session, user: User, old_team: Team, new_team: Team) -> None:
+    """Audit a move of ``user`` to another team (done on the command line: the actor is the server's
+    administrator, written as ``inspectie-server``), in the old organisation and, if different, the new one."""
+    detail = {"username": user.username, "from_team": str(old_team.id), "to_team": str(new_team.id)}
+    for org in dict.fromkeys([old_team.organisation_id, new_team.organisation_id]):
+        session.add(AuditEntry(at=datetime.now(UTC), user_id=user.id, organisation_id=org,
+                               username="inspectie-server", role="cli", action="move_user", object_type="user",
+                               object_id=user.username, detail=detail))
+    session.flush()
+
+
+def list_entries(*, session: Session, user: Principal, inspection_id: uuid.UUID | None = None,
+                 limit: int = 200) -> list[AuditRead]:
+    """The newest entries of the caller's organisation first, optionally of one control."""
+    stmt = (select(AuditEntry).where(AuditEntry.organisation_id == user.organisation_id)
+            .order_by(AuditEntry.id.desc()).limit(limit))
     if inspection_id is not None:
         stmt = stmt.where(AuditEntry.inspection_id == inspection_id)
     return [AuditRead(at=e.at, username=e.username, role=e.role, action=e.action, object_type=e.object_type,

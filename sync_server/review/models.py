@@ -56,6 +56,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
     username: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))

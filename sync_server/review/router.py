@@ -28,6 +28,7 @@ from sync_server.config import Settings
 from sync_server.db import SessionDep
 from sync_server.reporting import report
 from sync_server.review import actions, audit, service, signals
+from sync_server.tenancy import access
 
 router = APIRouter(prefix="/review", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETENREGISSEUR))]
@@ -41,7 +42,7 @@ def _within(request: Request) -> int:
 
 
 @router.get("/inspections", response_model=list[ReviewItem])
-def list_inspections(_user: Reviewer, session: SessionDep, request: Request,
+def list_inspections(user: Reviewer, session: SessionDep, request: Request,
                      status: InspectionStatus | None = None, level: Annotated[int | None, Query(ge=0, le=3)] = None,
                      control_type: str | None = None, inspector_id: UUID | None = None,
                      date_from: date | None = None, date_to: date | None = None,
@@ -50,22 +51,22 @@ def list_inspections(_user: Reviewer, session: SessionDep, request: Request,
     filters = service.ReviewFilter(level=level, control_type=control_type or None, status=status,
                                    inspector_id=inspector_id, date_from=date_from, date_to=date_to,
                                    neighbourhood=neighbourhood or None)
-    return service.list_inspections(session=session, filters=filters, within_days=_within(request))
+    return service.list_inspections(session=session, user=user, filters=filters, within_days=_within(request))
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionDetail)
 def get_inspection(inspection_id: UUID, user: Reviewer, session: SessionDep) -> InspectionDetail:
     """One control with its answers, persons, photos and flag (the read is audited)."""
-    detail = service.get_detail(session=session, inspection_id=inspection_id)
+    detail = service.get_detail(session=session, user=user, inspection_id=inspection_id)
     audit.record(session=session, user=user, action="read_detail", object_type="inspection",
                  object_id=str(inspection_id), inspection_id=inspection_id)
     return detail
 
 
 @router.get("/inspections/{inspection_id}/review", response_model=ReviewState)
-def get_review(inspection_id: UUID, _user: Reviewer, session: SessionDep, request: Request) -> ReviewState:
+def get_review(inspection_id: UUID, user: Reviewer, session: SessionDep, request: Request) -> ReviewState:
     """Signals with their verification state, referrals, comments, history and linked controls."""
-    return actions.state(session=session, inspection_id=inspection_id, within_days=_within(request))
+    return actions.state(session=session, user=user, inspection_id=inspection_id, within_days=_within(request))
 
 
 @router.post("/inspections/{inspection_id}/verifications", response_model=VerificationRead, status_code=201)
@@ -90,8 +91,8 @@ def comment(inspection_id: UUID, body: CommentCreate, user: TeamLead, session: S
             responses={200: {"content": {"application/pdf": {}}}})
 def report_pdf(inspection_id: UUID, user: Reviewer, session: SessionDep, request: Request) -> Response:
     """The bestuurlijke rapportage of one control (the download is audited)."""
-    pdf = report.build(session=session, inspection_id=inspection_id, blob_store=request.app.state.blob_store,
-                       within_days=_within(request))
+    pdf = report.build(session=session, user=user, inspection_id=inspection_id,
+                       blob_store=request.app.state.blob_store, within_days=_within(request))
     audit.record(session=session, user=user, action="read_report", object_type="inspection",
                  object_id=str(inspection_id), inspection_id=inspection_id)
     headers = {"Content-Disposition": f'attachment; filename="rapportage-{str(inspection_id)[:8]}.pdf"'}
@@ -99,14 +100,17 @@ def report_pdf(inspection_id: UUID, user: Reviewer, session: SessionDep, request
 
 
 @router.get("/signals", response_model=list[SignalState])
-def list_signals(_user: Reviewer, session: SessionDep, request: Request, open_only: bool = False
+def list_signals(user: Reviewer, session: SessionDep, request: Request, open_only: bool = False
                  ) -> list[SignalState]:
-    """Every signal across all controls with its verification state; overdue ones first."""
-    return signals.all_signals(session=session, within_days=_within(request), only_open=open_only)
+    """Every signal across the controls the caller may see, with its verification state; overdue ones first."""
+    return signals.all_signals(session=session, user=user, within_days=_within(request), only_open=open_only)
 
 
 @router.get("/audit", response_model=list[AuditRead])
-def list_audit(_user: Auditor, session: SessionDep, inspection_id: UUID | None = None,
+def list_audit(user: Auditor, session: SessionDep, inspection_id: UUID | None = None,
                limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AuditRead]:
-    """The audit trail, newest first: who saw and changed what."""
-    return audit.list_entries(session=session, inspection_id=inspection_id, limit=limit)
+    """The organisation's audit trail, newest first: who saw and changed what (of one control the caller may
+    see, when ``inspection_id`` is given)."""
+    if inspection_id is not None:
+        access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
+    return audit.list_entries(session=session, user=user, inspection_id=inspection_id, limit=limit)

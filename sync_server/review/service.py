@@ -1,4 +1,5 @@
-"""The team lead's review queue and the detail of one control."""
+"""The team lead's review queue and the detail of one control, limited to the controls the caller may see
+(``tenancy.access``: a teamleider their team's, a ketenregisseur the organisation's)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from schemas.records import Address, InspectionDetail, InspectionStatus, InspectionSummary, PhotoRead
 from schemas.review import ReviewItem
 from sync_server.auth.models import User
+from sync_server.auth.schemas import Principal
 from sync_server.blobs.models import Blob
 from sync_server.catalog import service as catalog
-from sync_server.errors import ApiError
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection, Photo
 from sync_server.review import signals
+from sync_server.tenancy import access
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -31,10 +33,12 @@ def _summary(inspection: Inspection, inspector: str, expected: int, present: int
                              photos_expected=expected, photos_present=present)
 
 
-def _photo_counts(session: Session) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
-    expected_rows = session.execute(select(Photo.inspection_id, func.count()).group_by(Photo.inspection_id))
-    present_rows = session.execute(select(Photo.inspection_id, func.count())
-                                   .join(Blob, Blob.sha256 == Photo.sha256).group_by(Photo.inspection_id))
+def _photo_counts(session: Session, user: Principal) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    visible = (select(Photo.inspection_id, func.count()).join(Inspection, Inspection.id == Photo.inspection_id)
+               .where(access.inspection_clause(user)).group_by(Photo.inspection_id))
+    expected_rows = session.execute(visible)
+    present_rows = session.execute(visible.join(Blob, and_(Blob.sha256 == Photo.sha256,
+                                                           Blob.organisation_id == Inspection.organisation_id)))
     return ({k: int(v) for k, v in expected_rows}, {k: int(v) for k, v in present_rows})
 
 
@@ -66,14 +70,16 @@ def to_local(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TZ)
 
 
-def list_inspections(*, session: Session, status: InspectionStatus | None = None,
+def list_inspections(*, session: Session, user: Principal, status: InspectionStatus | None = None,
                      filters: ReviewFilter | None = None, within_days: int = 5) -> list[ReviewItem]:
-    """Every synced control, worst level first (unjudged last), then newest first, with its signal state."""
+    """Every synced control the caller may see, worst level first (unjudged last), then newest first, with its
+    signal state."""
     filters = filters or ReviewFilter(status=status)
     stmt = (select(Inspection, User.display_name).join(User, User.id == Inspection.inspector_id)
+            .where(access.inspection_clause(user))
             .order_by(Inspection.level.desc().nulls_last(), Inspection.started_at.desc(), Inspection.id))
     rows = [(i, name) for i, name in session.execute(stmt) if filters.admits(i)]
-    expected, present = _photo_counts(session)
+    expected, present = _photo_counts(session, user)
     latest = signals.latest_verifications(session=session, inspection_ids=[i.id for i, _ in rows])
     now = datetime.now(UTC)
     return [_item(i, name, expected.get(i.id, 0), present.get(i.id, 0), latest, within_days, now)
@@ -93,13 +99,11 @@ def _item(inspection: Inspection, inspector: str, expected: int, present: int,
                       previous_level=flag.get("previous_level"), previous_catalogue=flag.get("previous_catalogue"))
 
 
-def get_detail(*, session: Session, inspection_id: uuid.UUID) -> InspectionDetail:
-    """Answers, persons, photos, template and flag of one control (404 when unknown)."""
-    inspection = session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise ApiError("not_found")
+def get_detail(*, session: Session, user: Principal, inspection_id: uuid.UUID) -> InspectionDetail:
+    """Answers, persons, photos, template and flag of one control (404 when unknown or not the caller's to see)."""
+    inspection = access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
     inspector = session.get(User, inspection.inspector_id)
-    expected, present = inspections.photo_counts(session=session, inspection_id=inspection.id)
+    expected, present = inspections.photo_counts(session=session, inspection=inspection)
     template = catalog.get_template(session=session, template_id=inspection.template_id,
                                     version=inspection.template_version)
     return InspectionDetail(
@@ -107,14 +111,15 @@ def get_detail(*, session: Session, inspection_id: uuid.UUID) -> InspectionDetai
         note=inspection.note,
         answers=inspections.premises_answers(session=session, inspection_id=inspection.id),
         persons=inspections.persons(session=session, inspection_id=inspection.id),
-        photos=_photos(session, inspection.id),
+        photos=_photos(session, inspection),
         template=template.model_dump(mode="json", by_alias=True) if template else {},
         flag=inspection.flag,
     )
 
 
-def _photos(session: Session, inspection_id: uuid.UUID) -> list[PhotoRead]:
-    stmt = (select(Photo, Blob.sha256).outerjoin(Blob, Blob.sha256 == Photo.sha256)
-            .where(Photo.inspection_id == inspection_id).order_by(Photo.id))
+def _photos(session: Session, inspection: Inspection) -> list[PhotoRead]:
+    stmt = (select(Photo, Blob.sha256)
+            .outerjoin(Blob, and_(Blob.sha256 == Photo.sha256, Blob.organisation_id == inspection.organisation_id))
+            .where(Photo.inspection_id == inspection.id).order_by(Photo.id))
     return [PhotoRead(id=p.id, sha256=p.sha256, size=p.size, caption=p.caption, present=blob is not None)
             for p, blob in session.execute(stmt)]

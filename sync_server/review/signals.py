@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from schemas.records import Address
 from schemas.review import Partner, SignalState, Verdict
 from sync_server.auth.models import User
+from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
 from sync_server.review.models import Referral, Verification
+from sync_server.tenancy import access
 
 OPEN = (None, Verdict.MEER_INFO)
 
@@ -88,13 +90,13 @@ def states(*, inspection: Inspection, inspector: str, latest: dict[tuple[uuid.UU
     return out
 
 
-def all_signals(*, session: Session, within_days: int, only_open: bool = False) -> list[SignalState]:
-    """Every signal across all controls: overdue first, then highest level, then oldest."""
+def all_signals(*, session: Session, user: Principal, within_days: int, only_open: bool = False) -> list[SignalState]:
+    """Every signal across the controls ``user`` may see: overdue first, then highest level, then oldest."""
     now = datetime.now(UTC)
     latest = latest_verifications(session=session)
     refs = referrals_by_inspection(session=session)
     stmt = (select(Inspection, User.display_name).join(User, User.id == Inspection.inspector_id)
-            .where(Inspection.level >= 1))
+            .where(Inspection.level >= 1, access.inspection_clause(user)))
     out: list[SignalState] = []
     for inspection, name in session.execute(stmt):
         out += states(inspection=inspection, inspector=name, latest=latest, referrals=refs.get(inspection.id, []),

@@ -7,6 +7,7 @@ before a lower one. ``emit`` hands out the next seq (``UPDATE ... RETURNING``) f
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,12 @@ from sqlalchemy.orm import Session
 from sync_server.sync.models import ChangeLog, SyncCounter
 
 COUNTER_ID = 1
+
+
+def user_scope(user_id: uuid.UUID, organisation_id: uuid.UUID) -> str:
+    """The scope of one user's changes, qualified by the organisation they were written in: after a move to
+    another organisation the user no longer reads what they were sent in the old one."""
+    return f"user:{user_id}@{organisation_id}"
 
 
 def ensure_counter(*, session: Session) -> None:

@@ -52,8 +52,11 @@ def in_window(version: int | None) -> bool:
 
 
 def scopes_for(user: Principal) -> list[str]:
-    """The change-log scopes a caller may read; decided by the server, never by the client."""
-    return ["all", f"user:{user.user_id}", f"role:{user.role.value}"]
+    """The change-log scopes a caller may read; decided by the server, never by the client. The organisation
+    and team scopes carry no changes (yet): they are here so a move to another team or organisation changes
+    the scope key, and the next pull starts over."""
+    return ["all", f"org:{user.organisation_id}", f"team:{user.team_id}",
+            changes.user_scope(user.user_id, user.organisation_id), f"role:{user.role.value}"]
 
 
 def _client(session: Session, user: Principal, client_id: uuid.UUID, schema_version: int,
@@ -142,7 +145,7 @@ def _emit_rejection(session: Session, user: Principal, client_id: uuid.UUID, mut
     data = {**rejection.model_dump(mode="json"), "message_en": REJECTIONS[rejection.code][1],
             "client_id": str(client_id), "mutation_name": mutation.name, "inspection_id": str(mutation.entity_id)}
     changes.emit(session=session, entity="rejection", entity_id=f"{client_id}:{mutation.id}",
-                 scope=f"user:{user.user_id}", data=data)
+                 scope=changes.user_scope(user.user_id, user.organisation_id), data=data)
 
 
 def pull(*, session: Session, user: Principal, request: PullRequest,

@@ -22,11 +22,13 @@ import yaml
 from sqlalchemy import select
 
 from inspectie_app.store import SqliteStore
+from sync_server.blobs.store import BlobStore
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.migrate import upgrade
 from sync_server.seed import seed_demo
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -290,4 +292,6 @@ def tablet_view(store: SqliteStore) -> dict[str, Any]:
 
 
 def blobs_present(settings: Settings, shas: set[str]) -> bool:
-    return all((settings.blobs / sha[:2] / sha).is_file() for sha in shas)
+    """Every photo stored for the demo users' (default) organisation."""
+    store = BlobStore(settings.blobs)
+    return all(store.present(DEFAULT_ORGANISATION_ID, sha) for sha in shas)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from sync_server.config import Settings
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 LoginAs = Callable[[str], Any]
 
@@ -37,9 +38,9 @@ def test_upload_in_two_chunks(http: httpx.Client, login_as: LoginAs, settings: S
     r2 = _patch(http, device, sha, 1000, len(data), data[1000:])
     assert r2.status_code == 201
     assert http.head(f"/api/v1/blobs/{sha}", headers=device.headers).status_code == 200
-    stored = settings.blobs / sha[:2] / sha
+    stored = settings.blobs / str(DEFAULT_ORGANISATION_ID) / sha[:2] / sha  # the organisation's own folder
     assert stored.read_bytes() == data
-    assert not (settings.blobs / "partial" / sha).exists()
+    assert not (settings.blobs / "partial" / f"{DEFAULT_ORGANISATION_ID}_{sha}").exists()
 
 
 def test_offset_mismatch_is_409_then_resume(http: httpx.Client, login_as: LoginAs) -> None:

@@ -23,6 +23,7 @@ from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
 from sync_server.migrate import upgrade
 from sync_server.seed import seed_demo
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 
 @pytest.fixture
@@ -67,7 +68,8 @@ def test_real_assets_publish_and_judge(session: Session) -> None:
     assert inspector is not None
     inspection = Inspection(id=uuid.uuid4(), template_id=template.id, template_version=template.version,
                             control_type=template.control_type, address={"street": "Voorbeeldstraat"},
-                            inspector_id=inspector.id, status="finished", started_at=datetime.now(UTC),
+                            inspector_id=inspector.id, organisation_id=DEFAULT_ORGANISATION_ID,
+                            team_id=inspector.team_id, status="finished", started_at=datetime.now(UTC),
                             received_at=datetime.now(UTC))
     session.add(inspection)
     session.flush()

@@ -19,6 +19,7 @@ from sync_server.config import Settings
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Answer, Inspection, Person
 from sync_server.sync.models import ChangeLog
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 
 def _inspection(session: Session, *, status: str, premises: dict[str, Any],
@@ -27,7 +28,8 @@ def _inspection(session: Session, *, status: str, premises: dict[str, Any],
     assert inspector is not None
     now = datetime.now(UTC)
     inspection = Inspection(id=uuid.uuid4(), template_id="testpand", template_version=1, control_type="pandenactie",
-                            address={"street": "Voorbeeldstraat"}, inspector_id=inspector.id, status=status,
+                            address={"street": "Voorbeeldstraat"}, inspector_id=inspector.id,
+                            organisation_id=DEFAULT_ORGANISATION_ID, team_id=inspector.team_id, status=status,
                             started_at=now, received_at=now, finished_at=now if status == "finished" else None)
     session.add(inspection)
     session.flush()  # no ORM relationship orders the inserts: the inspection row must exist first
@@ -83,7 +85,7 @@ def test_new_catalogue_rejudges_finished_controls_and_marks_changed_levels(setti
         emitted = session.scalars(select(ChangeLog).where(ChangeLog.seq > seq,
                                                           ChangeLog.entity == "inspection_flag")).all()
         assert {c.entity_id for c in emitted} == {str(serious_id), str(quiet_id)}
-        assert all(c.scope == f"user:{serious.inspector_id}" for c in emitted)
+        assert all(c.scope == f"user:{serious.inspector_id}@{DEFAULT_ORGANISATION_ID}" for c in emitted)
         data = next(c.data for c in emitted if c.entity_id == str(serious_id))
         assert data is not None and data["level"] == 1 and data["flag"]["level_changed"] is True
 

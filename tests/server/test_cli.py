@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sync_server.auth.models import User
 from sync_server.cli import build_parser, in_transaction, main
 from sync_server.config import Settings
 from sync_server.planning.models import PlannedControl
 
-SUBCOMMANDS = ["serve", "migrate", "create-user", "seed-demo", "publish-assets"]
+SUBCOMMANDS = ["serve", "migrate", "create-team", "create-user", "move-user", "seed-demo", "publish-assets"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -50,7 +51,7 @@ def test_migrate_seed_demo_is_idempotent(env: Settings) -> None:
     assert main(["migrate"]) == 0
     assert main(["seed-demo"]) == 0
     users, controls = _count(env, User), _count(env, PlannedControl)
-    assert users == 6 and controls == 4
+    assert users == 8 and controls == 4  # 6 in the default team, 2 in the second demo organisation
     assert main(["seed-demo"]) == 0
     assert (_count(env, User), _count(env, PlannedControl)) == (users, controls)
     assert main(["publish-assets"]) == 0
@@ -92,10 +93,79 @@ def test_create_user_rejects_unknown_role(capsys: pytest.CaptureFixture[str]) ->
 
 def test_seed_demo_on_empty_data_dir_migrates_first(env: Settings) -> None:
     assert main(["seed-demo"]) == 0
-    assert _count(env, User) == 6
+    assert _count(env, User) == 8
 
 
 def test_publish_assets_reports_a_broken_file(env: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     (env.assets_dir / "catalogue" / "v1.yaml").write_text("id: [unclosed", encoding="utf-8")
     assert main(["publish-assets"]) == 1
     assert "v1.yaml" in capsys.readouterr().err
+
+
+def _team_of(settings: Settings, username: str) -> tuple[str, str]:
+    from sync_server.tenancy.models import Organisation, Team
+
+    def work(s: Session) -> tuple[str, str]:
+        row = s.execute(select(Organisation.key, Team.key).join(Team, Team.organisation_id == Organisation.id)
+                        .join(User, User.team_id == Team.id).where(User.username == username)).one()
+        return row[0], row[1]
+
+    return in_transaction(settings, work)
+
+
+def _create_user(monkeypatch: pytest.MonkeyPatch, username: str, *extra: str) -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO("lang-genoeg-wachtwoord\n"))
+    return main(["create-user", "--username", username, "--role", "inspecteur", "--display-name", username,
+                 "--password-stdin", *extra])
+
+
+def test_create_user_defaults_to_the_default_team(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    main(["migrate"])
+    assert _create_user(monkeypatch, "standaard") == 0
+    assert _team_of(env, "standaard") == ("gemeente-arnhem", "interventieteam")
+
+
+def test_create_team_create_user_and_move_user(env: Settings, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from sync_server.review.models import AuditEntry
+
+    main(["migrate"])
+    assert main(["create-team", "gemeente-proef", "noord", "--name", "Team Noord",
+                 "--organisation-name", "Gemeente Proef"]) == 0
+    assert "organisation gemeente-proef created" in capsys.readouterr().out
+    assert main(["create-team", "gemeente-proef", "zuid", "--name", "Team Zuid"]) == 0
+    assert "organisation" not in capsys.readouterr().out  # the organisation existed already
+    assert main(["create-team", "gemeente-proef", "zuid", "--name", "Nog eens"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert _create_user(monkeypatch, "proef1", "--organisation", "gemeente-proef", "--team", "noord") == 0
+    assert _team_of(env, "proef1") == ("gemeente-proef", "noord")
+    assert main(["move-user", "proef1", "--organisation", "gemeente-proef", "--team", "zuid"]) == 0
+    assert _team_of(env, "proef1") == ("gemeente-proef", "zuid")
+    assert main(["move-user", "proef1", "--team", "interventieteam"]) == 0  # to the default organisation
+    assert _team_of(env, "proef1") == ("gemeente-arnhem", "interventieteam")
+    moves = in_transaction(env, lambda s: list(s.scalars(select(AuditEntry.detail)
+                                                           .where(AuditEntry.action == "move_user"))))
+    assert len(moves) == 3  # within one organisation once; across two organisations in each of them
+
+
+def test_tenancy_commands_refuse_unknowns(env: Settings, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    main(["migrate"])
+    assert _create_user(monkeypatch, "zwerver", "--team", "bestaat-niet") == 1
+    assert "Unknown team" in capsys.readouterr().err
+    assert main(["move-user", "niemand", "--team", "interventieteam"]) == 1
+    assert "Not found" in capsys.readouterr().err
+    _create_user(monkeypatch, "blijver")
+    assert main(["move-user", "blijver", "--organisation", "nergens", "--team", "interventieteam"]) == 1
+    assert _team_of(env, "blijver") == ("gemeente-arnhem", "interventieteam")
+    assert main(["create-team", "Geen spaties!", "x", "--name", "X"]) == 1
+    assert "letters, digits" in capsys.readouterr().err
+
+
+def test_tenancy_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, words in (("create-user", ["--team", "--organisation"]), ("move-user", ["USERNAME", "--team"]),
+                           ("create-team", ["ORG_KEY", "TEAM_KEY", "--name"])):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert all(w in out for w in words), (command, out)

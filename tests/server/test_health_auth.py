@@ -11,6 +11,7 @@ import httpx
 from sync_server.auth import service
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
+from sync_server.tenancy.service import DEFAULT_TEAM_ID
 
 LoginAs = Callable[[str], Any]
 
@@ -53,7 +54,8 @@ def test_login_rate_limited_after_five_failures(http: httpx.Client) -> None:
 def test_rate_limit_blocks_even_the_right_password(http: httpx.Client, settings: Settings) -> None:
     name = f"victim{uuid.uuid4().hex[:6]}"
     in_transaction(settings, lambda s: service.create(session=s, username=name, password="goed-wachtwoord",
-                                                      role=service.Role.INSPECTEUR, display_name="V"))
+                                                      role=service.Role.INSPECTEUR, display_name="V",
+                                                      team_id=DEFAULT_TEAM_ID))
     for _ in range(5):
         http.post("/api/v1/auth/login", json={"username": name, "password": "fout"})
     r = http.post("/api/v1/auth/login", json={"username": name, "password": "goed-wachtwoord"})

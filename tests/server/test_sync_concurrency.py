@@ -15,6 +15,7 @@ from typing import Any
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.sync import changes
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 LoginAs = Callable[[str], Any]
 WRITERS, TRANSACTIONS, PER_TX = 4, 8, 3
@@ -38,7 +39,7 @@ def _writer(settings: Settings, scope: str, seen_seqs: list[int], rng: random.Ra
 
 def test_pull_never_skips_a_change_under_concurrent_writers(login_as: LoginAs, settings: Settings) -> None:
     device = login_as("inspecteur2")
-    scope = f"user:{device.user['id']}"
+    scope = f"user:{device.user['id']}@{DEFAULT_ORGANISATION_ID}"  # changes.user_scope
     cursor = device.pull().json()["cursor"]
     written: list[int] = []
     threads = [threading.Thread(target=_writer, args=(settings, scope, written, random.Random(i)))

@@ -16,6 +16,7 @@ from schemas.sync import ENTITY_SINCE, SCHEMA_VERSION, PullResponse, entities_fo
 from sync_server.auth.models import User
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
 LoginAs = Callable[[str], Any]
 
@@ -117,7 +118,7 @@ def test_expired_partial_upload_restarts(login_as: LoginAs, settings: Settings, 
     headers = {**device.headers, "Upload-Length": str(len(data))}
     r = http.patch(url, content=data[:1000], headers={**headers, "Upload-Offset": "0"})
     assert r.status_code == 204
-    partial = settings.blobs / "partial" / sha
+    partial = settings.blobs / "partial" / f"{DEFAULT_ORGANISATION_ID}_{sha}"
     old = time.time() - 73 * 3600
     os.utime(partial, (old, old))
     r = http.patch(url, content=data[1000:], headers={**headers, "Upload-Offset": "1000"})
