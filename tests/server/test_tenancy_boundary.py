@@ -74,13 +74,10 @@ def _control_with_photo(http: httpx.Client, device: Any, *, street: str) -> tupl
     return iid, sha
 
 
-@pytest.fixture(scope="module")
-def arnhem_control(base_url: str, settings: Settings) -> tuple[str, str]:
-    """A control of the default organisation (team interventieteam) with a photo, made once per module."""
-    from conftest import login
-
-    with httpx.Client(base_url=base_url, timeout=30) as http:
-        return _control_with_photo(http, login(http, "inspecteur1"), street="Grensstraat")
+@pytest.fixture
+def arnhem_control(http: httpx.Client, login_as: LoginAs) -> tuple[str, str]:
+    """A control of the default organisation (team interventieteam) with a photo."""
+    return _control_with_photo(http, login_as("inspecteur1"), street="Grensstraat")
 
 
 def _ids(r: httpx.Response, key: str = "id") -> set[str]:

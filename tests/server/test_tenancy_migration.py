@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from conftest import PG_URL, _create_pg_db, _drop_pg_db
 from sqlalchemy import select
 
 from sync_server.auth.models import User
@@ -35,6 +34,7 @@ from sync_server.tenancy import service as tenancy
 from sync_server.tenancy.models import Organisation, Team
 
 PREVIOUS_HEAD = "2026_11_29_1200"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"  # as in conftest.py (not importable: two conftests)
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 U = sa.Uuid()
 
@@ -46,8 +46,12 @@ def old_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -
     if request.param == "postgres":
         if not pg_available:
             pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
-        name = _create_pg_db()
-        url = PG_URL.format(db=name)
+        import psycopg
+
+        name = f"inspectie_tenancy_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     else:
         url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
     settings = Settings(data_dir=tmp_path, database_url=url)
@@ -60,7 +64,10 @@ def old_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -
     engine.dispose()
     yield settings
     if name:
-        _drop_pg_db(name)
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _t(name: str, *cols: tuple[str, sa.types.TypeEngine[object]]) -> sa.TableClause:
