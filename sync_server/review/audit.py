@@ -8,13 +8,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from schemas.review import AuditRead
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
+from sync_server.inspections.models import Inspection
 from sync_server.review.models import AuditEntry
+from sync_server.tenancy import access
 from sync_server.tenancy.models import Team
 
 READS = frozenset({"read_detail", "read_report", "export", "lookup_identifier", "read_agencies"})
@@ -42,8 +44,11 @@ def record_move(*, session: Session, user: User, old_team: Team, new_team: Team)
 
 def list_entries(*, session: Session, user: Principal, inspection_id: uuid.UUID | None = None,
                  limit: int = 200) -> list[AuditRead]:
-    """The newest entries of the caller's organisation first, optionally of one control."""
-    stmt = (select(AuditEntry).where(AuditEntry.organisation_id == user.organisation_id)
+    """The newest entries of the caller's organisation first, optionally of one control; entries about a
+    control only when the caller may see that control (a teamleider: their own team's)."""
+    stmt = (select(AuditEntry).outerjoin(Inspection, Inspection.id == AuditEntry.inspection_id)
+            .where(AuditEntry.organisation_id == user.organisation_id,
+                   or_(AuditEntry.inspection_id.is_(None), access.inspection_clause(user)))
             .order_by(AuditEntry.id.desc()).limit(limit))
     if inspection_id is not None:
         stmt = stmt.where(AuditEntry.inspection_id == inspection_id)

@@ -197,6 +197,11 @@ def test_a_teamleider_sees_only_their_own_team_the_ketenregisseur_the_organisati
     assert http.get(f"/api/v1/review/inspections/{b_iid}", headers=keten.headers).status_code == 200
     signals_b = _ids(http.get("/api/v1/review/signals", headers=lead_b.headers), "inspection_id")
     assert iid not in signals_b and b_iid in signals_b
+    http.post(f"/api/v1/review/inspections/{iid}/comments", json={"body": "alleen voor team A"},
+              headers=lead_a.headers)
+    audit_b = http.get("/api/v1/review/audit", headers=lead_b.headers).text
+    assert "alleen voor team A" not in audit_b and "eigen team" in audit_b
+    assert "alleen voor team A" in http.get("/api/v1/review/audit", headers=lead_a.headers).text
 
 
 def test_same_photo_in_two_organisations_is_two_blobs(http: httpx.Client, login_as: LoginAs,
