@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.orm import Session, aliased
 
 from sync_server.auth.schemas import Principal, Role
 from sync_server.blobs.models import Blob
@@ -29,11 +29,23 @@ def record(*, session: Session, organisation_id: uuid.UUID, sha256: str, size: i
     session.add(Blob(organisation_id=organisation_id, sha256=sha256, size=size, stored_at=datetime.now(UTC),
                      uploaded_by=uploaded_by))
     session.flush()
-    stmt = (select(Inspection).join(Photo, Photo.inspection_id == Inspection.id)
-            .where(Photo.sha256 == sha256, Inspection.organisation_id == organisation_id))
-    for inspection in session.scalars(stmt).unique():
-        if inspection.status == "finished" and inspection.flag is not None:
-            inspections.emit_flag(session=session, inspection=inspection, only_when_complete=True)
+    counts = {iid: (int(expected), int(present)) for iid, expected, present in session.execute(
+        _COUNTS_OF_FINISHED_USING, {"sha256": sha256, "organisation_id": organisation_id})}
+    complete = [session.get(Inspection, iid) for iid, (expected, present) in counts.items() if present >= expected]
+    inspections.emit_flags(session=session, inspections=[i for i in complete if i is not None and i.flag is not None],
+                           counts=counts)
+
+
+_other_photo = aliased(Photo)
+_COUNTS_OF_FINISHED_USING = (
+    select(Inspection.id, func.count(_other_photo.id), func.count(Blob.sha256))
+    .join(_other_photo, _other_photo.inspection_id == Inspection.id)
+    .outerjoin(Blob, and_(Blob.sha256 == _other_photo.sha256, Blob.organisation_id == Inspection.organisation_id))
+    .where(Inspection.id.in_(select(Photo.inspection_id).where(Photo.sha256 == bindparam("sha256"))),
+           Inspection.organisation_id == bindparam("organisation_id"), Inspection.status == "finished")
+    .group_by(Inspection.id).order_by(Inspection.id))
+"""(inspection, photos referenced, photos present) of the finished inspections of one organisation that use one
+photo: one statement, built once (a photo upload is a hot path)."""
 
 
 def may_download(*, session: Session, user: Principal, sha256: str) -> bool:

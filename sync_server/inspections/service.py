@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from schemas.engine import evaluate
 from schemas.records import PersonRecord
-from schemas.templates import AnswerValue
+from schemas.templates import AnswerValue, Template
 from sync_server.blobs.models import Blob
 from sync_server.catalog import service as catalog
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
@@ -24,47 +24,92 @@ def get(*, session: Session, inspection_id: uuid.UUID) -> Inspection | None:
 
 
 def premises_answers(*, session: Session, inspection_id: uuid.UUID) -> dict[str, AnswerValue]:
-    rows = session.scalars(select(Answer).where(Answer.inspection_id == inspection_id,
-                                                Answer.person_id == PREMISES))
-    return {a.question_id: a.value for a in rows if a.value is not None}
+    return _flag_inputs(session, [inspection_id])[inspection_id][0]
 
 
 def persons(*, session: Session, inspection_id: uuid.UUID) -> list[PersonRecord]:
     """The live (not deleted) persons with their answers, in creation order."""
-    people = session.scalars(select(Person).where(Person.inspection_id == inspection_id,
-                                                  Person.deleted.is_(False)).order_by(Person.id))
-    answers = session.scalars(select(Answer).where(Answer.inspection_id == inspection_id,
-                                                   Answer.person_id != PREMISES))
-    by_person: dict[str, dict[str, AnswerValue]] = {}
-    for a in answers:
-        if a.value is not None:  # an answer the team lead cleared keeps its row for its office version
-            by_person.setdefault(a.person_id, {})[a.question_id] = a.value
-    return [PersonRecord(id=p.person_id, label=p.label, answers=by_person.get(p.person_id, {})) for p in people]
+    return _flag_inputs(session, [inspection_id])[inspection_id][1]
+
+
+def _flag_inputs(session: Session, inspection_ids: list[uuid.UUID]
+                 ) -> dict[uuid.UUID, tuple[dict[str, AnswerValue], list[PersonRecord]]]:
+    """Premises answers and live persons (with their answers) of several inspections: two queries in all.
+    Plain rows, not ORM objects: the engine only reads values, and a push of 200 controls stays cheap."""
+    premises: dict[uuid.UUID, dict[str, AnswerValue]] = {iid: {} for iid in inspection_ids}
+    by_person: dict[tuple[uuid.UUID, str], dict[str, AnswerValue]] = {}
+    for chunk in _chunks(inspection_ids):
+        rows = session.execute(select(Answer.inspection_id, Answer.person_id, Answer.question_id, Answer.value)
+                               .where(Answer.inspection_id.in_(chunk)))
+        for iid, person_id, question_id, value in rows:
+            if value is None:  # JSON null: a team lead cleared it; the row keeps its office version
+                continue
+            if person_id == PREMISES:
+                premises[iid][question_id] = value
+            else:
+                by_person.setdefault((iid, person_id), {})[question_id] = value
+    people: dict[uuid.UUID, list[PersonRecord]] = {iid: [] for iid in inspection_ids}
+    for chunk in _chunks(inspection_ids):
+        rows = session.execute(select(Person.inspection_id, Person.person_id, Person.label)
+                               .where(Person.inspection_id.in_(chunk), Person.deleted.is_(False))
+                               .order_by(Person.id))
+        for iid, person_id, label in rows:
+            people[iid].append(PersonRecord(id=person_id, label=label,
+                                            answers=by_person.get((iid, person_id), {})))
+    return {iid: (premises[iid], people[iid]) for iid in inspection_ids}
+
+
+def _chunks(ids: list[uuid.UUID], size: int = 500) -> list[list[uuid.UUID]]:
+    """Groups small enough for one ``IN (...)`` on every database."""
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
 def photo_counts(*, session: Session, inspection: Inspection) -> tuple[int, int]:
     """(photos referenced, photos whose blob has arrived in the inspection's organisation)."""
-    expected = session.scalar(select(func.count()).select_from(Photo).where(Photo.inspection_id == inspection.id))
-    present = session.scalar(select(func.count()).select_from(Photo)
-                             .join(Blob, and_(Blob.sha256 == Photo.sha256,
-                                              Blob.organisation_id == inspection.organisation_id))
-                             .where(Photo.inspection_id == inspection.id))
-    return int(expected or 0), int(present or 0)
+    return photo_counts_of(session=session, inspection_ids=[inspection.id])[inspection.id]
+
+
+def photo_counts_of(*, session: Session, inspection_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """(photos referenced, photos whose blob has arrived in the inspection's organisation) per inspection, in one
+    query per 500 inspections."""
+    counts = dict.fromkeys(inspection_ids, (0, 0))
+    for chunk in _chunks(inspection_ids):
+        stmt = (select(Photo.inspection_id, func.count(Photo.id), func.count(Blob.sha256))
+                .join(Inspection, Inspection.id == Photo.inspection_id)
+                .outerjoin(Blob, and_(Blob.sha256 == Photo.sha256, Blob.organisation_id == Inspection.organisation_id))
+                .where(Photo.inspection_id.in_(chunk)).group_by(Photo.inspection_id))
+        for iid, expected, present in session.execute(stmt):
+            counts[iid] = (int(expected), int(present))
+    return counts
 
 
 def compute_flag(*, session: Session, inspection: Inspection) -> bool:
     """Evaluate a finished inspection with the current catalogue and store the result; False if impossible."""
-    template = catalog.get_template(session=session, template_id=inspection.template_id,
-                                    version=inspection.template_version)
+    return bool(compute_flags(session=session, inspections=[inspection]))
+
+
+def compute_flags(*, session: Session, inspections: list[Inspection]) -> list[Inspection]:
+    """Evaluate finished inspections with the current catalogue and store the results; returns those that
+    could be evaluated (template and catalogue known). Reads all their answers in two queries."""
     catalogue = catalog.get_current_catalogue(session=session)
-    if template is None or catalogue is None:
-        return False
-    result = evaluate(template, catalogue, premises_answers(session=session, inspection_id=inspection.id),
-                      persons(session=session, inspection_id=inspection.id))
-    inspection.flag = carry_level_change(inspection.flag, result.model_dump(mode="json"))
-    inspection.level = result.level
-    inspection.catalogue_key = catalogue.key
-    return True
+    if catalogue is None or not inspections:
+        return []
+    templates: dict[tuple[str, int], Template | None] = {}
+    for inspection in inspections:
+        key = (inspection.template_id, inspection.template_version)
+        if key not in templates:
+            templates[key] = catalog.get_template(session=session, template_id=key[0], version=key[1])
+    ready = [i for i in inspections if templates[(i.template_id, i.template_version)] is not None]
+    inputs = _flag_inputs(session, [i.id for i in ready])
+    for inspection in ready:
+        template = templates[(inspection.template_id, inspection.template_version)]
+        assert template is not None
+        premises, people = inputs[inspection.id]
+        result = evaluate(template, catalogue, premises, people)
+        inspection.flag = carry_level_change(inspection.flag, result.model_dump(mode="json"))
+        inspection.level = result.level
+        inspection.catalogue_key = catalogue.key
+    return ready
 
 
 LEVEL_CHANGE_KEYS = ("previous_level", "previous_catalogue", "level_changed")
@@ -85,15 +130,22 @@ def flag_change_data(*, session: Session, inspection: Inspection,
             "photos_present": present}
 
 
-def emit_flag(*, session: Session, inspection: Inspection, only_when_complete: bool = False) -> None:
-    """Send the stored flag to the inspector's devices (caller holds the sync lock); with
-    ``only_when_complete`` (a photo arrived) only once every photo the inspection references is present."""
-    counts = photo_counts(session=session, inspection=inspection)
-    if only_when_complete and counts[1] < counts[0]:
+def emit_flag(*, session: Session, inspection: Inspection) -> None:
+    """Send the stored flag, with the photo counts, to the inspector's devices (caller holds the sync lock)."""
+    emit_flags(session=session, inspections=[inspection])
+
+
+def emit_flags(*, session: Session, inspections: list[Inspection],
+               counts: dict[uuid.UUID, tuple[int, int]] | None = None) -> None:
+    """``emit_flag`` for several inspections: one photo-count query (none when ``counts`` are given) and one
+    change-log write for all."""
+    if not inspections:
         return
-    changes.emit(session=session, entity="inspection_flag", entity_id=str(inspection.id),
-                 scope=inspector_scope(inspection),
-                 data=flag_change_data(session=session, inspection=inspection, counts=counts))
+    counts = counts or photo_counts_of(session=session, inspection_ids=[i.id for i in inspections])
+    changes.emit_many(session=session, items=[
+        changes.NewChange(entity="inspection_flag", entity_id=str(i.id), scope=inspector_scope(i),
+                          data=flag_change_data(session=session, inspection=i, counts=counts[i.id]))
+        for i in inspections])
 
 
 def inspector_scope(inspection: Inspection) -> str:
@@ -103,8 +155,6 @@ def inspector_scope(inspection: Inspection) -> str:
 
 def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID]) -> None:
     """Recompute and emit the flag of every finished inspection among ``inspection_ids``."""
-    for iid in sorted(inspection_ids):
-        inspection = session.get(Inspection, iid)
-        if inspection is not None and inspection.status == "finished" and compute_flag(session=session,
-                                                                                       inspection=inspection):
-            emit_flag(session=session, inspection=inspection)
+    found = [session.get(Inspection, iid) for iid in sorted(inspection_ids)]
+    finished = [i for i in found if i is not None and i.status == "finished"]
+    emit_flags(session=session, inspections=compute_flags(session=session, inspections=finished))

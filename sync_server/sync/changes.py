@@ -2,12 +2,14 @@
 
 ``lock`` takes the row lock on ``sync_counter`` as the first write of the transaction; it is held
 until commit, so no two writers interleave and a change with a higher seq never becomes visible
-before a lower one. ``emit`` hands out the next seq (``UPDATE ... RETURNING``) for each change.
+before a lower one. ``emit`` hands out the next seq (``UPDATE ... RETURNING``) for each change;
+``emit_many`` reserves a run of seqs in one update.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,9 +39,10 @@ def lock(*, session: Session) -> None:
     session.execute(update(SyncCounter).where(SyncCounter.id == COUNTER_ID).values(seq=SyncCounter.seq))
 
 
-def _next_seq(session: Session) -> int:
+def _next_seq(session: Session, count: int = 1) -> int:
+    """Reserve ``count`` seqs; returns the highest."""
     stmt = (update(SyncCounter).where(SyncCounter.id == COUNTER_ID)
-            .values(seq=SyncCounter.seq + 1).returning(SyncCounter.seq))
+            .values(seq=SyncCounter.seq + count).returning(SyncCounter.seq))
     seq = session.execute(stmt).scalar_one()
     return int(seq)
 
@@ -47,11 +50,29 @@ def _next_seq(session: Session) -> int:
 def emit(*, session: Session, entity: str, entity_id: str, scope: str, data: dict[str, Any] | None,
          op: str = "put") -> int:
     """Append one change for ``scope`` and return its seq."""
-    seq = _next_seq(session)
-    session.add(ChangeLog(seq=seq, entity=entity, entity_id=entity_id, op=op, scope=scope, data=data,
-                          created_at=datetime.now(UTC)))
+    return emit_many(session=session, items=[NewChange(entity, entity_id, scope, data, op)])
+
+
+@dataclass(frozen=True)
+class NewChange:
+    entity: str
+    entity_id: str
+    scope: str
+    data: dict[str, Any] | None
+    op: str = "put"
+
+
+def emit_many(*, session: Session, items: list[NewChange]) -> int:
+    """Append changes in the given order with consecutive seqs (one counter update for all); returns the
+    last seq (the current one when ``items`` is empty)."""
+    if not items:
+        return current_seq(session=session)
+    last = _next_seq(session, len(items))
+    now = datetime.now(UTC)
+    session.add_all([ChangeLog(seq=last - len(items) + n, entity=c.entity, entity_id=c.entity_id, op=c.op,
+                               scope=c.scope, data=c.data, created_at=now) for n, c in enumerate(items, start=1)])
     session.flush()
-    return seq
+    return last
 
 
 def current_seq(*, session: Session) -> int:
