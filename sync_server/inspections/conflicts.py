@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +33,14 @@ from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Answer, FindingConflict, Inspection, Person
 from sync_server.inspections.service import PREMISES
 from sync_server.sync import changes
+
+
+class AnswerLike(Protocol):
+    """An ``Answer`` row or one a push has not written yet (``mutations.NewAnswer``)."""
+
+    question_id: str
+    value: Any
+    office_seq: int | None
 
 
 def find_answer(session: Session, inspection_id: uuid.UUID, person_id: str, question_id: str) -> Answer | None:
@@ -77,7 +85,7 @@ def record(*, session: Session, inspection: Inspection, field: str, person_id: s
     return conflict
 
 
-def record_dropped_person(*, session: Session, inspection: Inspection, person: Person, answers: list[Answer],
+def record_dropped_person(*, session: Session, inspection: Inspection, person: Person, answers: list[AnswerLike],
                           base_version: int | None, client_id: str, mutation_id: int) -> FindingConflict | None:
     """A ``person`` conflict for the office corrections among ``answers`` (the deleted person's rows) that the
     tablet had not seen; None (and nothing written) when there is none."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync_server.db import Base
 
@@ -61,6 +61,8 @@ class Person(Base):
     person_id: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(40))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # never read; it tells the unit of work to insert the inspection first, so a push need not flush per control
+    inspection: Mapped[Inspection] = relationship(lazy="raise")
 
 
 class Photo(Base):
@@ -71,6 +73,7 @@ class Photo(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
     caption: Mapped[str] = mapped_column(String(500), default="")
+    inspection: Mapped[Inspection] = relationship(lazy="raise")  # never read; orders the inserts (see Person)
 
 
 class FindingConflict(Base):

@@ -103,6 +103,7 @@ def push(*, session: Session, user: Principal, request: PushRequest) -> PushResp
     client.schema_version = request.schema_version
     client.last_seen = datetime.now(UTC)
     ctx = MutationContext(session=session, user=user, client_id=str(request.client_id))
+    ctx.prefetch([m for m in request.mutations if m.id > client.last_mutation_id])
     rejections: list[Rejection] = []
     for mutation in request.mutations:
         if mutation.id <= client.last_mutation_id:
@@ -114,6 +115,7 @@ def push(*, session: Session, user: Principal, request: PushRequest) -> PushResp
             rejections.append(rejection)
             _emit_rejection(session, user, request.client_id, mutation, rejection)
         client.last_mutation_id = mutation.id
+    ctx.write_answers()
     inspections.refresh_flags(session=session, inspection_ids=ctx.touched)
     return PushResponse(last_mutation_id=client.last_mutation_id, rejections=rejections)
 
