@@ -13,6 +13,7 @@ import yaml
 from fastapi import FastAPI
 from ui_support import SERVER_URL
 
+from inspectie_app.office_client import OfficeClient
 from inspectie_app.services import InspectorService, build_service
 from sync_server.app import create_app
 from sync_server.catalog.service import publish_assets
@@ -63,6 +64,15 @@ async def service(tmp_path: Path, transport: httpx.AsyncBaseTransport) -> AsyncI
     svc = build_service(tmp_path / "app", SERVER_URL, transport)
     yield svc
     await svc.aclose()
+
+
+@pytest.fixture
+async def lead(server_app: FastAPI) -> AsyncIterator[OfficeClient]:
+    """The team lead, through the office app's client, on the same in-process server."""
+    client = OfficeClient(httpx.AsyncClient(transport=httpx.ASGITransport(app=server_app), base_url=SERVER_URL))
+    await client.login("teamleider1", "demo-wachtwoord")
+    yield client
+    await client.aclose()
 
 
 @pytest.fixture

@@ -4,27 +4,16 @@ the office client parses the conflict, and once the team lead accepts it the tab
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import flet as ft
-import httpx
 import pytest
-from fastapi import FastAPI
-from ui_support import SERVER_URL, harness
+from ui_support import harness
 
 from inspectie_app.office_client import OfficeClient, OfficeError
 from inspectie_app.services import InspectorService
 from schemas.conflicts import FindingCorrection
 from schemas.records import Address
-
-
-@pytest.fixture
-async def lead(server_app: FastAPI) -> AsyncIterator[OfficeClient]:
-    client = OfficeClient(httpx.AsyncClient(transport=httpx.ASGITransport(app=server_app), base_url=SERVER_URL))
-    await client.login("teamleider1", "demo-wachtwoord")
-    yield client
-    await client.aclose()
 
 
 async def _deleted_after_correction(svc: InspectorService, lead: OfficeClient) -> tuple[Any, str]:
