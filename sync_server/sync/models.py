@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db import Base
@@ -26,7 +26,7 @@ class SyncClient(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The scopes this client was last served (e.g. "role:inspecteur"); when they change, the epoch goes up
     # and the next pull starts over with ``reset``.
-    scope_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    scope_key: Mapped[str] = mapped_column(Text, default="", server_default="")
     scope_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The highest cursor this server has handed to the client: a client cursor above it means the server
     # lost history (restored from a backup) and the client must start over.

@@ -54,9 +54,10 @@ def in_window(version: int | None) -> bool:
 def scopes_for(user: Principal) -> list[str]:
     """The change-log scopes a caller may read; decided by the server, never by the client. The organisation
     and team scopes carry no changes (yet): they are here so a move to another team or organisation changes
-    the scope key, and the next pull starts over."""
-    return ["all", f"org:{user.organisation_id}", f"team:{user.team_id}",
-            changes.user_scope(user.user_id, user.organisation_id), f"role:{user.role.value}"]
+    the scope key, and the next pull starts over. The role scope is per organisation, like everything else."""
+    org = user.organisation_id
+    return ["all", f"org:{org}", f"team:{user.team_id}", changes.user_scope(user.user_id, org),
+            f"role:{user.role.value}@{org}"]
 
 
 def _client(session: Session, user: Principal, client_id: uuid.UUID, schema_version: int,

@@ -113,6 +113,9 @@ def _qualify_user_scopes() -> None:
     org = str(DEFAULT_ORGANISATION_ID)
     op.execute(sa.text("UPDATE change_log SET scope = scope || :suffix WHERE scope LIKE 'user:%'")
                .bindparams(suffix=f"@{org}"))
+    with op.batch_alter_table("sync_client", schema=None) as batch_op:  # five scopes with ids: > 200 characters
+        batch_op.alter_column("scope_key", type_=sa.Text(), existing_type=sa.String(200), existing_nullable=False,
+                              existing_server_default="")
     clients = sa.table("sync_client", sa.column("client_id", sa.Uuid()), sa.column("user_id", sa.Uuid()),
                        sa.column("scope_key", sa.String()))
     users = sa.table("user_account", sa.column("id", sa.Uuid()), sa.column("role", sa.String()))
@@ -124,7 +127,7 @@ def _qualify_user_scopes() -> None:
         if scope_key != old:
             continue  # never pulled, or its scopes changed anyway: the next pull decides
         new = ",".join(sorted(["all", f"org:{org}", f"team:{DEFAULT_TEAM_ID}", f"user:{user_id}@{org}",
-                               f"role:{role}"]))
+                               f"role:{role}@{org}"]))
         conn.execute(clients.update().where(clients.c.client_id == client_id).values(scope_key=new))
 
 
@@ -144,6 +147,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     org = str(DEFAULT_ORGANISATION_ID)
+    op.execute(sa.text("UPDATE sync_client SET scope_key = ''"))  # the next pull of each tablet starts over
+    with op.batch_alter_table("sync_client", schema=None) as batch_op:
+        batch_op.alter_column("scope_key", type_=sa.String(200), existing_type=sa.Text(), existing_nullable=False,
+                              existing_server_default="")
     op.execute(sa.text("UPDATE change_log SET scope = substr(scope, 1, length(scope) - :n) "
                        "WHERE scope LIKE 'user:%' AND scope LIKE :pattern")
                .bindparams(n=len(org) + 1, pattern=f"%@{org}"))
