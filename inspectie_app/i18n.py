@@ -117,6 +117,8 @@ NL: dict[str, str] = {
     "conflict_row": "{field}: tablet {device} · kantoor {office} · geldt nu: {kept}",
     "conflict_keep_office": "Correctie houden",
     "conflict_take_device": "Waarde van de tablet nemen",
+    "conflict_person_gone": "Deze persoon is daarna op de tablet verwijderd: de waarde van de tablet kan niet meer "
+                            "worden genomen.",
     "conflict_done": "Opgelost: {choice}",
     "conflict_side_office": "correctie kantoor",
     "conflict_side_device": "waarde tablet",
@@ -303,6 +305,8 @@ EN: dict[str, str] = {
     "conflict_row": "{field}: tablet {device} · office {office} · now: {kept}",
     "conflict_keep_office": "Keep the correction",
     "conflict_take_device": "Take the tablet's value",
+    "conflict_person_gone": "This person was deleted on the tablet afterwards: the tablet's value can no longer "
+                            "be taken.",
     "conflict_done": "Resolved: {choice}",
     "conflict_side_office": "office correction",
     "conflict_side_device": "tablet value",

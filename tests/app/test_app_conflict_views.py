@@ -16,6 +16,7 @@ from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.inspector.sync_bar import SyncBar
 from inspectie_app.ui.office.conflicts import ConflictsPanel
 from schemas.conflicts import ConflictRead
+from schemas.records import PersonRecord
 
 
 class _App:
@@ -105,6 +106,21 @@ async def test_office_panel_offers_the_choice_to_the_team_lead() -> None:
     assert [b.content for b in buttons] == [t("conflict_keep_office"), t("conflict_take_device")]
     await buttons[1].on_click(None)  # type: ignore[misc]
     assert app.client.resolved[0][1] == "device" and app.shown == [iid]
+
+
+async def test_office_panel_offers_no_tablet_value_once_the_person_is_deleted() -> None:
+    app = _App()
+    iid = uuid.uuid4()
+    conflict = _conflict(iid).model_copy(update={"person_id": "p-2", "question_id": "leeftijd"})
+    alive = ConflictsPanel(app, iid, [conflict], persons=[PersonRecord(id="p-2", label="Persoon 2")])  # type: ignore[arg-type]
+    gone = ConflictsPanel(app, iid, [conflict], persons=[PersonRecord(id="p-1", label="Persoon 1")])  # type: ignore[arg-type]
+
+    def labels(panel: ConflictsPanel) -> list[Any]:
+        return [c.content for c in _walk(panel.controls()) if isinstance(c, ft.OutlinedButton)]
+
+    assert labels(alive) == [t("conflict_keep_office"), t("conflict_take_device")]
+    assert labels(gone) == [t("conflict_keep_office")]
+    assert t("conflict_person_gone") in [x for c in gone.controls() for x in _texts(c)]
 
 
 async def test_office_panel_is_read_only_for_the_ketenregisseur_and_empty_without_conflicts() -> None:

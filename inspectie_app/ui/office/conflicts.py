@@ -30,6 +30,7 @@ class ConflictsPanel:
         self.conflicts = conflicts
         self.template = template
         self.person_labels = {p.id: p.label for p in persons or []}
+        self.persons_known = persons is not None
         # no key: a keyed control rebuilt on a redrawn screen is frozen by Flet and cannot show a later error
         self.error = ft.Text("", color=ft.Colors.RED_800, visible=False)
 
@@ -101,14 +102,21 @@ class ConflictsPanel:
             side = self.app.t("conflict_side_device" if c.resolution == "device" else "conflict_side_office")
             parts.append(ft.Text(self.app.t("conflict_done", choice=side), italic=True))
         elif role == "teamleider":
-            parts.append(ft.Row([
-                tagged(ft.OutlinedButton(content=self.app.t("conflict_keep_office"), height=TOUCH,
-                                         on_click=self._resolver(c.id, "office")), f"conflict-keep-{c.id}"),
-                tagged(ft.OutlinedButton(content=self.app.t("conflict_take_device"), height=TOUCH,
-                                         on_click=self._resolver(c.id, "device")), f"conflict-take-{c.id}"),
-            ], wrap=True))
+            buttons = [tagged(ft.OutlinedButton(content=self.app.t("conflict_keep_office"), height=TOUCH,
+                                                on_click=self._resolver(c.id, "office")), f"conflict-keep-{c.id}")]
+            if self._person_gone(c):  # the tablet deleted that person later: its value cannot be taken any more
+                parts.append(ft.Text(self.app.t("conflict_person_gone"), italic=True))
+            else:
+                buttons.append(tagged(ft.OutlinedButton(content=self.app.t("conflict_take_device"), height=TOUCH,
+                                                        on_click=self._resolver(c.id, "device")),
+                                      f"conflict-take-{c.id}"))
+            parts.append(ft.Row(buttons, wrap=True))
         return ft.Container(ft.Column(parts, spacing=4), padding=8, bgcolor=ft.Colors.AMBER_50,
                             border_radius=ft.BorderRadius.all(8))
+
+    def _person_gone(self, c: ConflictRead) -> bool:
+        """An answer conflict of a person who is no longer among the control's persons (deleted on the tablet)."""
+        return self.persons_known and bool(c.person_id) and c.person_id not in self.person_labels
 
     def _resolver(self, conflict_id: UUID, keep: str) -> Any:
         async def resolve(_e: Any = None) -> None:
