@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from sync_server.auth.schemas import Principal, Role
@@ -36,16 +36,13 @@ def record(*, session: Session, organisation_id: uuid.UUID, sha256: str, size: i
                            counts=counts)
 
 
-_other_photo = aliased(Photo)
-_COUNTS_OF_FINISHED_USING = (
-    select(Inspection.id, func.count(_other_photo.id), func.count(Blob.sha256))
-    .join(_other_photo, _other_photo.inspection_id == Inspection.id)
-    .outerjoin(Blob, and_(Blob.sha256 == _other_photo.sha256, Blob.organisation_id == Inspection.organisation_id))
-    .where(Inspection.id.in_(select(Photo.inspection_id).where(Photo.sha256 == bindparam("sha256"))),
-           Inspection.organisation_id == bindparam("organisation_id"), Inspection.status == "finished")
-    .group_by(Inspection.id).order_by(Inspection.id))
-"""(inspection, photos referenced, photos present) of the finished inspections of one organisation that use one
-photo: one statement, built once (a photo upload is a hot path)."""
+_using = aliased(Photo)
+_COUNTS_OF_FINISHED_USING = inspections.PHOTO_COUNTS.where(
+    Inspection.id.in_(select(_using.inspection_id).where(_using.sha256 == bindparam("sha256"))),
+    Inspection.organisation_id == bindparam("organisation_id"), Inspection.status == "finished",
+).order_by(Inspection.id)
+"""``PHOTO_COUNTS`` of the finished inspections of one organisation that use one photo: built once (a photo
+upload is a hot path)."""
 
 
 def may_download(*, session: Session, user: Principal, sha256: str) -> bool:

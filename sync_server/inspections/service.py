@@ -23,18 +23,10 @@ def get(*, session: Session, inspection_id: uuid.UUID) -> Inspection | None:
     return session.get(Inspection, inspection_id)
 
 
-def premises_answers(*, session: Session, inspection_id: uuid.UUID) -> dict[str, AnswerValue]:
-    return _flag_inputs(session, [inspection_id])[inspection_id][0]
-
-
-def persons(*, session: Session, inspection_id: uuid.UUID) -> list[PersonRecord]:
-    """The live (not deleted) persons with their answers, in creation order."""
-    return _flag_inputs(session, [inspection_id])[inspection_id][1]
-
-
-def _flag_inputs(session: Session, inspection_ids: list[uuid.UUID]
-                 ) -> dict[uuid.UUID, tuple[dict[str, AnswerValue], list[PersonRecord]]]:
-    """Premises answers and live persons (with their answers) of several inspections: two queries in all.
+def findings_of(session: Session, inspection_ids: list[uuid.UUID]
+                ) -> dict[uuid.UUID, tuple[dict[str, AnswerValue], list[PersonRecord]]]:
+    """Premises answers and the live (not deleted) persons with their answers, in creation order, of several
+    inspections: two queries in all.
     Plain rows, not ORM objects: the engine only reads values, and a push of 200 controls stays cheap."""
     premises: dict[uuid.UUID, dict[str, AnswerValue]] = {iid: {} for iid in inspection_ids}
     by_person: dict[tuple[uuid.UUID, str], dict[str, AnswerValue]] = {}
@@ -69,16 +61,20 @@ def photo_counts(*, session: Session, inspection: Inspection) -> tuple[int, int]
     return photo_counts_of(session=session, inspection_ids=[inspection.id])[inspection.id]
 
 
+PHOTO_COUNTS = (
+    select(Inspection.id, func.count(Photo.id), func.count(Blob.sha256))
+    .join(Photo, Photo.inspection_id == Inspection.id)
+    .outerjoin(Blob, and_(Blob.sha256 == Photo.sha256, Blob.organisation_id == Inspection.organisation_id))
+    .group_by(Inspection.id))
+"""(inspection, photos referenced, photos whose blob has arrived in its organisation); callers add the WHERE.
+An inspection without photos has no row."""
+
+
 def photo_counts_of(*, session: Session, inspection_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
-    """(photos referenced, photos whose blob has arrived in the inspection's organisation) per inspection, in one
-    query per 500 inspections."""
+    """``PHOTO_COUNTS`` per inspection, in one query per 500 inspections."""
     counts = dict.fromkeys(inspection_ids, (0, 0))
     for chunk in _chunks(inspection_ids):
-        stmt = (select(Photo.inspection_id, func.count(Photo.id), func.count(Blob.sha256))
-                .join(Inspection, Inspection.id == Photo.inspection_id)
-                .outerjoin(Blob, and_(Blob.sha256 == Photo.sha256, Blob.organisation_id == Inspection.organisation_id))
-                .where(Photo.inspection_id.in_(chunk)).group_by(Photo.inspection_id))
-        for iid, expected, present in session.execute(stmt):
+        for iid, expected, present in session.execute(PHOTO_COUNTS.where(Inspection.id.in_(chunk))):
             counts[iid] = (int(expected), int(present))
     return counts
 
@@ -100,7 +96,7 @@ def compute_flags(*, session: Session, inspections: list[Inspection]) -> list[In
         if key not in templates:
             templates[key] = catalog.get_template(session=session, template_id=key[0], version=key[1])
     ready = [i for i in inspections if templates[(i.template_id, i.template_version)] is not None]
-    inputs = _flag_inputs(session, [i.id for i in ready])
+    inputs = findings_of(session, [i.id for i in ready])
     for inspection in ready:
         template = templates[(inspection.template_id, inspection.template_version)]
         assert template is not None

@@ -106,11 +106,12 @@ def get_detail(*, session: Session, user: Principal, inspection_id: uuid.UUID) -
     expected, present = inspections.photo_counts(session=session, inspection=inspection)
     template = catalog.get_template(session=session, template_id=inspection.template_id,
                                     version=inspection.template_version)
+    premises, people = inspections.findings_of(session, [inspection.id])[inspection.id]
     return InspectionDetail(
         summary=_summary(inspection, inspector.display_name if inspector else "?", expected, present),
         note=inspection.note,
-        answers=inspections.premises_answers(session=session, inspection_id=inspection.id),
-        persons=inspections.persons(session=session, inspection_id=inspection.id),
+        answers=premises,
+        persons=people,
         photos=_photos(session, inspection),
         template=template.model_dump(mode="json", by_alias=True) if template else {},
         flag=inspection.flag,
