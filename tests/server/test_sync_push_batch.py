@@ -82,3 +82,25 @@ def test_one_batch_sets_clears_and_sets_again(login_as: LoginAs, settings: Setti
         (a.person_id, a.question_id, a.value) for a in s.scalars(select(Answer).where(
             Answer.inspection_id == uuid.UUID(iid)))))
     assert rows == [("", "locked_in", False), ("p2", "age", 40)]
+
+
+def test_what_the_batch_looks_up_front_still_judges_each_mutation(login_as: LoginAs, settings: Settings) -> None:
+    """The push loads the batch's inspections and attached photo ids before the first handler: a malformed
+    photo id, a photo id attached twice in one batch, an inspection that does not exist and one created in the
+    same batch are each judged as if looked up one by one."""
+    device = login_as("inspecteur1")
+    ghost = _set(device, str(uuid.uuid4()), "occupants", 2)  # there is no such inspection
+    iid, create = device.create_inspection()
+    photo_id = str(uuid.uuid4())
+
+    def attach(pid: Any) -> dict[str, Any]:
+        return device.mutation("photo.attach.v1", iid, {"photo_id": pid, "sha256": "b" * 64, "size": 10,
+                                                        "caption": ""})
+
+    batch = [ghost, create, attach("not-a-uuid"), attach(photo_id), attach(photo_id), attach({"nested": True}),
+             _set(device, iid, "occupants", 2)]
+    body = device.push(batch).json()
+    assert body["last_mutation_id"] == len(batch)
+    assert [r["code"] for r in body["rejections"]] == ["not_found", "invalid_args", "already_exists", "invalid_args"]
+    assert _count(settings, Photo, Photo.inspection_id == uuid.UUID(iid)) == 1
+    assert _count(settings, Answer, Answer.inspection_id == uuid.UUID(iid)) == 1
