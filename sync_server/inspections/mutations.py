@@ -15,10 +15,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from schemas.sync import Mutation
@@ -67,8 +67,8 @@ class MutationContext:
             self.absent = set(ids) - self.inspections.keys()
         photo_ids = list(filter(None, (_uuid(m.args.get("photo_id")) for m in mutations
                                         if m.name == "photo.attach.v1")))
-        taken = self.session.scalars(select(Photo.id).where(Photo.id.in_(photo_ids))) if photo_ids else []
-        self.photo_ids = set(taken)
+        taken = self.session.scalars(select(Photo.id).where(Photo.id.in_(photo_ids))) if photo_ids else None
+        self.photo_ids = set(taken or ())
 
     def write_answers(self) -> None:
         """Insert the answers this push created, in one statement: thousands of ORM objects, each with its id
@@ -77,7 +77,8 @@ class MutationContext:
                 "value": a.value} for rows in self.answers.values() for a in rows.values() if isinstance(a, NewAnswer)]
         if new:
             self.session.flush()  # the ORM's pending rows (inspections, persons) first
-            self.session.connection().execute(insert(Answer.__table__), new)  # Core: no ORM bookkeeping per row
+            answers = cast(Table, Answer.__table__)
+            self.session.connection().execute(insert(answers), new)  # Core: no ORM bookkeeping per row
         self.answers.clear()
 
     def answer_rows(self, inspection_id: uuid.UUID) -> dict[tuple[str, str], Answer | NewAnswer]:

@@ -102,8 +102,9 @@ class ConflictsPanel:
             side = self.app.t("conflict_side_device" if c.resolution == "device" else "conflict_side_office")
             parts.append(ft.Text(self.app.t("conflict_done", choice=side), italic=True))
         elif role == "teamleider":
-            buttons = [tagged(ft.OutlinedButton(content=self.app.t("conflict_keep_office"), height=TOUCH,
-                                                on_click=self._resolver(c.id, "office")), f"conflict-keep-{c.id}")]
+            keep = tagged(ft.OutlinedButton(content=self.app.t("conflict_keep_office"), height=TOUCH,
+                                            on_click=self._resolver(c.id, "office")), f"conflict-keep-{c.id}")
+            buttons: list[ft.Control] = [keep]
             if self._person_gone(c):  # the tablet deleted that person later: its value cannot be taken any more
                 parts.append(ft.Text(self.app.t("conflict_person_gone"), italic=True))
             else:
