@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync_server.auth.ratelimit import LoginRateLimiter
 from sync_server.auth.router import router as auth_router
+from sync_server.blobs.announcer import Announcer
 from sync_server.blobs.router import router as blobs_router
 from sync_server.blobs.store import BlobStore
 from sync_server.catalog.service import publish_assets
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
         if settings.publish_assets_on_startup:
             await run_in_threadpool(_publish_assets, settings, app.state.sessionmaker)
         await run_in_threadpool(app.state.blob_store.expire_partials)
+        await run_in_threadpool(app.state.announcer.announce_owed)  # left owed by a process that died
         manager: Any = None
         if office_main is not None:
             import flet_web.fastapi as flet_fastapi  # type: ignore[import-untyped]
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
         finally:
             if manager is not None:
                 await manager.shutdown()
+            await run_in_threadpool(app.state.announcer.wait_idle, 30)
             engine.dispose()
 
     app = FastAPI(title="Inspectie sync server", version="0.1.0", lifespan=lifespan)
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.sessionmaker.configure(info={"identifier_key": settings.identifier_key})  # links.service
     app.state.blob_store = BlobStore(settings.blobs, expiry_seconds=settings.upload_expiry_hours * 3600)
+    app.state.announcer = Announcer(app.state.sessionmaker)
     app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(api_router())

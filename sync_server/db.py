@@ -15,10 +15,11 @@ PostgreSQL: READ COMMITTED plus the locked ``sync_counter`` row for sync orderin
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from sync_server.config import Settings
@@ -66,6 +67,15 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         read_only = conn.get_execution_options().get("inspectie_read_only", False)
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def insert_if_absent(session: Session, model: type[Base], **values: Any) -> bool:
+    """``INSERT ... ON CONFLICT DO NOTHING`` (both databases); True if the row is new. A concurrent transaction
+    inserting the same key makes this wait for it and then do nothing, instead of failing at commit."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = cast(Table, model.__table__)
+    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return session.execute(stmt).first() is not None
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

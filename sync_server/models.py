@@ -1,7 +1,7 @@
 """Imports every feature's models so ``Base.metadata`` is complete (Alembic and tests use this)."""
 
 from sync_server.auth.models import Device, User
-from sync_server.blobs.models import Blob
+from sync_server.blobs.models import Blob, BlobArrival
 from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
 from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
@@ -14,7 +14,8 @@ from sync_server.tenancy.models import Organisation, Team
 
 __all__ = [
     "EnforcementMatrixVersion", "Establishment", "PlanYear", "Violation",
-    "Answer", "AuditEntry", "Base", "Blob", "ChangeLog", "Comment", "Device", "Identifier", "Inspection", "Person",
+    "Answer", "AuditEntry", "Base", "Blob", "BlobArrival", "ChangeLog", "Comment", "Device", "Identifier",
+    "Inspection", "Person",
     "Organisation", "Photo", "PlannedControl", "PlannedControlInspector", "PublishedCatalogue", "PublishedTemplate",
     "Quarantine", "Referral", "SyncClient", "SyncCounter", "Team", "User", "Verification",
 ]

@@ -19,3 +19,15 @@ class Blob(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     uploaded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), default=None)
+
+
+class BlobArrival(Base):
+    """A photo that arrived while another writer held the sync lock: its announcement ("all photos of a finished
+    control present") is still owed. Written in the blob's own transaction, so it survives a crash; removed by
+    whoever announces it (``blobs.service.announce_arrivals``)."""
+
+    __tablename__ = "blob_arrival"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    arrived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

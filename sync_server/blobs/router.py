@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from sync_server.auth.deps import CurrentUser
+from sync_server.auth.schemas import Principal
 from sync_server.blobs import service
 from sync_server.blobs.store import SHA256, BlobStore
 from sync_server.config import Settings
-from sync_server.db import SessionDep
+from sync_server.db import READ_ONLY, SessionDep
 from sync_server.errors import ApiError
 
 router = APIRouter(prefix="/blobs", tags=["blobs"])
@@ -32,8 +34,23 @@ def _int_header(request: Request, name: str) -> int:
     return int(raw)
 
 
+def _record(request: Request, user: Principal, sha256: str, size: int) -> None:
+    """Note the arrival in its own transaction, and have the announcer announce it after the commit when the
+    sync lock was busy (``service.record``): the upload is answered without waiting for a push."""
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory() as session:
+        session.connection(execution_options=READ_ONLY)  # SQLite: does not wait for a push to learn it is known
+        if service.known(session=session, organisation_id=user.organisation_id, sha256=sha256):
+            return
+    with factory() as session, session.begin():
+        owed = service.record(session=session, organisation_id=user.organisation_id, sha256=sha256, size=size,
+                              uploaded_by=user.user_id)
+    if owed:
+        request.app.state.announcer.kick()
+
+
 @router.head("/{sha256}")
-def head_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def head_blob(sha256: str, request: Request, user: CurrentUser) -> Response:
     """200 when the blob is stored complete; 404 with ``Upload-Offset`` (bytes received so far) otherwise.
 
     A stored file without its database row (the database was restored from an older backup than the photo
@@ -41,8 +58,7 @@ def head_blob(sha256: str, request: Request, user: CurrentUser, session: Session
     store: BlobStore = request.app.state.blob_store
     sha, org = _sha(sha256), user.organisation_id
     if store.present(org, sha):
-        service.record(session=session, organisation_id=org, sha256=sha,
-                       size=store.final_path(org, sha).stat().st_size, uploaded_by=user.user_id)
+        _record(request, user, sha, store.final_path(org, sha).stat().st_size)
         return Response(status_code=200)
     return Response(status_code=404, headers={"Upload-Offset": str(store.offset(org, sha))})
 
@@ -60,7 +76,7 @@ async def _read_chunk(request: Request, limit: int, code: str) -> bytes:
 
 
 @router.patch("/{sha256}", status_code=204)
-async def patch_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+async def patch_blob(sha256: str, request: Request, user: CurrentUser) -> Response:
     """Append the body at ``Upload-Offset``; 204 partial, 201 stored, 409 offset mismatch, 422 hash mismatch."""
     settings: Settings = request.app.state.settings
     store: BlobStore = request.app.state.blob_store
@@ -79,8 +95,7 @@ async def patch_blob(sha256: str, request: Request, user: CurrentUser, session: 
     if result.status == "partial":
         return Response(status_code=204, headers=headers)
     if result.status == "complete":
-        await run_in_threadpool(service.record, session=session, organisation_id=org, sha256=sha,
-                                size=result.offset, uploaded_by=user.user_id)
+        await run_in_threadpool(_record, request, user, sha, result.offset)
         return Response(status_code=201, headers=headers)
     raise ApiError(result.status, headers=headers)
 

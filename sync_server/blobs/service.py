@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, aliased
 
 from sync_server.auth.schemas import Principal, Role
-from sync_server.blobs.models import Blob
+from sync_server.blobs.models import Blob, BlobArrival
+from sync_server.db import insert_if_absent
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection, Photo
 from sync_server.sync import changes
@@ -18,31 +20,65 @@ from sync_server.tenancy import access
 REVIEW_ROLES = {Role.TEAMLEIDER, Role.KETENREGISSEUR}
 
 
+def known(*, session: Session, organisation_id: uuid.UUID, sha256: str) -> bool:
+    """Whether the organisation's blob row exists (a read; ``record`` is the write)."""
+    return session.get(Blob, (organisation_id, sha256)) is not None
+
+
 def record(*, session: Session, organisation_id: uuid.UUID, sha256: str, size: int,
-           uploaded_by: uuid.UUID | None) -> None:
-    """Note that a blob has arrived; a finished inspection that uses it gets its flag (with photo counts)
-    resent once its last photo is present — not for every photo on the way (the office's review list
-    counts photos itself; the tablet keeps its own upload state)."""
-    if session.get(Blob, (organisation_id, sha256)) is not None:
-        return
-    changes.lock(session=session)  # a push finishing an inspection meanwhile counts this blob, or we see it
-    session.add(Blob(organisation_id=organisation_id, sha256=sha256, size=size, stored_at=datetime.now(UTC),
-                     uploaded_by=uploaded_by))
+           uploaded_by: uuid.UUID | None) -> bool:
+    """Note that a blob has arrived. A finished control that uses it gets its flag (with photo counts) resent
+    once its last photo is present — not for every photo on the way (the office's review list counts photos
+    itself; the tablet keeps its own upload state).
+
+    The arrival is written with the blob and announced right here when the sync lock is free. When another
+    writer holds it (a push batch, on PostgreSQL), the upload does not wait for it: the arrival stays owed and
+    this returns True, and the caller has ``Announcer`` announce it after this transaction commits. Either way
+    one of the two sees the other: a push that finishes a control counts the blobs committed before it, and
+    announces the arrivals committed before its end; an arrival committed later is announced after the push
+    commits, by a transaction that sees the finished control."""
+    now = datetime.now(UTC)
+    if not insert_if_absent(session, Blob, organisation_id=organisation_id, sha256=sha256, size=size,
+                            stored_at=now, uploaded_by=uploaded_by):
+        return False  # known already (two uploads of one photo at once: the other one announces it)
+    session.add(BlobArrival(organisation_id=organisation_id, sha256=sha256, arrived_at=now))
     session.flush()
-    counts = {iid: (int(expected), int(present)) for iid, expected, present in session.execute(
-        _COUNTS_OF_FINISHED_USING, {"sha256": sha256, "organisation_id": organisation_id})}
-    complete = [session.get(Inspection, iid) for iid, (expected, present) in counts.items() if present >= expected]
-    inspections.emit_flags(session=session, inspections=[i for i in complete if i is not None and i.flag is not None],
+    if not changes.try_lock(session=session):
+        return True
+    announce_arrivals(session=session)
+    return False
+
+
+def announce_arrivals(*, session: Session, sent: dict[uuid.UUID, tuple[int, int]] | None = None) -> int:
+    """Announce every owed arrival and remove it: each finished control that uses one of these photos and now
+    has all of its photos gets its flag resent with the counts — unless this transaction already sent it with
+    the same counts (``sent``, from the push's own flags). The caller holds the sync lock. Returns how many
+    arrivals it announced."""
+    owed = session.execute(delete(BlobArrival).returning(BlobArrival.organisation_id, BlobArrival.sha256)).all()
+    by_organisation: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for organisation_id, sha256 in owed:
+        by_organisation[organisation_id].append(sha256)
+    counts: dict[uuid.UUID, tuple[int, int]] = {}
+    for organisation_id, shas in by_organisation.items():
+        for chunk in inspections.chunks(sorted(shas)):
+            counts.update((iid, (int(expected), int(present))) for iid, expected, present in session.execute(
+                _COUNTS_OF_FINISHED_USING, {"shas": chunk, "organisation_id": organisation_id}))
+    sent = sent or {}
+    complete = sorted(iid for iid, (expected, present) in counts.items()
+                      if present >= expected and sent.get(iid) != (expected, present))
+    found = [session.get(Inspection, iid) for iid in complete]
+    inspections.emit_flags(session=session, inspections=[i for i in found if i is not None and i.flag is not None],
                            counts=counts)
+    return len(owed)
 
 
 _using = aliased(Photo)
 _COUNTS_OF_FINISHED_USING = inspections.PHOTO_COUNTS.where(
-    Inspection.id.in_(select(_using.inspection_id).where(_using.sha256 == bindparam("sha256"))),
+    Inspection.id.in_(select(_using.inspection_id).where(_using.sha256.in_(bindparam("shas", expanding=True)))),
     Inspection.organisation_id == bindparam("organisation_id"), Inspection.status == "finished",
 ).order_by(Inspection.id)
-"""``PHOTO_COUNTS`` of the finished inspections of one organisation that use one photo: built once (a photo
-upload is a hot path)."""
+"""``PHOTO_COUNTS`` of the finished inspections of one organisation that use one of some photos: built once (a
+photo upload is a hot path)."""
 
 
 def may_download(*, session: Session, user: Principal, sha256: str) -> bool:

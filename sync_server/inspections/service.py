@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.sync import changes
 
 PREMISES = ""
+T = TypeVar("T")
 
 
 def get(*, session: Session, inspection_id: uuid.UUID) -> Inspection | None:
@@ -30,7 +32,7 @@ def findings_of(session: Session, inspection_ids: list[uuid.UUID]
     Plain rows, not ORM objects: the engine only reads values, and a push of 200 controls stays cheap."""
     premises: dict[uuid.UUID, dict[str, AnswerValue]] = {iid: {} for iid in inspection_ids}
     by_person: dict[tuple[uuid.UUID, str], dict[str, AnswerValue]] = {}
-    for chunk in _chunks(inspection_ids):
+    for chunk in chunks(inspection_ids):
         rows = session.execute(select(Answer.inspection_id, Answer.person_id, Answer.question_id, Answer.value)
                                .where(Answer.inspection_id.in_(chunk)))
         for iid, person_id, question_id, value in rows:
@@ -41,7 +43,7 @@ def findings_of(session: Session, inspection_ids: list[uuid.UUID]
             else:
                 by_person.setdefault((iid, person_id), {})[question_id] = value
     people: dict[uuid.UUID, list[PersonRecord]] = {iid: [] for iid in inspection_ids}
-    for chunk in _chunks(inspection_ids):
+    for chunk in chunks(inspection_ids):
         rows = session.execute(select(Person.inspection_id, Person.person_id, Person.label)
                                .where(Person.inspection_id.in_(chunk), Person.deleted.is_(False))
                                .order_by(Person.id))
@@ -51,9 +53,9 @@ def findings_of(session: Session, inspection_ids: list[uuid.UUID]
     return {iid: (premises[iid], people[iid]) for iid in inspection_ids}
 
 
-def _chunks(ids: list[uuid.UUID], size: int = 500) -> list[list[uuid.UUID]]:
+def chunks(ids: Sequence[T], size: int = 500) -> list[list[T]]:
     """Groups small enough for one ``IN (...)`` on every database."""
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [list(ids[i:i + size]) for i in range(0, len(ids), size)]
 
 
 def photo_counts(*, session: Session, inspection: Inspection) -> tuple[int, int]:
@@ -73,7 +75,7 @@ An inspection without photos has no row."""
 def photo_counts_of(*, session: Session, inspection_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
     """``PHOTO_COUNTS`` per inspection, in one query per 500 inspections."""
     counts = dict.fromkeys(inspection_ids, (0, 0))
-    for chunk in _chunks(inspection_ids):
+    for chunk in chunks(inspection_ids):
         for iid, expected, present in session.execute(PHOTO_COUNTS.where(Inspection.id.in_(chunk))):
             counts[iid] = (int(expected), int(present))
     return counts
@@ -132,16 +134,17 @@ def emit_flag(*, session: Session, inspection: Inspection) -> None:
 
 
 def emit_flags(*, session: Session, inspections: list[Inspection],
-               counts: dict[uuid.UUID, tuple[int, int]] | None = None) -> None:
+               counts: dict[uuid.UUID, tuple[int, int]] | None = None) -> dict[uuid.UUID, tuple[int, int]]:
     """``emit_flag`` for several inspections: one photo-count query (none when ``counts`` are given) and one
-    change-log write for all."""
+    change-log write for all. Returns the photo counts it sent, per inspection."""
     if not inspections:
-        return
+        return {}
     counts = counts or photo_counts_of(session=session, inspection_ids=[i.id for i in inspections])
     changes.emit_many(session=session, items=[
         changes.NewChange(entity="inspection_flag", entity_id=str(i.id), scope=inspector_scope(i),
                           data=flag_change_data(session=session, inspection=i, counts=counts[i.id]))
         for i in inspections])
+    return {i.id: counts[i.id] for i in inspections}
 
 
 def inspector_scope(inspection: Inspection) -> str:
@@ -149,8 +152,9 @@ def inspector_scope(inspection: Inspection) -> str:
     return changes.user_scope(inspection.inspector_id, inspection.organisation_id)
 
 
-def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID]) -> None:
-    """Recompute and emit the flag of every finished inspection among ``inspection_ids``."""
+def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """Recompute and emit the flag of every finished inspection among ``inspection_ids``; returns the photo
+    counts sent with them."""
     found = [session.get(Inspection, iid) for iid in sorted(inspection_ids)]
     finished = [i for i in found if i is not None and i.status == "finished"]
-    emit_flags(session=session, inspections=compute_flags(session=session, inspections=finished))
+    return emit_flags(session=session, inspections=compute_flags(session=session, inspections=finished))

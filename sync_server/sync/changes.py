@@ -3,7 +3,8 @@
 ``lock`` takes the row lock on ``sync_counter`` as the first write of the transaction; it is held
 until commit, so no two writers interleave and a change with a higher seq never becomes visible
 before a lower one. ``emit`` hands out the next seq (``UPDATE ... RETURNING``) for each change;
-``emit_many`` reserves a run of seqs in one update.
+``emit_many`` reserves a run of seqs in one update. ``try_lock`` is for a writer that has something better
+to do than wait (a photo upload: ``blobs.service.record``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sync_server.sync.models import ChangeLog, SyncCounter
@@ -37,6 +39,28 @@ def ensure_counter(*, session: Session) -> None:
 def lock(*, session: Session) -> None:
     """Take the sync counter's row lock for the rest of this transaction."""
     session.execute(update(SyncCounter).where(SyncCounter.id == COUNTER_ID).values(seq=SyncCounter.seq))
+
+
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def try_lock(*, session: Session) -> bool:
+    """Take the sync counter's row lock if no other transaction holds it; False at once if one does.
+
+    PostgreSQL: ``FOR UPDATE NOWAIT`` in a savepoint (its failure rolls back only the savepoint; a lock taken
+    in a released savepoint stays with the transaction). SQLite: the transaction (``BEGIN IMMEDIATE``) already
+    excludes every other writer, so the lock is always free."""
+    if session.get_bind().dialect.name != "postgresql":
+        lock(session=session)
+        return True
+    try:
+        with session.begin_nested():
+            session.execute(select(SyncCounter.seq).where(SyncCounter.id == COUNTER_ID).with_for_update(nowait=True))
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            return False
+        raise
+    return True
 
 
 def _next_seq(session: Session, count: int = 1) -> int:

@@ -5,7 +5,8 @@ skipped (idempotent replay), a gap stops the batch, a permanent failure becomes 
 to the user) without undoing the rest, and last_mutation_id still advances past it. The v1 handlers reject
 only before their first write, so they run without a savepoint (one round trip less per mutation); any other
 handler runs in a savepoint so its rejection rolls back only that mutation.
-Flags of touched finished inspections are recomputed at the end.
+Flags of touched finished inspections are recomputed at the end, and the photo arrivals owed meanwhile
+(uploads do not wait for the lock: ``blobs.service.record``) are announced.
 Pull: changes after the cursor in the caller's scopes, read in the same transaction as last_mutation_id,
 projected to the entities the client's schema version can parse. A pull starts over (``reset``) when the
 caller's scopes changed since the last pull (the scope epoch goes up), when the client sends another epoch,
@@ -34,6 +35,7 @@ from schemas.sync import (
     entities_for,
 )
 from sync_server.auth.schemas import Principal
+from sync_server.blobs import service as blobs
 from sync_server.errors import REJECTIONS, ApiError
 from sync_server.inspections import service as inspections
 from sync_server.inspections.mutations import CHECKS_BEFORE_WRITING, HANDLERS, MutationContext, Rejected
@@ -117,7 +119,8 @@ def push(*, session: Session, user: Principal, request: PushRequest) -> PushResp
             _emit_rejection(session, user, request.client_id, mutation, rejection)
         client.last_mutation_id = mutation.id
     ctx.write_answers()
-    inspections.refresh_flags(session=session, inspection_ids=ctx.touched)
+    sent = inspections.refresh_flags(session=session, inspection_ids=ctx.touched)
+    blobs.announce_arrivals(session=session, sent=sent)  # photos that arrived while this push held the lock
     return PushResponse(last_mutation_id=client.last_mutation_id, rejections=rejections)
 
 

@@ -1,0 +1,256 @@
+"""A photo upload does not wait for the sync lock: an arrival during a push is owed and announced afterwards
+(``blobs.service.record``, ``blobs.announcer``), and never lost or announced twice."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from sync_server.app import create_app
+from sync_server.blobs import service
+from sync_server.blobs.announcer import Announcer
+from sync_server.blobs.models import Blob, BlobArrival
+from sync_server.config import Settings
+from sync_server.db import Base, make_engine, make_sessionmaker
+from sync_server.sync.models import SyncCounter
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
+
+LoginAs = Callable[[str], Any]
+DEADLINE_S = 20  # how long an owed arrival may take to be announced before the test gives up (never reached)
+
+
+def _blob() -> tuple[bytes, str]:
+    data = b"\xff\xd8\xff" + os.urandom(2997)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _upload(http: httpx.Client, device: Any, data: bytes, sha: str) -> httpx.Response:
+    headers = {**device.headers, "Upload-Offset": "0", "Upload-Length": str(len(data)),
+               "Content-Type": "application/offset+octet-stream"}
+    return http.patch(f"/api/v1/blobs/{sha}", content=data, headers=headers)
+
+
+def _finished_with_photo(device: Any, sha: str, size: int) -> str:
+    """Push a finished control with one photo whose blob has not arrived; returns its id."""
+    iid, create = device.create_inspection()
+    attach = device.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha, "size": size,
+                                                      "caption": ""})
+    finish = device.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
+    assert device.push([create, attach, finish]).status_code == 200
+    return iid
+
+
+def _flag_counts(device: Any, iid: str) -> list[tuple[int, int]]:
+    return [(c["data"]["photos_expected"], c["data"]["photos_present"]) for c in device.pull_all()
+            if c["entity"] == "inspection_flag" and c["entity_id"] == iid]
+
+
+@pytest.fixture(scope="module")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+def _owed(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.scalars(select(BlobArrival.sha256)))
+
+
+def _wait_until_nothing_owed(engine: Engine) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while _owed(engine) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _owed(engine), "owed arrivals were never announced"
+
+
+def _hold_sync_lock(engine: Engine) -> Connection:
+    """Another writer (a push batch) holding the sync counter's row lock until the connection rolls back."""
+    conn = engine.connect()
+    conn.begin()
+    conn.execute(update(SyncCounter).where(SyncCounter.id == 1).values(seq=SyncCounter.seq))
+    return conn
+
+
+def test_server_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_arrival_with_the_lock_free_is_announced_in_the_upload(http: httpx.Client, login_as: LoginAs,
+                                                                 engine: Engine) -> None:
+    owner = login_as("inspecteur1")
+    data, sha = _blob()
+    iid = _finished_with_photo(owner, sha, len(data))
+    assert _upload(http, owner, data, sha).status_code == 201
+    assert _owed(engine) == set()  # nothing left for the background thread
+    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+
+
+def test_upload_during_a_push_does_not_wait_and_is_announced_after_it(
+        http: httpx.Client, login_as: LoginAs, engine: Engine, settings: Settings) -> None:
+    if settings.is_sqlite:
+        pytest.skip("SQLite has one writer: the upload's transaction itself waits for the push")
+    owner = login_as("inspecteur1")
+    data, sha = _blob()
+    iid = _finished_with_photo(owner, sha, len(data))
+    push_in_flight = _hold_sync_lock(engine)
+    try:
+        assert _upload(http, owner, data, sha).status_code == 201  # would hang until the http timeout if it waited
+        assert _owed(engine) == {sha}
+        assert http.head(f"/api/v1/blobs/{sha}", headers=owner.headers).status_code == 200  # the photo is there
+        assert _flag_counts(owner, iid) == [(1, 0)]  # not announced yet: the push holds the lock
+    finally:
+        push_in_flight.rollback()
+        push_in_flight.close()
+    _wait_until_nothing_owed(engine)
+    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+
+
+def test_a_push_announces_what_arrived_while_it_held_the_lock(http: httpx.Client, login_as: LoginAs,
+                                                               engine: Engine) -> None:
+    owner = login_as("inspecteur1")
+    data, sha = _blob()
+    iid = _finished_with_photo(owner, sha, len(data))
+    assert _upload(http, owner, data, sha).status_code == 201
+    with Session(engine) as session, session.begin():  # owed, as if the upload had found the lock taken
+        session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
+    other, create = owner.create_inspection()
+    assert owner.push([create]).status_code == 200
+    assert _owed(engine) == set()
+    assert _flag_counts(owner, iid) == [(1, 0), (1, 1), (1, 1)]  # announced again: at most once more, never lost
+
+
+def test_a_push_that_already_counted_the_photo_does_not_announce_it_twice(http: httpx.Client, login_as: LoginAs,
+                                                                         engine: Engine) -> None:
+    owner = login_as("inspecteur1")
+    data, sha = _blob()
+    iid, create = owner.create_inspection()
+    attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
+                                                      "size": len(data), "caption": ""})
+    assert owner.push([create, attach]).status_code == 200
+    assert _upload(http, owner, data, sha).status_code == 201
+    with Session(engine) as session, session.begin():  # arrived (and owed) while the finishing push ran
+        session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
+    finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
+    assert owner.push([finish]).status_code == 200
+    assert _owed(engine) == set()
+    assert _flag_counts(owner, iid) == [(1, 1)]
+
+
+def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(login_as: LoginAs, http: httpx.Client,
+                                                                    engine: Engine, settings: Settings) -> None:
+    owner = login_as("inspecteur1")
+    data, sha = _blob()
+    iid = _finished_with_photo(owner, sha, len(data))
+    with Session(engine) as session, session.begin():  # the blob and its arrival committed, then the process died
+        session.add(Blob(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=len(data), stored_at=func.now()))
+        session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
+    restarted = create_app(settings)
+
+    async def start_and_stop() -> None:
+        async with restarted.router.lifespan_context(restarted):
+            pass
+
+    asyncio.run(start_and_stop())
+    assert _owed(engine) == set()
+    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+
+
+def test_a_failed_announcement_stays_owed_and_the_next_kick_announces_it(
+        login_as: LoginAs, http: httpx.Client, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    owner = login_as("inspecteur1")
+    data, sha = _blob()
+    iid = _finished_with_photo(owner, sha, len(data))
+    with Session(engine) as session, session.begin():
+        session.add(Blob(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=len(data), stored_at=func.now()))
+        session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
+    announcer = Announcer(make_sessionmaker(engine))
+    real = service.announce_arrivals
+
+    def broken(**_kwargs: Any) -> int:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service, "announce_arrivals", broken)
+    announcer.kick()
+    assert announcer.wait_idle(DEADLINE_S)
+    assert _owed(engine) == {sha}
+    assert _flag_counts(owner, iid) == [(1, 0)]
+    monkeypatch.setattr(service, "announce_arrivals", real)
+    announcer.kick()
+    assert announcer.wait_idle(DEADLINE_S)
+    assert _owed(engine) == set()
+    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+
+
+def test_pushes_finishing_controls_while_their_photos_arrive_always_end_complete(
+        http: httpx.Client, login_as: LoginAs, engine: Engine) -> None:
+    """The race the lock rules exist for, run many times: whichever of the push and the upload commits first,
+    the last flag of every control says all of its photos are present."""
+    owner = login_as("inspecteur1")
+    cases: list[tuple[str, bytes, str]] = []
+    for _ in range(12):
+        data, sha = _blob()
+        iid, create = owner.create_inspection()
+        attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
+                                                          "size": len(data), "caption": ""})
+        assert owner.push([create, attach]).status_code == 200
+        cases.append((iid, data, sha))
+    def upload(data: bytes, sha: str, start: threading.Barrier, results: list[int]) -> None:
+        with httpx.Client(base_url=str(http.base_url), timeout=30) as own:
+            start.wait()
+            results.append(_upload(own, owner, data, sha).status_code)
+
+    for iid, data, sha in cases:
+        start, results = threading.Barrier(2), []
+        uploader = threading.Thread(target=upload, args=(data, sha, start, results))
+        uploader.start()
+        finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
+        start.wait()
+        assert owner.push([finish]).status_code == 200
+        uploader.join(DEADLINE_S)
+        assert results == [201]
+    _wait_until_nothing_owed(engine)
+    for iid, _data, _sha in cases:
+        counts = _flag_counts(owner, iid)
+        assert counts and counts[-1] == (1, 1), (iid, counts)
+
+
+def test_two_uploads_of_one_photo_finishing_at_once_record_it_once(engine: Engine) -> None:
+    factory = make_sessionmaker(engine)
+    _data, sha = _blob()
+    first = factory()
+    first.begin()
+    assert service.record(session=first, organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=3000,
+                          uploaded_by=None) is False  # the lock was free: announced in its own transaction
+    outcome: list[bool] = []
+
+    def second() -> None:
+        with factory() as session, session.begin():
+            outcome.append(service.record(session=session, organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha,
+                                          size=3000, uploaded_by=None))
+
+    other = threading.Thread(target=second)
+    other.start()
+    other.join(0.5)  # gives it time to reach the row the first one has not committed (it waits there)
+    first.commit()
+    first.close()
+    other.join(DEADLINE_S)
+    assert outcome == [False]  # no unique-key failure: the second learns the photo is known
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Blob).where(Blob.sha256 == sha)) == 1
+    assert sha not in _owed(engine)
