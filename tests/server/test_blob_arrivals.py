@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import os
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from photo_helpers import fake_photo, upload
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.orm import Session
 
@@ -32,25 +31,25 @@ LoginAs = Callable[[str], Any]
 DEADLINE_S = 20  # how long an owed arrival may take to be announced before the test gives up (never reached)
 
 
-def _blob() -> tuple[bytes, str]:
-    data = b"\xff\xd8\xff" + os.urandom(2997)
-    return data, hashlib.sha256(data).hexdigest()
+class Finished(NamedTuple):
+    """A finished control with one photo whose blob has not arrived yet, and its inspector."""
+
+    owner: Any
+    iid: str
+    data: bytes
+    sha: str
 
 
-def _upload(http: httpx.Client, device: Any, data: bytes, sha: str) -> httpx.Response:
-    headers = {**device.headers, "Upload-Offset": "0", "Upload-Length": str(len(data)),
-               "Content-Type": "application/offset+octet-stream"}
-    return http.patch(f"/api/v1/blobs/{sha}", content=data, headers=headers)
-
-
-def _finished_with_photo(device: Any, sha: str, size: int) -> str:
-    """Push a finished control with one photo whose blob has not arrived; returns its id."""
-    iid, create = device.create_inspection()
-    attach = device.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha, "size": size,
-                                                      "caption": ""})
-    finish = device.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
-    assert device.push([create, attach, finish]).status_code == 200
-    return iid
+@pytest.fixture
+def finished(login_as: LoginAs) -> Finished:
+    owner = login_as("inspecteur1")
+    data, sha = fake_photo()
+    iid, create = owner.create_inspection()
+    attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
+                                                     "size": len(data), "caption": ""})
+    finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
+    assert owner.push([create, attach, finish]).status_code == 200
+    return Finished(owner, iid, data, sha)
 
 
 def _flag_counts(device: Any, iid: str) -> list[tuple[int, int]]:
@@ -91,26 +90,22 @@ def test_server_migrations_match_the_models(engine: Engine) -> None:
     assert diff == []
 
 
-def test_arrival_with_the_lock_free_is_announced_in_the_upload(http: httpx.Client, login_as: LoginAs,
+def test_arrival_with_the_lock_free_is_announced_in_the_upload(http: httpx.Client, finished: Finished,
                                                                  engine: Engine) -> None:
-    owner = login_as("inspecteur1")
-    data, sha = _blob()
-    iid = _finished_with_photo(owner, sha, len(data))
-    assert _upload(http, owner, data, sha).status_code == 201
+    owner, iid, data, sha = finished
+    assert upload(http, owner, data, sha).status_code == 201
     assert _owed(engine) == set()  # nothing left for the background thread
     assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
 
 
 def test_upload_during_a_push_does_not_wait_and_is_announced_after_it(
-        http: httpx.Client, login_as: LoginAs, engine: Engine, settings: Settings) -> None:
+        http: httpx.Client, finished: Finished, engine: Engine, settings: Settings) -> None:
     if settings.is_sqlite:
         pytest.skip("SQLite has one writer: the upload's transaction itself waits for the push")
-    owner = login_as("inspecteur1")
-    data, sha = _blob()
-    iid = _finished_with_photo(owner, sha, len(data))
+    owner, iid, data, sha = finished
     push_in_flight = _hold_sync_lock(engine)
     try:
-        assert _upload(http, owner, data, sha).status_code == 201  # would hang until the http timeout if it waited
+        assert upload(http, owner, data, sha).status_code == 201  # would hang until the http timeout if it waited
         assert _owed(engine) == {sha}
         assert http.head(f"/api/v1/blobs/{sha}", headers=owner.headers).status_code == 200  # the photo is there
         assert _flag_counts(owner, iid) == [(1, 0)]  # not announced yet: the push holds the lock
@@ -121,12 +116,10 @@ def test_upload_during_a_push_does_not_wait_and_is_announced_after_it(
     assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
 
 
-def test_a_push_announces_what_arrived_while_it_held_the_lock(http: httpx.Client, login_as: LoginAs,
+def test_a_push_announces_what_arrived_while_it_held_the_lock(http: httpx.Client, finished: Finished,
                                                                engine: Engine) -> None:
-    owner = login_as("inspecteur1")
-    data, sha = _blob()
-    iid = _finished_with_photo(owner, sha, len(data))
-    assert _upload(http, owner, data, sha).status_code == 201
+    owner, iid, data, sha = finished
+    assert upload(http, owner, data, sha).status_code == 201
     with Session(engine) as session, session.begin():  # owed, as if the upload had found the lock taken
         session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
     other, create = owner.create_inspection()
@@ -138,12 +131,12 @@ def test_a_push_announces_what_arrived_while_it_held_the_lock(http: httpx.Client
 def test_a_push_that_already_counted_the_photo_does_not_announce_it_twice(http: httpx.Client, login_as: LoginAs,
                                                                          engine: Engine) -> None:
     owner = login_as("inspecteur1")
-    data, sha = _blob()
+    data, sha = fake_photo()
     iid, create = owner.create_inspection()
     attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
                                                       "size": len(data), "caption": ""})
     assert owner.push([create, attach]).status_code == 200
-    assert _upload(http, owner, data, sha).status_code == 201
+    assert upload(http, owner, data, sha).status_code == 201
     with Session(engine) as session, session.begin():  # arrived (and owed) while the finishing push ran
         session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
     finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
@@ -152,11 +145,9 @@ def test_a_push_that_already_counted_the_photo_does_not_announce_it_twice(http: 
     assert _flag_counts(owner, iid) == [(1, 1)]
 
 
-def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(login_as: LoginAs, http: httpx.Client,
+def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(finished: Finished, http: httpx.Client,
                                                                     engine: Engine, settings: Settings) -> None:
-    owner = login_as("inspecteur1")
-    data, sha = _blob()
-    iid = _finished_with_photo(owner, sha, len(data))
+    owner, iid, data, sha = finished
     with Session(engine) as session, session.begin():  # the blob and its arrival committed, then the process died
         session.add(Blob(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=len(data), stored_at=func.now()))
         session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
@@ -172,10 +163,8 @@ def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(login_as: L
 
 
 def test_a_failed_announcement_stays_owed_and_the_next_kick_announces_it(
-        login_as: LoginAs, http: httpx.Client, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    owner = login_as("inspecteur1")
-    data, sha = _blob()
-    iid = _finished_with_photo(owner, sha, len(data))
+        finished: Finished, http: httpx.Client, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    owner, iid, data, sha = finished
     with Session(engine) as session, session.begin():
         session.add(Blob(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=len(data), stored_at=func.now()))
         session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
@@ -204,20 +193,21 @@ def test_pushes_finishing_controls_while_their_photos_arrive_always_end_complete
     owner = login_as("inspecteur1")
     cases: list[tuple[str, bytes, str]] = []
     for _ in range(12):
-        data, sha = _blob()
+        data, sha = fake_photo()
         iid, create = owner.create_inspection()
         attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
                                                           "size": len(data), "caption": ""})
         assert owner.push([create, attach]).status_code == 200
         cases.append((iid, data, sha))
-    def upload(data: bytes, sha: str, start: threading.Barrier, results: list[int]) -> None:
+
+    def upload_when_started(data: bytes, sha: str, start: threading.Barrier, results: list[int]) -> None:
         with httpx.Client(base_url=str(http.base_url), timeout=30) as own:
             start.wait()
-            results.append(_upload(own, owner, data, sha).status_code)
+            results.append(upload(own, owner, data, sha).status_code)
 
     for iid, data, sha in cases:
         start, results = threading.Barrier(2), []
-        uploader = threading.Thread(target=upload, args=(data, sha, start, results))
+        uploader = threading.Thread(target=upload_when_started, args=(data, sha, start, results))
         uploader.start()
         finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
         start.wait()
@@ -232,7 +222,7 @@ def test_pushes_finishing_controls_while_their_photos_arrive_always_end_complete
 
 def test_two_uploads_of_one_photo_finishing_at_once_record_it_once(engine: Engine) -> None:
     factory = make_sessionmaker(engine)
-    _data, sha = _blob()
+    _data, sha = fake_photo()
     first = factory()
     first.begin()
     assert service.record(session=first, organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=3000,

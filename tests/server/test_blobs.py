@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import httpx
+from photo_helpers import fake_photo, patch_blob
 
 from sync_server.config import Settings
 from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
@@ -16,26 +15,15 @@ from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 LoginAs = Callable[[str], Any]
 
 
-def _blob(size: int = 3000) -> tuple[bytes, str]:
-    data = b"\xff\xd8\xff" + os.urandom(size - 3)
-    return data, hashlib.sha256(data).hexdigest()
-
-
-def _patch(http: httpx.Client, device: Any, sha: str, offset: int, length: int, chunk: bytes) -> httpx.Response:
-    headers = {**device.headers, "Upload-Offset": str(offset), "Upload-Length": str(length),
-               "Content-Type": "application/offset+octet-stream"}
-    return http.patch(f"/api/v1/blobs/{sha}", content=chunk, headers=headers)
-
-
 def test_upload_in_two_chunks(http: httpx.Client, login_as: LoginAs, settings: Settings) -> None:
     device = login_as("inspecteur1")
-    data, sha = _blob()
+    data, sha = fake_photo()
     head = http.head(f"/api/v1/blobs/{sha}", headers=device.headers)
     assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"
-    r1 = _patch(http, device, sha, 0, len(data), data[:1000])
+    r1 = patch_blob(http, device, sha, 0, len(data), data[:1000])
     assert r1.status_code == 204 and r1.headers["Upload-Offset"] == "1000"
     assert http.head(f"/api/v1/blobs/{sha}", headers=device.headers).headers["Upload-Offset"] == "1000"
-    r2 = _patch(http, device, sha, 1000, len(data), data[1000:])
+    r2 = patch_blob(http, device, sha, 1000, len(data), data[1000:])
     assert r2.status_code == 201
     assert http.head(f"/api/v1/blobs/{sha}", headers=device.headers).status_code == 200
     stored = settings.blobs / str(DEFAULT_ORGANISATION_ID) / sha[:2] / sha  # the organisation's own folder
@@ -45,77 +33,77 @@ def test_upload_in_two_chunks(http: httpx.Client, login_as: LoginAs, settings: S
 
 def test_offset_mismatch_is_409_then_resume(http: httpx.Client, login_as: LoginAs) -> None:
     device = login_as("inspecteur1")
-    data, sha = _blob()
-    _patch(http, device, sha, 0, len(data), data[:1200])
-    wrong = _patch(http, device, sha, 500, len(data), data[500:])
+    data, sha = fake_photo()
+    patch_blob(http, device, sha, 0, len(data), data[:1200])
+    wrong = patch_blob(http, device, sha, 500, len(data), data[500:])
     assert wrong.status_code == 409
     assert wrong.json()["code"] == "upload_offset_mismatch"
     assert wrong.headers["Upload-Offset"] == "1200"
     offset = int(http.head(f"/api/v1/blobs/{sha}", headers=device.headers).headers["Upload-Offset"])
-    assert _patch(http, device, sha, offset, len(data), data[offset:]).status_code == 201
+    assert patch_blob(http, device, sha, offset, len(data), data[offset:]).status_code == 201
 
 
 def test_hash_mismatch_discards_partial(http: httpx.Client, login_as: LoginAs, settings: Settings) -> None:
     device = login_as("inspecteur1")
-    data, sha = _blob()
+    data, sha = fake_photo()
     corrupted = data[:-1] + bytes([data[-1] ^ 1])
-    _patch(http, device, sha, 0, len(data), corrupted[:2000])
-    r = _patch(http, device, sha, 2000, len(data), corrupted[2000:])
+    patch_blob(http, device, sha, 0, len(data), corrupted[:2000])
+    r = patch_blob(http, device, sha, 2000, len(data), corrupted[2000:])
     assert r.status_code == 422 and r.json()["code"] == "hash_mismatch"
     head = http.head(f"/api/v1/blobs/{sha}", headers=device.headers)
     assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"
     assert not (settings.blobs / sha[:2] / sha).exists()
-    assert _patch(http, device, sha, 0, len(data), data).status_code == 201  # the client restarts
+    assert patch_blob(http, device, sha, 0, len(data), data).status_code == 201  # the client restarts
 
 
 def test_head_dedupes_existing_blob(http: httpx.Client, login_as: LoginAs) -> None:
     first, second = login_as("inspecteur1"), login_as("inspecteur2")
-    data, sha = _blob()
-    assert _patch(http, first, sha, 0, len(data), data).status_code == 201
+    data, sha = fake_photo()
+    assert patch_blob(http, first, sha, 0, len(data), data).status_code == 201
     assert http.head(f"/api/v1/blobs/{sha}", headers=second.headers).status_code == 200
-    again = _patch(http, second, sha, 0, len(data), data)
+    again = patch_blob(http, second, sha, 0, len(data), data)
     assert again.status_code == 201  # harmless if a client uploads anyway
 
 
 def test_chunk_past_declared_length_is_refused(http: httpx.Client, login_as: LoginAs) -> None:
     device = login_as("inspecteur1")
-    data, sha = _blob()
-    r = _patch(http, device, sha, 0, 100, data[:200])
+    data, sha = fake_photo()
+    r = patch_blob(http, device, sha, 0, 100, data[:200])
     assert r.status_code == 400 and r.json()["code"] == "upload_too_long"
 
 
 def test_too_large_blob_is_413(http: httpx.Client, login_as: LoginAs, settings: Settings) -> None:
     device = login_as("inspecteur1")
-    _data, sha = _blob()
-    r = _patch(http, device, sha, 0, settings.max_blob_bytes + 1, b"x")
+    _data, sha = fake_photo()
+    r = patch_blob(http, device, sha, 0, settings.max_blob_bytes + 1, b"x")
     assert r.status_code == 413 and r.json()["code"] == "blob_too_large"
 
 
 def test_bad_headers_and_hash(http: httpx.Client, login_as: LoginAs) -> None:
     device = login_as("inspecteur1")
-    _data, sha = _blob()
+    _data, sha = fake_photo()
     r = http.patch(f"/api/v1/blobs/{sha}", content=b"x", headers=device.headers)
     assert r.status_code == 400 and r.json()["code"] == "upload_headers_invalid"
     r = http.head("/api/v1/blobs/NOT-A-HASH", headers=device.headers)
     assert r.status_code == 400
-    r = _patch(http, device, "A" * 64, 0, 1, b"x")
+    r = patch_blob(http, device, "A" * 64, 0, 1, b"x")
     assert r.json()["code"] == "invalid_sha256"
 
 
 def test_blobs_require_auth(http: httpx.Client) -> None:
-    _data, sha = _blob()
+    _data, sha = fake_photo()
     assert http.head(f"/api/v1/blobs/{sha}").status_code == 401
     assert http.get(f"/api/v1/blobs/{sha}").status_code == 401
 
 
 def test_download_for_reviewer_and_owner_only(http: httpx.Client, login_as: LoginAs) -> None:
     owner = login_as("inspecteur1")
-    data, sha = _blob()
+    data, sha = fake_photo()
     iid, create = owner.create_inspection()
     attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
                                                       "size": len(data), "caption": "Gang"})
     assert owner.push([create, attach]).json()["rejections"] == []
-    assert _patch(http, owner, sha, 0, len(data), data).status_code == 201
+    assert patch_blob(http, owner, sha, 0, len(data), data).status_code == 201
     lead = login_as("teamleider1")
     got = http.get(f"/api/v1/blobs/{sha}", headers=lead.headers)
     assert got.status_code == 200 and got.content == data and got.headers["content-type"] == "image/jpeg"
@@ -126,27 +114,27 @@ def test_download_for_reviewer_and_owner_only(http: httpx.Client, login_as: Logi
 
 def test_arrival_updates_photo_counts_in_flag(http: httpx.Client, login_as: LoginAs) -> None:
     owner = login_as("inspecteur1")
-    data, sha = _blob()
+    data, sha = fake_photo()
     iid, create = owner.create_inspection()
     attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
                                                       "size": len(data), "caption": ""})
     finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
     owner.push([create, attach, finish])
-    _patch(http, owner, sha, 0, len(data), data)
+    patch_blob(http, owner, sha, 0, len(data), data)
     flags = [c["data"] for c in owner.pull_all() if c["entity"] == "inspection_flag" and c["entity_id"] == iid]
     assert [(f["photos_expected"], f["photos_present"]) for f in flags] == [(1, 0), (1, 1)]
 
 
 def test_counts_are_resent_once_every_photo_has_arrived(http: httpx.Client, login_as: LoginAs) -> None:
     owner = login_as("inspecteur1")
-    (first, sha1), (second, sha2) = _blob(), _blob()
+    (first, sha1), (second, sha2) = fake_photo(), fake_photo()
     iid, create = owner.create_inspection()
     attach = [owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha, "size": len(d),
                                                        "caption": ""}) for d, sha in ((first, sha1), (second, sha2))]
     finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
     owner.push([create, *attach, finish])
-    assert _patch(http, owner, sha1, 0, len(first), first).status_code == 201
-    assert _patch(http, owner, sha2, 0, len(second), second).status_code == 201
+    assert patch_blob(http, owner, sha1, 0, len(first), first).status_code == 201
+    assert patch_blob(http, owner, sha2, 0, len(second), second).status_code == 201
     flags = [c["data"] for c in owner.pull_all() if c["entity"] == "inspection_flag" and c["entity_id"] == iid]
     assert [(f["photos_expected"], f["photos_present"]) for f in flags] == [(2, 0), (2, 2)]
 
@@ -154,8 +142,8 @@ def test_counts_are_resent_once_every_photo_has_arrived(http: httpx.Client, logi
 def test_patch_at_zero_of_a_stored_blob_is_confirmed_without_storing_again(http: httpx.Client,
                                                                           login_as: LoginAs) -> None:
     device = login_as("inspecteur1")
-    data, sha = _blob()
-    assert _patch(http, device, sha, 0, len(data), data).status_code == 201
-    again = _patch(http, device, sha, 0, len(data), data)  # a tablet that never asked HEAD first
+    data, sha = fake_photo()
+    assert patch_blob(http, device, sha, 0, len(data), data).status_code == 201
+    again = patch_blob(http, device, sha, 0, len(data), data)  # a tablet that never asked HEAD first
     assert again.status_code == 201 and again.headers["Upload-Offset"] == str(len(data))
     assert http.head(f"/api/v1/blobs/{sha}", headers=device.headers).status_code == 200

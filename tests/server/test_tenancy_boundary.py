@@ -4,8 +4,6 @@ own team; the ketenregisseur the whole organisation (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -13,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from photo_helpers import fake_photo, upload
 from review_helpers import flagged_control
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,25 +51,14 @@ def tenants(settings: Settings) -> None:
     add_user(settings, "inspecteur-rc", Role.INSPECTEUR, tenancy.DEFAULT_ORGANISATION_KEY, SECOND_TEAM)
 
 
-def _jpeg() -> tuple[bytes, str]:
-    data = b"\xff\xd8\xff" + os.urandom(2000)
-    return data, hashlib.sha256(data).hexdigest()
-
-
-def _upload(http: httpx.Client, device: Any, data: bytes, sha: str) -> httpx.Response:
-    headers = {**device.headers, "Upload-Offset": "0", "Upload-Length": str(len(data)),
-               "Content-Type": "application/offset+octet-stream"}
-    return http.patch(f"/api/v1/blobs/{sha}", content=data, headers=headers)
-
-
 def _control_with_photo(http: httpx.Client, device: Any, *, street: str) -> tuple[str, str]:
     """A finished, flagged control with one uploaded photo and a phone number; returns (id, sha256)."""
     iid = flagged_control(device, street=street, identifiers=[("phone", "06-55 44 33 22")])
-    data, sha = _jpeg()
+    data, sha = fake_photo(2003)
     attach = device.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
                                                       "size": len(data), "caption": "gevel"})
     assert device.push([attach]).json()["rejections"] == []
-    assert _upload(http, device, data, sha).status_code == 201
+    assert upload(http, device, data, sha).status_code == 201
     return iid, sha
 
 
@@ -209,12 +197,12 @@ def test_same_photo_in_two_organisations_is_two_blobs(http: httpx.Client, login_
     from sync_server.blobs.models import Blob
 
     a, b = login_as("inspecteur1"), login_as("inspecteur-vb")
-    data, sha = _jpeg()
-    assert _upload(http, a, data, sha).status_code == 201
+    data, sha = fake_photo(2003)
+    assert upload(http, a, data, sha).status_code == 201
     assert http.head(f"/api/v1/blobs/{sha}", headers=a.headers).status_code == 200
     head = http.head(f"/api/v1/blobs/{sha}", headers=b.headers)
     assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"  # nothing said about org A's photo
-    half = _upload(http, b, data, sha)  # one PATCH with all bytes: org B stores its own copy
+    half = upload(http, b, data, sha)  # one PATCH with all bytes: org B stores its own copy
     assert half.status_code == 201
     assert http.head(f"/api/v1/blobs/{sha}", headers=b.headers).status_code == 200
     rows = in_transaction(settings, lambda s: list(s.scalars(select(Blob.organisation_id).where(Blob.sha256 == sha))))
@@ -226,7 +214,7 @@ def test_same_photo_in_two_organisations_is_two_blobs(http: httpx.Client, login_
 def test_a_partial_upload_of_one_organisation_is_not_resumed_by_another(http: httpx.Client,
                                                                         login_as: LoginAs) -> None:
     a, b = login_as("inspecteur1"), login_as("inspecteur-vb")
-    data, sha = _jpeg()
+    data, sha = fake_photo(2003)
     headers = {**a.headers, "Upload-Offset": "0", "Upload-Length": str(len(data))}
     assert http.patch(f"/api/v1/blobs/{sha}", content=data[:500], headers=headers).status_code == 204
     assert http.head(f"/api/v1/blobs/{sha}", headers=b.headers).headers["Upload-Offset"] == "0"

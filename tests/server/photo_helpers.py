@@ -1,0 +1,27 @@
+"""Helpers for the photo API tests: a fake photo and its upload (``/api/v1/blobs/{sha256}``)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any
+
+import httpx
+
+
+def fake_photo(size: int = 3000) -> tuple[bytes, str]:
+    """Random bytes behind a JPEG marker, with their sha256 (the server stores bytes; it does not decode)."""
+    data = b"\xff\xd8\xff" + os.urandom(size - 3)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def patch_blob(http: httpx.Client, device: Any, sha: str, offset: int, length: int, chunk: bytes) -> httpx.Response:
+    """One PATCH of ``chunk`` at ``offset`` of a photo of ``length`` bytes."""
+    headers = {**device.headers, "Upload-Offset": str(offset), "Upload-Length": str(length),
+               "Content-Type": "application/offset+octet-stream"}
+    return http.patch(f"/api/v1/blobs/{sha}", content=chunk, headers=headers)
+
+
+def upload(http: httpx.Client, device: Any, data: bytes, sha: str) -> httpx.Response:
+    """The whole photo in one PATCH."""
+    return patch_blob(http, device, sha, 0, len(data), data)
