@@ -34,14 +34,17 @@ def _int_header(request: Request, name: str) -> int:
     return int(raw)
 
 
-def _record(request: Request, user: Principal, sha256: str, size: int) -> None:
+def _record(request: Request, user: Principal, sha256: str, size: int, *, check_first: bool = False) -> None:
     """Note the arrival in its own transaction, and have the announcer announce it after the commit when the
-    sync lock was busy (``service.record``): the upload is answered without waiting for a push."""
+    sync lock was busy (``service.record``): the upload is answered without waiting for a push. With
+    ``check_first`` (HEAD, where the row is usually there) a read comes first, so SQLite's writer is not
+    waited for to learn that nothing is to be written."""
     factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session:
-        session.connection(execution_options=READ_ONLY)  # SQLite: does not wait for a push to learn it is known
-        if service.known(session=session, organisation_id=user.organisation_id, sha256=sha256):
-            return
+    if check_first:
+        with factory() as session:
+            session.connection(execution_options=READ_ONLY)
+            if service.known(session=session, organisation_id=user.organisation_id, sha256=sha256):
+                return
     with factory() as session, session.begin():
         owed = service.record(session=session, organisation_id=user.organisation_id, sha256=sha256, size=size,
                               uploaded_by=user.user_id)
@@ -58,7 +61,7 @@ def head_blob(sha256: str, request: Request, user: CurrentUser) -> Response:
     store: BlobStore = request.app.state.blob_store
     sha, org = _sha(sha256), user.organisation_id
     if store.present(org, sha):
-        _record(request, user, sha, store.final_path(org, sha).stat().st_size)
+        _record(request, user, sha, store.final_path(org, sha).stat().st_size, check_first=True)
         return Response(status_code=200)
     return Response(status_code=404, headers={"Upload-Offset": str(store.offset(org, sha))})
 

@@ -31,21 +31,20 @@ def record(*, session: Session, organisation_id: uuid.UUID, sha256: str, size: i
     once its last photo is present — not for every photo on the way (the office's review list counts photos
     itself; the tablet keeps its own upload state).
 
-    The arrival is written with the blob and announced right here when the sync lock is free. When another
-    writer holds it (a push batch, on PostgreSQL), the upload does not wait for it: the arrival stays owed and
-    this returns True, and the caller has ``Announcer`` announce it after this transaction commits. Either way
-    one of the two sees the other: a push that finishes a control counts the blobs committed before it, and
-    announces the arrivals committed before its end; an arrival committed later is announced after the push
-    commits, by a transaction that sees the finished control."""
+    The arrival is announced right here when the sync lock is free. When another writer holds it (a push
+    batch, on PostgreSQL), the upload does not wait: the arrival is written as owed (``BlobArrival``) in the
+    blob's transaction, this returns True, and the caller has ``Announcer`` announce it once this transaction
+    has committed. Either way one of the two sees the other: a push that finishes a control counts the blobs
+    committed before it, and announces the arrivals committed before its end; an arrival committed later is
+    announced after the push commits, by a transaction that sees the finished control."""
     now = datetime.now(UTC)
     if not insert_if_absent(session, Blob, organisation_id=organisation_id, sha256=sha256, size=size,
                             stored_at=now, uploaded_by=uploaded_by):
         return False  # known already (two uploads of one photo at once: the other one announces it)
-    session.add(BlobArrival(organisation_id=organisation_id, sha256=sha256, arrived_at=now))
-    session.flush()
     if not changes.try_lock(session=session):
+        session.add(BlobArrival(organisation_id=organisation_id, sha256=sha256, arrived_at=now))
         return True
-    announce_arrivals(session=session)
+    _announce(session, {organisation_id: [sha256]})
     return False
 
 
@@ -58,8 +57,16 @@ def announce_arrivals(*, session: Session, sent: dict[uuid.UUID, tuple[int, int]
     by_organisation: dict[uuid.UUID, list[str]] = defaultdict(list)
     for organisation_id, sha256 in owed:
         by_organisation[organisation_id].append(sha256)
+    _announce(session, by_organisation, sent=sent or {})
+    return len(owed)
+
+
+def _announce(session: Session, arrived: dict[uuid.UUID, list[str]],
+              sent: dict[uuid.UUID, tuple[int, int]] | None = None) -> None:
+    """Resend the flag of each finished control (of the photo's organisation) that uses one of the ``arrived``
+    photos and now has all of its photos, unless ``sent`` already carries the same counts."""
     counts: dict[uuid.UUID, tuple[int, int]] = {}
-    for organisation_id, shas in by_organisation.items():
+    for organisation_id, shas in arrived.items():
         for chunk in inspections.chunks(sorted(shas)):
             counts.update((iid, (int(expected), int(present))) for iid, expected, present in session.execute(
                 _COUNTS_OF_FINISHED_USING, {"shas": chunk, "organisation_id": organisation_id}))
@@ -69,7 +76,6 @@ def announce_arrivals(*, session: Session, sent: dict[uuid.UUID, tuple[int, int]
     found = [session.get(Inspection, iid) for iid in complete]
     inspections.emit_flags(session=session, inspections=[i for i in found if i is not None and i.flag is not None],
                            counts=counts)
-    return len(owed)
 
 
 _using = aliased(Photo)

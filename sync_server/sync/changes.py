@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sync_server.sync.models import ChangeLog, SyncCounter
@@ -41,26 +40,16 @@ def lock(*, session: Session) -> None:
     session.execute(update(SyncCounter).where(SyncCounter.id == COUNTER_ID).values(seq=SyncCounter.seq))
 
 
-LOCK_NOT_AVAILABLE = "55P03"
-
-
 def try_lock(*, session: Session) -> bool:
     """Take the sync counter's row lock if no other transaction holds it; False at once if one does.
 
-    PostgreSQL: ``FOR UPDATE NOWAIT`` in a savepoint (its failure rolls back only the savepoint; a lock taken
-    in a released savepoint stays with the transaction). SQLite: the transaction (``BEGIN IMMEDIATE``) already
-    excludes every other writer, so the lock is always free."""
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` returns the row only when it could lock it (no error, no savepoint).
+    SQLite: the transaction (``BEGIN IMMEDIATE``) already excludes every other writer, so the lock is free."""
     if session.get_bind().dialect.name != "postgresql":
         lock(session=session)
         return True
-    try:
-        with session.begin_nested():
-            session.execute(select(SyncCounter.seq).where(SyncCounter.id == COUNTER_ID).with_for_update(nowait=True))
-    except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-            return False
-        raise
-    return True
+    stmt = select(SyncCounter.id).where(SyncCounter.id == COUNTER_ID).with_for_update(skip_locked=True)
+    return session.scalar(stmt) is not None
 
 
 def _next_seq(session: Session, count: int = 1) -> int:
