@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from typing import Any
 
 import httpx
@@ -25,3 +26,19 @@ def patch_blob(http: httpx.Client, device: Any, sha: str, offset: int, length: i
 def upload(http: httpx.Client, device: Any, data: bytes, sha: str) -> httpx.Response:
     """The whole photo in one PATCH."""
     return patch_blob(http, device, sha, 0, len(data), data)
+
+
+def finished_with_photos(device: Any, photos: list[tuple[bytes, str]]) -> str:
+    """Push a finished control referencing ``photos`` (none uploaded yet); returns its id."""
+    iid, create = device.create_inspection()
+    attach = [device.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
+                                                       "size": len(data), "caption": ""}) for data, sha in photos]
+    finish = device.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
+    assert device.push([create, *attach, finish]).status_code == 200
+    return iid
+
+
+def flag_counts(device: Any, iid: str) -> list[tuple[int, int]]:
+    """(photos expected, photos present) of every flag change of ``iid`` the device pulls, in order."""
+    return [(c["data"]["photos_expected"], c["data"]["photos_present"]) for c in device.pull_all()
+            if c["entity"] == "inspection_flag" and c["entity_id"] == iid]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from photo_helpers import fake_photo, upload
+from photo_helpers import fake_photo, finished_with_photos, flag_counts, upload
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.orm import Session
 
@@ -44,17 +44,7 @@ class Finished(NamedTuple):
 def finished(login_as: LoginAs) -> Finished:
     owner = login_as("inspecteur1")
     data, sha = fake_photo()
-    iid, create = owner.create_inspection()
-    attach = owner.mutation("photo.attach.v1", iid, {"photo_id": str(uuid.uuid4()), "sha256": sha,
-                                                     "size": len(data), "caption": ""})
-    finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
-    assert owner.push([create, attach, finish]).status_code == 200
-    return Finished(owner, iid, data, sha)
-
-
-def _flag_counts(device: Any, iid: str) -> list[tuple[int, int]]:
-    return [(c["data"]["photos_expected"], c["data"]["photos_present"]) for c in device.pull_all()
-            if c["entity"] == "inspection_flag" and c["entity_id"] == iid]
+    return Finished(owner, finished_with_photos(owner, [(data, sha)]), data, sha)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +85,7 @@ def test_arrival_with_the_lock_free_is_announced_in_the_upload(http: httpx.Clien
     owner, iid, data, sha = finished
     assert upload(http, owner, data, sha).status_code == 201
     assert _owed(engine) == set()  # nothing left for the background thread
-    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+    assert flag_counts(owner, iid) == [(1, 0), (1, 1)]
 
 
 def test_upload_during_a_push_does_not_wait_and_is_announced_after_it(
@@ -108,12 +98,12 @@ def test_upload_during_a_push_does_not_wait_and_is_announced_after_it(
         assert upload(http, owner, data, sha).status_code == 201  # would hang until the http timeout if it waited
         assert _owed(engine) == {sha}
         assert http.head(f"/api/v1/blobs/{sha}", headers=owner.headers).status_code == 200  # the photo is there
-        assert _flag_counts(owner, iid) == [(1, 0)]  # not announced yet: the push holds the lock
+        assert flag_counts(owner, iid) == [(1, 0)]  # not announced yet: the push holds the lock
     finally:
         push_in_flight.rollback()
         push_in_flight.close()
     _wait_until_nothing_owed(engine)
-    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+    assert flag_counts(owner, iid) == [(1, 0), (1, 1)]
 
 
 def test_a_push_announces_what_arrived_while_it_held_the_lock(http: httpx.Client, finished: Finished,
@@ -125,7 +115,7 @@ def test_a_push_announces_what_arrived_while_it_held_the_lock(http: httpx.Client
     other, create = owner.create_inspection()
     assert owner.push([create]).status_code == 200
     assert _owed(engine) == set()
-    assert _flag_counts(owner, iid) == [(1, 0), (1, 1), (1, 1)]  # announced again: at most once more, never lost
+    assert flag_counts(owner, iid) == [(1, 0), (1, 1), (1, 1)]  # announced again: at most once more, never lost
 
 
 def test_a_push_that_already_counted_the_photo_does_not_announce_it_twice(http: httpx.Client, login_as: LoginAs,
@@ -142,7 +132,7 @@ def test_a_push_that_already_counted_the_photo_does_not_announce_it_twice(http: 
     finish = owner.mutation("inspection.finish.v1", iid, {"finished_at": "2026-03-02T12:00:00Z"})
     assert owner.push([finish]).status_code == 200
     assert _owed(engine) == set()
-    assert _flag_counts(owner, iid) == [(1, 1)]
+    assert flag_counts(owner, iid) == [(1, 1)]
 
 
 def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(finished: Finished, http: httpx.Client,
@@ -159,7 +149,7 @@ def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(finished: F
 
     asyncio.run(start_and_stop())
     assert _owed(engine) == set()
-    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+    assert flag_counts(owner, iid) == [(1, 0), (1, 1)]
 
 
 def test_a_failed_announcement_stays_owed_and_the_next_kick_announces_it(
@@ -178,12 +168,12 @@ def test_a_failed_announcement_stays_owed_and_the_next_kick_announces_it(
     announcer.kick()
     assert announcer.wait_idle(DEADLINE_S)
     assert _owed(engine) == {sha}
-    assert _flag_counts(owner, iid) == [(1, 0)]
+    assert flag_counts(owner, iid) == [(1, 0)]
     monkeypatch.setattr(service, "announce_arrivals", real)
     announcer.kick()
     assert announcer.wait_idle(DEADLINE_S)
     assert _owed(engine) == set()
-    assert _flag_counts(owner, iid) == [(1, 0), (1, 1)]
+    assert flag_counts(owner, iid) == [(1, 0), (1, 1)]
 
 
 def test_pushes_finishing_controls_while_their_photos_arrive_always_end_complete(
@@ -216,7 +206,7 @@ def test_pushes_finishing_controls_while_their_photos_arrive_always_end_complete
         assert results == [201]
     _wait_until_nothing_owed(engine)
     for iid, _data, _sha in cases:
-        counts = _flag_counts(owner, iid)
+        counts = flag_counts(owner, iid)
         assert counts and counts[-1] == (1, 1), (iid, counts)
 
 
