@@ -98,6 +98,11 @@ def raw_answer_text(value: AnswerValue, lang: str) -> str:
     return t("no_answer", lang) if value is None else str(value)
 
 
+def deleted_person_name(dropped: DroppedPerson | None, fallback: str) -> str:
+    """The name a ``person`` conflict kept for the person deleted on the tablet, else ``fallback``."""
+    return dropped.label if dropped and dropped.label else fallback
+
+
 def dropped_corrections_text(dropped: DroppedPerson | None, template: Template | None, lang: str) -> str:
     """The office corrections a ``person`` conflict kept, in server order: "Leeftijd: 16; Paspoort ingehouden: ja"
     (question ids and raw values when the template is not at hand)."""

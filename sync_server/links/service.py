@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from schemas.records import Address
 from schemas.review import Cluster, IdentifierKind, LinkedControl
 from sync_server.auth.schemas import Principal
+from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
 from sync_server.links.models import Identifier
 from sync_server.links.normalise import hint, normalise
@@ -70,8 +71,10 @@ def _control(inspection: Inspection, kinds: set[str]) -> LinkedControl:
 
 
 def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> list[Inspection]:
-    found = (session.get(Inspection, i) for i in ids)
-    return [i for i in found if i is not None and access.sees(viewer, i)]
+    """The controls among ``ids`` that ``viewer`` may see, in no particular order (one query per 500)."""
+    return [i for chunk in inspections.chunks(list(ids))
+            for i in session.scalars(select(Inspection).where(Inspection.id.in_(chunk),
+                                                              access.inspection_clause(viewer)))]
 
 
 def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> list[LinkedControl]:

@@ -45,7 +45,3 @@ def inspection_or_404(*, session: Session, user: Principal, inspection_id: uuid.
     if inspection is None or not sees(user, inspection):
         raise ApiError("not_found")
     return inspection
-
-
-def same_organisation(user: Principal, organisation_id: uuid.UUID | None) -> bool:
-    return organisation_id is not None and organisation_id == user.organisation_id

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync_server.auth import service as users
 from sync_server.auth.models import User
 from sync_server.errors import ApiError
 from sync_server.tenancy.models import Organisation, Team
@@ -70,7 +71,7 @@ def create_team(*, session: Session, organisation_key: str, team_key: str, team_
 def move_user(*, session: Session, username: str, team: Team) -> tuple[User, Team]:
     """Put a user in another team; returns the user and the team they left. Their devices' next pull starts
     over (the scopes change), and a move to another organisation takes them out of the old one's data."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    user = users.get_by_username(session=session, username=username)
     if user is None:
         raise ApiError("not_found", detail=f"user {username}")
     old = session.get(Team, user.team_id)

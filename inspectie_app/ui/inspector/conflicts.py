@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice
-from inspectie_app.ui.widgets import answer_text, dropped_corrections_text, heading, raw_answer_text
+from inspectie_app.ui.widgets import (
+    answer_text,
+    deleted_person_name,
+    dropped_corrections_text,
+    heading,
+    raw_answer_text,
+)
 from schemas.conflicts import dropped_person
 from schemas.templates import Scope
 
@@ -50,7 +56,7 @@ class ConflictsNoticePanel:
         screen, t, lang = self.screen, self.screen.app.t, self.screen.lang
         if c.field == "person":  # this tablet deleted the person; the delete stood, the corrections are kept
             dropped = dropped_person(c.field, c.office_value)
-            who = dropped.label if dropped and dropped.label else str(c.person_id or "")[:8]
+            who = deleted_person_name(dropped, str(c.person_id or "")[:8])
             template = screen.state.template if screen.state else None
             return t("tablet_conflict_person_line", person=who,
                      corrections=dropped_corrections_text(dropped, template, lang))

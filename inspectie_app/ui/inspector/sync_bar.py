@@ -9,7 +9,7 @@ import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice, SyncStatus
 from inspectie_app.i18n import fmt_datetime
-from inspectie_app.ui.widgets import TOUCH, dropped_corrections_text, tagged
+from inspectie_app.ui.widgets import TOUCH, deleted_person_name, dropped_corrections_text, tagged
 from schemas.conflicts import dropped_person
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class SyncBar:
         t = self.app.t
         if c.field == "person":
             dropped = dropped_person(c.field, c.office_value)
-            person = dropped.label if dropped and dropped.label else str(c.person_id or "")[:8]
+            person = deleted_person_name(dropped, str(c.person_id or "")[:8])
             return t("sync_conflict_person_item", person=person,
                      corrections=dropped_corrections_text(dropped, None, self.app.lang))
         field = t("conflict_field_note") if c.field == "note" else str(c.question_id)

@@ -11,7 +11,15 @@ from uuid import UUID
 import flet as ft
 
 from inspectie_app.office_client import OfficeError
-from inspectie_app.ui.widgets import TOUCH, answer_text, dropped_corrections_text, heading, raw_answer_text, tagged
+from inspectie_app.ui.widgets import (
+    TOUCH,
+    answer_text,
+    deleted_person_name,
+    dropped_corrections_text,
+    heading,
+    raw_answer_text,
+    tagged,
+)
 from schemas.conflicts import ConflictRead
 from schemas.records import PersonRecord
 from schemas.templates import Scope, Template
@@ -66,8 +74,7 @@ class ConflictsPanel:
     def _person_row(self, c: ConflictRead) -> ft.Control:
         """The tablet deleted a person the team lead had corrected: the delete stands, the corrections are kept."""
         dropped = c.dropped_person()
-        person = (dropped.label if dropped and dropped.label else None) or self.person_labels.get(
-            c.person_id or "", (c.person_id or "")[:8])
+        person = deleted_person_name(dropped, self.person_labels.get(c.person_id or "", (c.person_id or "")[:8]))
         text = self.app.t("conflict_person_row", person=person,
                           corrections=dropped_corrections_text(dropped, self.template, self.app.lang))
         parts: list[ft.Control] = [ft.Text(text, key=f"conflict-{c.id}", selectable=True)]
