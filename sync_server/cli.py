@@ -154,7 +154,7 @@ def cmd_catalogue_test(settings: Settings, args: argparse.Namespace) -> int:
     except (TemplateError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return casetest.BROKEN
-    report = casetest.run_cases(paths, templates, catalogue)
+    report = casetest.run_cases(paths, templates, catalogue, with_margins=args.margins)
     casetest.print_report(report, catalogue, sys.stdout)
     return report.exit_code
 
@@ -189,6 +189,8 @@ def _add_catalogue_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
     test.add_argument("path", type=Path, help="a case file or a folder of case files (e.g. tests/cases)")
     test.add_argument("--catalogue", type=Path, default=None,
                       help="a draft catalogue file instead of the published one")
+    test.add_argument("--margins", action="store_true",
+                      help="also list, per case, the single answers that would move its level up or down")
     test.set_defaults(func=cmd_catalogue_test)
     docs = commands.add_parser("docs", help="(re)generate docs/INDICATORS.md from the catalogue")
     docs.add_argument("--output", type=Path, default=Path("docs/INDICATORS.md"))

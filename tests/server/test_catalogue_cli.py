@@ -121,3 +121,87 @@ def test_console_script_runs_the_cases() -> None:
     result = subprocess.run([str(exe), "catalogue", "test", "tests/cases"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PROBE_TEMPLATE: dict[str, object] = {
+    "id": "probe", "version": 1, "control_type": "pandenactie", "title": {"nl": "Proef", "en": "Probe"},
+    "sections": [{"id": "s1", "title": {"nl": "Pand", "en": "Premises"}, "questions": [
+        {"id": "A_locked", "type": "yes_no", "label": {"nl": "Opgesloten?", "en": "Locked in?"},
+         "evidence": "observed"}]}],
+    "person_module": [{"id": "p1", "title": {"nl": "Persoon", "en": "Person"}, "questions": [
+        {"id": "P_debt", "type": "yes_no_unknown", "label": {"nl": "Schulden?", "en": "Debts?"},
+         "evidence": "self_reported"},
+        {"id": "P_role", "type": "choice", "label": {"nl": "Rol", "en": "Role"}, "evidence": "observed",
+         "options": [{"value": "worker", "label": {"nl": "Werknemer", "en": "Worker"}},
+                     {"value": "child", "label": {"nl": "Kind aan het werk", "en": "Working child"}}]}]}],
+}
+PROBE_CATALOGUE: dict[str, object] = {
+    "id": "probecat", "version": 1, "norms": {},
+    "indicators": [{"code": "CD1", "dimension": "CD", "label": {"nl": "Opgesloten", "en": "Confined"},
+                    "strength": {"labour": "S"}, "source": "test"}],
+    "rules": [{"id": "locked", "scope": "premises", "when": [{"question": "A_locked", "op": "eq", "value": True}],
+               "indicators": ["CD1"], "explanation": {"nl": "Opgesloten.", "en": "Locked in."}}],
+    "escalations": [
+        {"id": esc, "scope": "person", "profile": "labour", "when": [{"question": q, "op": "eq", "value": v}],
+         "reason": {"nl": esc, "en": esc}} for esc, q, v in (("debt", "P_debt", "yes"), ("child", "P_role", "child"))],
+    "minor_when": [{"question": "P_role", "op": "eq", "value": "child"}],
+    "urgent_guidance": {"title": {"nl": "Bel 112", "en": "Call 112"}, "steps": [{"nl": "Bel 112.", "en": "Call."}]},
+}
+
+
+def _probe_assets(tmp_path: Path) -> Path:
+    root = tmp_path / "assets"
+    for folder, data in (("templates/probe", PROBE_TEMPLATE), ("catalogue", PROBE_CATALOGUE)):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "v1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def _probe_case(persons: list[dict[str, object]], level: int, premises: dict[str, object] | None = None) -> object:
+    return {"description": "probe", "template": "probe", "premises": premises or {}, "expect": {"level": level},
+            "persons": [{"id": f"w{n}", "label": f"Persoon {n}", "answers": a} for n, a in enumerate(persons, 1)]}
+
+
+def run_with_assets(tmp_path: Path, *argv: str | Path) -> int:
+    args = build_parser().parse_args([str(a) for a in argv])
+    return int(args.func(Settings(data_dir=tmp_path, assets_dir=_probe_assets(tmp_path)), args))
+
+
+def test_margins_name_the_single_answers_that_move_each_level(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    worker = {"P_debt": "no", "P_role": "worker"}
+    folder = _case(tmp_path, "locked.yaml", _probe_case([worker, worker, worker], 2, {"A_locked": True}))
+    _case(tmp_path, "two_children.yaml", _probe_case([{"P_role": "child"}, {"P_role": "child"}], 3))
+    assert run_with_assets(tmp_path, "catalogue", "test", folder, "--margins") == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("locked "))
+    group = "w1 (Persoon 1 en 2 anderen met dezelfde antwoorden)"
+    assert lines[start + 1:start + 5] == [
+        f"  ↑ L3: {group} P_debt “Schulden?”: nee → ja",
+        f"  ↑ L3: {group} P_role “Rol”: Werknemer → Kind aan het werk",
+        "  ↓ L0: premises A_locked “Opgesloten?”: ja → nee",
+        "  ↓ L0: premises A_locked “Opgesloten?”: ja → (leeg)",
+    ]
+    assert lines[start + 5].startswith("two_children ")
+    assert lines[start + 6] == "  no single answer moves the level"  # the other child keeps it at level 3
+    assert lines[-2:] == ["2 passed, 0 mismatched, 0 broken", "fragile: 1 of 2 cases move a level with one answer"]
+
+
+def test_margins_of_a_real_reference_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Residents locked in: removing that answer lowers the level."""
+    case = CASES / "agency_house_residents_locked_in.yaml"
+    assert run(tmp_path, "catalogue", "test", case, "--margins") in (0, 1)
+    out = capsys.readouterr().out
+    assert any(line.startswith("  ↓ L") and "premises A11_locked_in" in line and "ja → (leeg)" in line
+               for line in out.splitlines()), out
+    assert out.rstrip().endswith("fragile: 1 of 1 cases move a level with one answer")
+
+
+def test_margins_leave_a_broken_case_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _case(tmp_path, "broken.yaml", _probe_case([{"P_typo": True}], 0))
+    _case(tmp_path, "fine.yaml", _probe_case([{"P_role": "worker"}], 0))
+    assert run_with_assets(tmp_path, "catalogue", "test", folder, "--margins") == 2
+    out = capsys.readouterr().out
+    assert f"BROKEN: {folder / 'broken.yaml'}: person w1: probe@1 has no person question P_typo" in out
+    assert "  ↑ L3: w1 (Persoon 1) P_role “Rol”: Werknemer → Kind aan het werk" in out  # the fine case still ran
+    assert out.rstrip().endswith("1 passed, 0 mismatched, 1 broken\nfragile: 1 of 1 cases move a level with one answer")
