@@ -95,32 +95,92 @@ class NormRef(_Strict):
 Operand = bool | int | float | str | list[str] | NormRef
 
 
+Op = Literal["eq", "ne", "in", "contains", "contains_any", "count_gte", "gt", "gte", "lt", "lte"]
+
+
 class Predicate(_Strict):
-    """One comparison on an answer, or on the ratio of two numeric answers in the same scope."""
+    """One condition. On answers: a comparison of one answer (``question``), of the ratio of two numeric answers
+    (``ratio``), or of the clock hours from a start hour to an end hour, over midnight (``span``), all in the
+    scope of the rule or route. Or on the judgement so far: a ``fact`` that holds (``value: false``: does not
+    hold), or the ``control_type`` of the control being one of a list."""
 
     question: QuestionId | None = None
     ratio: tuple[QuestionId, QuestionId] | None = None
-    op: Literal["eq", "ne", "in", "contains", "contains_any", "count_gte", "gt", "gte", "lt", "lte"]
-    value: Operand
+    span: tuple[QuestionId, QuestionId] | None = None
+    fact: QuestionId | None = None
+    control_type: list[str] | None = None
+    op: Op | None = None
+    value: Operand | None = None
 
     @model_validator(mode="after")
     def _one_subject(self) -> Predicate:
-        if (self.question is None) == (self.ratio is None):
-            raise ValueError("a predicate needs exactly one of question or ratio")
+        subjects = [k for k in ("question", "ratio", "span", "fact", "control_type") if getattr(self, k) is not None]
+        if len(subjects) != 1:
+            raise ValueError("a predicate needs exactly one of question, ratio, span, fact or control_type")
+        if self.on_answers and (self.op is None or self.value is None):
+            raise ValueError(f"a {subjects[0]} predicate needs op and value")
+        if self.fact is not None and (self.op is not None or not isinstance(self.value, bool | None)):
+            raise ValueError("a fact predicate takes no op; value may be true (default) or false")
+        if self.control_type is not None and (self.op is not None or self.value is not None):
+            raise ValueError("a control_type predicate takes no op or value")
         return self
 
+    @property
+    def on_answers(self) -> bool:
+        return self.question is not None or self.ratio is not None or self.span is not None
+
     def question_ids(self) -> list[str]:
-        return list(self.ratio) if self.ratio else [self.question or ""]
+        if self.ratio:
+            return list(self.ratio)
+        if self.span:
+            return list(self.span)
+        return [self.question] if self.question else []
+
+
+def _scope_problem(scope: Scope | None, when: list[Predicate]) -> str | None:
+    if scope is None and any(p.on_answers for p in when):
+        return "conditions on answers need a scope (premises or person)"
+    return None
+
+
+class Route(_Strict):
+    """One way a fact can be recorded: every condition holds, answers read in ``scope``."""
+
+    scope: Scope | None = None
+    when: list[Predicate] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _scope_given(self) -> Route:
+        if (problem := _scope_problem(self.scope, self.when)) is not None:
+            raise ValueError(problem)
+        return self
+
+
+class Fact(_Strict):
+    """Something an inspector can record in more than one place (at the person, at the premises, through two
+    questions): it holds when any route holds. A premises route counts for every person found there. Rules,
+    escalations and findings read facts, so the same fact gets the same judgement however it was recorded."""
+
+    id: QuestionId
+    label: Text
+    routes: list[Route] = Field(min_length=1)
 
 
 class Rule(_Strict):
-    """When every predicate holds for one scope's answers, the indicators are hit."""
+    """When every condition holds, the indicators are hit. Conditions on answers read ``scope`` (a premises rule
+    counts for everyone found there); a rule of facts needs no scope."""
 
     id: QuestionId
-    scope: Scope
+    scope: Scope | None = None
     when: list[Predicate] = Field(min_length=1)
     indicators: list[str] = Field(min_length=1)
     explanation: Text
+
+    @model_validator(mode="after")
+    def _scope_given(self) -> Rule:
+        if (problem := _scope_problem(self.scope, self.when)) is not None:
+            raise ValueError(problem)
+        return self
 
 
 class FindingRule(_Strict):
@@ -142,6 +202,15 @@ class Escalation(_Strict):
     reason: Text
 
 
+class LegalFrame(_Strict):
+    """Art. 273f Sr: *handeling – middel – oogmerk* (DOMAIN_BRIEF §1.4). ``act`` lists the facts that evidence an
+    act (harbouring, transport, recruitment, putting someone to work); every indicator of the EX dimension and
+    those in ``purpose_indicators`` evidence the purpose (exploitation); every other indicator is a means."""
+
+    act: list[QuestionId] = Field(min_length=1)
+    purpose_indicators: list[str] = Field(default_factory=list)
+
+
 class Guidance(_Strict):
     title: Text
     steps: list[Text] = Field(min_length=1)
@@ -150,12 +219,18 @@ class Guidance(_Strict):
 class Catalogue(_Strict):
     id: QuestionId
     version: int = Field(ge=1)
+    format: Literal[1, 2] = 1
     norms: dict[str, float]
     indicators: list[Indicator] = Field(min_length=1)
+    facts: list[Fact] = Field(default_factory=list)
     rules: list[Rule] = Field(min_length=1)
     findings: list[FindingRule] = Field(default_factory=list)
     escalations: list[Escalation] = Field(default_factory=list)
     minor_when: list[Predicate] = Field(min_length=1)
+    # The fact that must hold before a profile other than labour may judge a person (format 2); without it,
+    # sexual exploitation needs a sex business or a sex worker, criminal exploitation an indicator CD6.
+    profile_context: dict[Profile, QuestionId] = Field(default_factory=dict)
+    legal_frame: LegalFrame | None = None
     urgent_guidance: Guidance
 
     @property
@@ -165,15 +240,33 @@ class Catalogue(_Strict):
     def indicator(self, code: str) -> Indicator:
         return next(i for i in self.indicators if i.code == code)
 
-    def predicates(self) -> list[tuple[str, Scope, Predicate]]:
-        """Every predicate with the id and scope of the rule it belongs to."""
-        groups: list[tuple[str, Scope, list[Predicate]]] = [
+    def fact(self, fact_id: str) -> Fact:
+        return next(f for f in self.facts if f.id == fact_id)
+
+    def purpose_codes(self) -> set[str]:
+        """The indicators that evidence the purpose element of the legal frame (EX and the listed ones)."""
+        extra = set(self.legal_frame.purpose_indicators) if self.legal_frame else {"CD6", "CD7"}
+        return {i.code for i in self.indicators if i.dimension is Dimension.EX} | extra
+
+    def condition_groups(self) -> list[tuple[str, Scope | None, list[Predicate]]]:
+        """Every list of conditions with a name (``fact:<id>#<n>`` for a fact's n-th route) and the scope its
+        answers are read in."""
+        return [
+            *((f"fact:{f.id}#{n}", r.scope, r.when) for f in self.facts for n, r in enumerate(f.routes, 1)),
             *((r.id, r.scope, r.when) for r in self.rules),
             *((f.id, f.scope, f.when) for f in self.findings),
             *((e.id, e.scope, e.when) for e in self.escalations),
             ("minor_when", Scope.PERSON, self.minor_when),
         ]
-        return [(rid, scope, p) for rid, scope, preds in groups for p in preds]
+
+    def predicates(self) -> list[tuple[str, Scope, Predicate]]:
+        """Every condition on answers, with the name and scope of the group it belongs to."""
+        return [(gid, scope, p) for gid, scope, preds in self.condition_groups() for p in preds
+                if p.on_answers and scope is not None]
+
+    def questions_read(self) -> set[tuple[Scope, str]]:
+        """(scope, question id) of every answer any rule, fact, finding or escalation reads."""
+        return {(scope, qid) for _gid, scope, p in self.predicates() for qid in p.question_ids()}
 
 
 def parse_catalogue(data: Any, source: str = "<catalogue>") -> Catalogue:
@@ -204,17 +297,49 @@ def validate_catalogue(catalogue: Catalogue) -> list[str]:
     for rid, _scope, pred in catalogue.predicates():
         if isinstance(pred.value, NormRef) and pred.value.norm not in catalogue.norms:
             problems.append(f"rule {rid}: unknown norm {pred.value.norm}")
+    problems += _fact_problems(catalogue)
     problems += [f"rule {rid}: refers to a forbidden input ({word})" for rid, word in forbidden_inputs(catalogue)]
     return problems
 
 
+def _fact_problems(catalogue: Catalogue) -> list[str]:
+    """Facts are judged in the order they are listed: a route may only read facts listed before it, so the
+    judgement can never go round in a circle. Everything else may read any fact."""
+    problems: list[str] = []
+    fact_ids = [f.id for f in catalogue.facts]
+    problems += [f"fact {i}: duplicate id" for i in sorted({i for i in fact_ids if fact_ids.count(i) > 1})]
+    for n, fact in enumerate(catalogue.facts):
+        earlier = set(fact_ids[:n])
+        for route in fact.routes:
+            problems += [f"fact {fact.id}: reads fact {p.fact}, which is not listed before it"
+                         for p in route.when if p.fact is not None and p.fact not in earlier]
+    known = set(fact_ids)
+    for gid, _scope, preds in catalogue.condition_groups():
+        if not gid.startswith("fact:"):
+            problems += [f"rule {gid}: unknown fact {p.fact}" for p in preds
+                         if p.fact is not None and p.fact not in known]
+    for profile, fact_id in catalogue.profile_context.items():
+        if fact_id not in known:
+            problems.append(f"profile_context {profile}: unknown fact {fact_id}")
+    frame = catalogue.legal_frame
+    if frame is not None:
+        problems += [f"legal_frame: unknown act fact {f}" for f in frame.act if f not in known]
+        codes = {i.code for i in catalogue.indicators}
+        problems += [f"legal_frame: unknown indicator {c}" for c in frame.purpose_indicators if c not in codes]
+    if catalogue.format < 2 and (catalogue.facts or catalogue.profile_context or frame is not None):
+        problems.append("facts, profile_context and legal_frame need format: 2")
+    return problems
+
+
 def forbidden_inputs(catalogue: Catalogue) -> list[tuple[str, str]]:
-    """(rule id, word) for every rule that refers to nationality, ethnicity or origin."""
+    """(rule id, word) for every rule, fact, finding or escalation that refers to nationality, ethnicity or
+    origin, by its name, the questions it reads or the values it compares with."""
     found: list[tuple[str, str]] = []
-    for rid, _scope, pred in catalogue.predicates():
-        text = " ".join([rid, *pred.question_ids(), str(pred.value)]).lower()
-        found += [(rid, w) for w in FORBIDDEN_INPUT_WORDS if w in text]
-    return found
+    for gid, _scope, preds in catalogue.condition_groups():
+        for pred in preds:
+            text = " ".join([gid, *pred.question_ids(), str(pred.value), pred.fact or ""]).lower()
+            found += [(gid, w) for w in FORBIDDEN_INPUT_WORDS if w in text]
+    return sorted(set(found))
 
 
 class TemplateFit(BaseModel):
@@ -230,34 +355,67 @@ class TemplateFit(BaseModel):
     problems: list[str]
 
 
-def template_fit(catalogue: Catalogue, template: Template) -> TemplateFit:
-    """Sort every rule, finding and escalation of ``catalogue`` by whether it can fire for ``template``."""
-    groups: dict[str, list[tuple[Scope, Predicate]]] = {}
-    for rid, scope, pred in catalogue.predicates():
-        groups.setdefault(rid, []).append((scope, pred))
+class TemplateVersions(BaseModel):
+    """What every version of the templates asks: a catalogue serves them all, so a question or an option that a
+    newer version of the same template added is not a typo where an older version lacks it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    options: dict[str, set[str]] = Field(default_factory=dict)  # "scope:question" -> option values, any template
+    questions: set[str] = Field(default_factory=set)  # "template id:scope:question" in any version
+
+
+def template_versions(templates: list[Template]) -> TemplateVersions:
+    """Collect the questions and options of every template version in ``templates``."""
+    options: dict[str, set[str]] = {}
+    questions: set[str] = set()
+    for t in templates:
+        for scope in Scope:
+            for q in t.questions(scope):
+                options.setdefault(f"{scope}:{q.id}", set()).update(o.value for o in q.options)
+                questions.add(f"{t.id}:{scope}:{q.id}")
+    return TemplateVersions(options=options, questions=questions)
+
+
+def template_fit(catalogue: Catalogue, template: Template, versions: TemplateVersions | None = None) -> TemplateFit:
+    """Sort every rule, fact route, finding and escalation of ``catalogue`` by whether it can fire for
+    ``template``; a group that reads no answers (only facts) applies everywhere. ``versions`` (of all template
+    versions) keeps a question or option that another version of the template has from counting as a typo."""
+    known = versions or TemplateVersions()
     applies: list[str] = []
     others: list[str] = []
     problems: list[str] = []
-    for rid, preds in groups.items():
-        asked = [(scope, qid, template.question(qid, scope)) for scope, p in preds for qid in p.question_ids()]
-        missing = [f"rule {rid}: {template.key} has no {scope} question {qid}" for scope, qid, q in asked if q is None]
-        if len(missing) == len(asked):
-            others.append(rid)
+    for gid, scope, preds in catalogue.condition_groups():
+        on_answers = [p for p in preds if p.on_answers]
+        if scope is None or not on_answers:
+            applies.append(gid)
             continue
-        applies.append(rid)
+        asked = [(qid, template.question(qid, scope)) for p in on_answers for qid in p.question_ids()]
+        absent = [qid for qid, q in asked if q is None]
+        missing = [f"rule {gid}: {template.key} has no {scope} question {qid}" for qid in absent
+                   if f"{template.id}:{scope}:{qid}" not in known.questions]
+        if len(absent) == len(asked) or (absent and not missing):
+            others.append(gid)  # for another template, or for another version of this one
+            continue
+        applies.append(gid)
         problems += missing
-        for scope, pred in preds:
+        problems += [f"rule {gid}: reads {q.id}, which {template.key} marks not scoring ({q.not_scoring})"
+                     for _qid, q in asked if q is not None and q.not_scoring is not None]
+        for pred in on_answers:
             found = [template.question(qid, scope) for qid in pred.question_ids()]
             if all(q is not None for q in found):
-                problems += [f"rule {rid}: {p}" for p in _operand_problems(pred, [q for q in found if q])]
-    return TemplateFit(template=template.key, applies=applies, other_templates=others, problems=problems)
+                extra = known.options.get(f"{scope}:{pred.question}", set())
+                problems += [f"rule {gid}: {p}" for p in _operand_problems(pred, [q for q in found if q], extra)]
+    return TemplateFit(template=template.key, applies=applies, other_templates=others,
+                       problems=list(dict.fromkeys(problems)))
 
 
-def check_against_template(catalogue: Catalogue, template: Template) -> list[str]:
+def check_against_template(catalogue: Catalogue, template: Template,
+                           versions: TemplateVersions | None = None) -> list[str]:
     """Problems of the rules that apply to ``template``. A rule none of whose questions the template has is
     meant for another template and is not a problem here (one catalogue serves every template); a question
     that no template has at all is caught by ``unused_questions`` across all templates."""
-    return template_fit(catalogue, template).problems
+    return template_fit(catalogue, template, versions).problems
 
 
 def unused_questions(catalogue: Catalogue, templates: list[Template]) -> list[str]:
@@ -270,10 +428,11 @@ def unused_questions(catalogue: Catalogue, templates: list[Template]) -> list[st
     return sorted(set(problems))
 
 
-def _operand_problems(pred: Predicate, questions: list[Question]) -> list[str]:
+def _operand_problems(pred: Predicate, questions: list[Question], known: set[str] | None = None) -> list[str]:
     """A predicate that can never hold for these questions' answers (a typo in an option, a wrong type)."""
-    if pred.ratio is not None:
-        return [f"ratio needs number questions, {q.id} is {q.type}" for q in questions
+    if pred.ratio is not None or pred.span is not None:
+        kind = "ratio" if pred.ratio is not None else "span"
+        return [f"{kind} needs number questions, {q.id} is {q.type}" for q in questions
                 if q.type is not QuestionType.NUMBER]
     q = questions[0]
     value = pred.value
@@ -284,6 +443,7 @@ def _operand_problems(pred: Predicate, questions: list[Question]) -> list[str]:
     if q.type is QuestionType.YES_NO and not isinstance(value, bool):
         return [f"{q.id} is yes/no, compared with {value!r}"]
     allowed = set(YES_NO_UNKNOWN_VALUES) if q.type is QuestionType.YES_NO_UNKNOWN else {o.value for o in q.options}
+    allowed |= known or set()
     if not allowed:
         return []
     values = value if isinstance(value, list) else [value]
@@ -291,22 +451,34 @@ def _operand_problems(pred: Predicate, questions: list[Question]) -> list[str]:
 
 
 def evaluate_predicate(pred: Predicate, answers: Mapping[str, AnswerValue], norms: dict[str, float]) -> bool:
-    """True when the predicate holds; a missing or unusable answer never holds."""
+    """True when a predicate on answers holds; a missing or unusable answer never holds. Fact and control-type
+    predicates are judged by the engine, not here: they never hold on answers alone."""
     left = _subject(pred, answers)
-    if left is None:
+    if left is None or pred.op is None or pred.value is None:
         return False
     right: Operand = norms[pred.value.norm] if isinstance(pred.value, NormRef) else pred.value
     return _compare(pred.op, left, right)
 
 
 def _subject(pred: Predicate, answers: Mapping[str, AnswerValue]) -> AnswerValue:
-    if pred.ratio is None:
-        return answers.get(pred.question or "")
-    num, den = (answers.get(q) for q in pred.ratio)
-    if not _is_number(num) or not _is_number(den) or den == 0:
+    if pred.question is not None:
+        return answers.get(pred.question)
+    pair = pred.ratio or pred.span
+    if pair is None:
         return None
-    assert isinstance(num, int | float) and isinstance(den, int | float)
-    return num / den
+    a, b = (answers.get(q) for q in pair)
+    if not _is_number(a) or not _is_number(b):
+        return None
+    assert isinstance(a, int | float) and isinstance(b, int | float)
+    if pred.span is not None:
+        return span_hours(a, b)
+    return None if b == 0 else a / b
+
+
+def span_hours(start: float, end: float) -> float:
+    """Clock hours from ``start`` to ``end`` (0-24), over midnight: 10 to 2 is 16 hours; equal means 24."""
+    hours = (end - start) % 24
+    return hours or 24.0
 
 
 def _is_number(v: object) -> bool:

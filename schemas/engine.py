@@ -1,70 +1,55 @@
-"""The indicator engine: answers -> indicator hits -> dimensions -> level, with its explanation.
+"""The indicator engine: answers -> facts -> indicator hits -> elements and dimensions -> level, with its words.
 
-It follows the ILO/EC Delphi method (DOMAIN_BRIEF §1.3). Each person is judged on their own answers
-plus the premises answers (what the premises show counts for everyone found there), once per
-exploitation profile; criminal exploitation uses the labour strengths. A dimension is positive with
-2 strong, 1 strong + 1 other, 3 medium, or 2 medium + 1 weak indicators. Levels:
+Each person is judged on their own answers plus the premises answers (what the premises show counts for
+everyone found there), the premises also on their own; the control's level is the worst subject's. A subject is
+judged once per exploitation profile its context allows (labour always; sexual and criminal only where the
+catalogue's context fact holds), criminal exploitation with the labour strengths. Two frames combine:
 
-* L3 likely victim or acute: recruitment (DR/CR/AVR) + EX + destination (CD/AVD) all positive; for a
-  minor, EX positive is enough; or an escalation rule (a minor in sex work, forced crime).
-* L2 serious: EX or CD positive, or at least one strong indicator.
-* L1 signal: at least one medium indicator.
-* L0: nothing above (weak indicators alone are listed but do not raise the level).
+* **ILO/EC Delphi** (DOMAIN_BRIEF §1.3): a dimension is positive with 2 strong, 1 strong + 1 other, 3 medium, or
+  2 medium + 1 weak indicators; recruitment (DR/CR/AVR) + EX + destination (CD/AVD) positive is level 3.
+* **Art. 273f Sr** (DOMAIN_BRIEF §1.4): *handeling – middel – oogmerk*. The act is a fact (harbouring,
+  transport, recruitment, putting someone to work); every EX indicator and the catalogue's purpose indicators
+  (forced crime, forced tasks or clients) evidence the purpose; every other indicator is a means. An element is
+  *evidenced* by one strong indicator or by what the ILO rule accepts without one (3 medium, or 2 medium + 1 weak).
 
-When two profiles weigh the same, the context decides: a sex-business checklist, or a person whose role is
-sex worker, reports sexual exploitation; otherwise criminal beats labour (it is the labour list plus forced
-crime), and labour is the default.
+Levels:
 
-The result is advice to a person, never a decision. Pure functions only: the tablet shows offline
-exactly what the server later stores.
+* L3 likely victim or acute: act + means + purpose evidenced; or the ILO rule; or a minor with a purpose
+  evidenced; or an escalation rule of the catalogue (a minor who works, sleeps at a workplace, owes a debt, is
+  in a sex business or at a crime site; a person who says they are forced to commit crimes ...).
+* L2 serious: the means or the purpose is evidenced.
+* L1 signal: at least one medium indicator, or two weak ones.
+* L0: nothing above; a single weak indicator is listed but does not raise the level.
+
+When several profiles reach the same level, the one an escalation names wins, then the subject's context
+(sexual in a sex business or for a sex worker, criminal where crime is used), then the heavier evidence.
+
+The result is advice to a person, never a decision. Pure functions only: the tablet shows offline exactly what
+the server later stores.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.catalogue import (
-    DIMENSION_LABELS,
-    PROFILE_LABELS,
-    Catalogue,
-    Dimension,
-    Predicate,
-    Profile,
-    Strength,
-    evaluate_predicate,
-)
+from schemas import explain
+from schemas.catalogue import DIMENSION_LABELS, Catalogue, Dimension, Profile, Strength
+from schemas.explain import Element, Frame
+from schemas.facts import Evidence, IndicatorHit, SubjectJudge, visible_answers
 from schemas.records import PersonRecord
-from schemas.templates import AnswerValue, EvidenceType, Scope, Template, Text, visible_questions
+from schemas.templates import AnswerValue, Scope, Template, Text
+
+__all__ = ["Evidence", "Finding", "FlagResult", "IndicatorHit", "SubjectResult", "dimension_positive", "evaluate"]
 
 RECRUITMENT = (Dimension.DR, Dimension.CR, Dimension.AVR)
-SEX_BUSINESS_TYPES = ("seksinrichting_vergund", "seksinrichting_onvergund")
-SEX_WORKER_ROLE = ("P00_role", "sex_worker")  # module P's role question, the same in every template
 DESTINATION = (Dimension.CD, Dimension.AVD)
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class Evidence(_Frozen):
-    question_id: str
-    question: Text
-    value: AnswerValue
-    evidence_type: EvidenceType
-
-
-class IndicatorHit(_Frozen):
-    code: str
-    label: Text
-    dimension: Dimension
-    strength: dict[Profile, Strength]
-    rule_id: str
-    explanation: Text
-    scope: Scope
-    evidence: list[Evidence]
 
 
 class Finding(_Frozen):
@@ -83,7 +68,12 @@ class SubjectResult(_Frozen):
     profile: Profile | None
     hits: list[IndicatorHit]
     positive_dimensions: list[Dimension]
-    reasons: list[Text]
+    reasons: list[Text]  # the level line first (``level_rule``), then the positive dimensions
+    # Added with catalogue format 2; flags stored before keep the defaults.
+    level_rule: Text | None = None
+    frame: Frame | None = None
+    escalation: str | None = None
+    other_profiles: list[Profile] = Field(default_factory=list)  # also at this level
 
 
 class FlagResult(_Frozen):
@@ -107,152 +97,121 @@ class FlagResult(_Frozen):
 def evaluate(
     template: Template,
     catalogue: Catalogue,
-    premises: Mapping[str, AnswerValue],
+    premises: dict[str, AnswerValue] | None,
     persons: list[PersonRecord],
 ) -> FlagResult:
     """Judge one control: every person, the premises alone, and the administrative findings."""
-    premises = _visible(template, Scope.PREMISES, premises)
-    premises_hits = _hits(template, catalogue, Scope.PREMISES, premises)
-    sex_business = template.control_type in SEX_BUSINESS_TYPES
-    subjects = [_premises_result(catalogue, premises, premises_hits, sexual_context=sex_business)]
+    shown = visible_answers(template, Scope.PREMISES, premises or {})
+    premises_judge = SubjectJudge(template, catalogue, shown, None)
+    subjects = [_judge(catalogue, "premises", "Pand", premises_judge)]
+    findings = _findings(catalogue, premises_judge, None)
     for person in persons:
-        answers = _visible(template, Scope.PERSON, person.answers)
-        hits = premises_hits + _hits(template, catalogue, Scope.PERSON, answers)
-        sexual = sex_business or answers.get(SEX_WORKER_ROLE[0]) == SEX_WORKER_ROLE[1]
-        subjects.append(_person_result(catalogue, person, answers, hits, sexual_context=sexual))
+        judge = SubjectJudge(template, catalogue, shown, visible_answers(template, Scope.PERSON, person.answers))
+        subjects.append(_judge(catalogue, person.id, person.label, judge))
+        findings += _findings(catalogue, judge, person.id)
     # A person's judgement includes the premises hits and knows the person's context: prefer it on a tie.
     worst = max(subjects, key=lambda s: (s.level, s.subject_id != "premises"))
-    return FlagResult(
-        level=worst.level,
-        profile=worst.profile if worst.level else None,
-        catalogue=catalogue.key,
-        template=template.key,
-        subjects=subjects,
-        findings=_findings(catalogue, premises, persons, template),
-        urgent=worst.level == 3,
-    )
+    return FlagResult(level=worst.level, profile=worst.profile if worst.level else None, catalogue=catalogue.key,
+                      template=template.key, subjects=subjects, findings=findings, urgent=worst.level == 3)
 
 
-def _visible(template: Template, scope: Scope, answers: Mapping[str, AnswerValue]) -> dict[str, AnswerValue]:
-    """Answers to questions that are hidden by their conditions do not count."""
-    shown = {q.id for q in visible_questions(template.questions(scope), answers)}
-    return {k: v for k, v in answers.items() if k in shown}
+@dataclass(frozen=True)
+class _Verdict:
+    """One profile's judgement of one subject."""
+
+    profile: Profile
+    level: int
+    positive: list[Dimension]
+    line: Text
+    frame: Frame
+    escalation: str | None
+    score: int
 
 
-def _holds(preds: list[Predicate], answers: dict[str, AnswerValue], catalogue: Catalogue) -> bool:
-    return all(evaluate_predicate(p, answers, catalogue.norms) for p in preds)
+def _judge(catalogue: Catalogue, subject_id: str, label: str, judge: SubjectJudge) -> SubjectResult:
+    hits = judge.hits()
+    escalations = judge.escalations()
+    minor = judge.minor()
+    act = [f for f in (catalogue.legal_frame.act if catalogue.legal_frame else []) if f in judge.facts]
+    escalated = {p for _i, p, _r in escalations}
+    verdicts = [_verdict(catalogue, p, hits, act, minor, escalations) for p in Profile
+                if p in escalated or judge.context(p)]
+    preferred = _preferred(judge)
+    best = max(verdicts, key=lambda v: (v.level, v.escalation is not None, v.profile is preferred, v.score))
+    if best.level == 0:
+        return SubjectResult(subject_id=subject_id, label=label, level=0, profile=None, hits=hits,
+                             positive_dimensions=best.positive, reasons=[best.line], level_rule=best.line)
+    relevant = [h for h in hits if _strength(h, best.profile) is not None]
+    others = [v.profile for v in verdicts if v.level == best.level and v.profile is not best.profile]
+    reasons = [best.line, *(_dimension_reason(d, _unique_strengths(hits, best.profile)) for d in best.positive)]
+    return SubjectResult(subject_id=subject_id, label=label, level=best.level, profile=best.profile, hits=relevant,
+                         positive_dimensions=best.positive, reasons=reasons, level_rule=best.line,
+                         frame=best.frame if catalogue.legal_frame else None, escalation=best.escalation,
+                         other_profiles=others)
 
 
-def _hits(
-    template: Template, catalogue: Catalogue, scope: Scope, answers: dict[str, AnswerValue]
-) -> list[IndicatorHit]:
-    hits: list[IndicatorHit] = []
-    for rule in catalogue.rules:
-        if rule.scope is not scope or not _holds(rule.when, answers, catalogue):
-            continue
-        evidence = _evidence(template, scope, rule.when, answers)
-        for code in rule.indicators:
-            ind = catalogue.indicator(code)
-            hits.append(IndicatorHit(code=code, label=ind.label, dimension=ind.dimension, strength=ind.strength,
-                                     rule_id=rule.id, explanation=rule.explanation, scope=scope, evidence=evidence))
-    return hits
+def _preferred(judge: SubjectJudge) -> Profile:
+    """The profile the subject's context points to: a sex business or sex worker, then crime, else labour."""
+    for profile in (Profile.SEXUAL, Profile.CRIMINAL):
+        if judge.context(profile):
+            return profile
+    return Profile.LABOUR
 
 
-def _evidence(template: Template, scope: Scope, preds: list[Predicate],
-              answers: dict[str, AnswerValue]) -> list[Evidence]:
-    out: list[Evidence] = []
-    for qid in dict.fromkeys(q for p in preds for q in p.question_ids()):
-        q = template.question(qid, scope)
-        if q is not None:
-            out.append(Evidence(question_id=qid, question=q.label, value=answers.get(qid), evidence_type=q.evidence))
-    return out
-
-
-def _premises_result(catalogue: Catalogue, answers: dict[str, AnswerValue],
-                     hits: list[IndicatorHit], *, sexual_context: bool) -> SubjectResult:
-    return _judge(catalogue, "premises", "Pand", hits, minor=False, sexual_context=sexual_context,
-                  escalations=_escalations(catalogue, Scope.PREMISES, answers))
-
-
-def _person_result(catalogue: Catalogue, person: PersonRecord, answers: dict[str, AnswerValue],
-                   hits: list[IndicatorHit], *, sexual_context: bool) -> SubjectResult:
-    minor = _holds(catalogue.minor_when, answers, catalogue)
-    return _judge(catalogue, person.id, person.label, hits, minor=minor, sexual_context=sexual_context,
-                  escalations=_escalations(catalogue, Scope.PERSON, answers))
-
-
-def _escalations(catalogue: Catalogue, scope: Scope, answers: dict[str, AnswerValue]) -> list[tuple[Profile, Text]]:
-    return [(e.profile, e.reason) for e in catalogue.escalations
-            if e.scope is scope and _holds(e.when, answers, catalogue)]
-
-
-def _judge(catalogue: Catalogue, subject_id: str, label: str, hits: list[IndicatorHit], *, minor: bool,
-           sexual_context: bool, escalations: list[tuple[Profile, Text]]) -> SubjectResult:
-    best: tuple[int, Profile | None, list[Dimension], list[Text]] = (0, None, [], [])
-    best_rank: _Rank = (0, False, False, 0, False)
-    for candidate in Profile:
-        level, positive, reasons = _judge_profile(hits, candidate, minor)
-        escalated = False
-        for esc_profile, reason in escalations:
-            if esc_profile is candidate:
-                level, reasons, escalated = 3, [*reasons, reason], True
-        rank = _profile_rank(hits, candidate, level, escalated, sexual_context)
-        if level > 0 and rank > best_rank:
-            best, best_rank = (level, candidate, positive, reasons), rank
-    level, profile, positive, reasons = best
-    relevant = [h for h in hits if profile is None or _strength(h, profile) is not None]
-    return SubjectResult(subject_id=subject_id, label=label, level=level, profile=profile,
-                         hits=relevant if profile else hits, positive_dimensions=positive,
-                         reasons=reasons or [_NO_SIGNAL])
-
-
-_Rank = tuple[int, bool, bool, int, bool]
-
-
-def _profile_rank(hits: list[IndicatorHit], profile: Profile, level: int, escalated: bool,
-                  sexual_context: bool) -> _Rank:
-    """Which profile to report when several reach a level: the higher level, then the one an escalation
-    names, then the context (sexual in a sex business or for a sex worker), then the heavier evidence
-    (S=3, M=2, W=1 per indicator); criminal wins a remaining tie with labour, since it is the labour list
-    plus forced crime."""
+def _verdict(catalogue: Catalogue, profile: Profile, hits: list[IndicatorHit], act: list[str], minor: bool,
+             escalations: list[tuple[str, Profile, Text]]) -> _Verdict:
+    strengths = _unique_strengths(hits, profile)
+    positive = [d for d in Dimension if dimension_positive(Counter(s for (dim, s) in strengths.values() if dim is d))]
+    frame = _frame(catalogue, strengths, act)
     points = {Strength.STRONG: 3, Strength.MEDIUM: 2, Strength.WEAK: 1}
-    score = sum(points[s] for _d, s in _unique_strengths(hits, profile).values())
-    return level, escalated, sexual_context and profile is Profile.SEXUAL, score, profile is Profile.CRIMINAL
+    score = sum(points[s] for _d, s in strengths.values())
+
+    def verdict(level: int, line: Text, escalation: str | None = None) -> _Verdict:
+        return _Verdict(profile, level, positive, line, frame, escalation, score)
+
+    for esc_id, esc_profile, reason in escalations:
+        if esc_profile is profile:
+            return verdict(3, explain.escalated_line(profile, reason), esc_id)
+    has = set(positive)
+    ilo_full = bool(has & set(RECRUITMENT)) and Dimension.EX in has and bool(has & set(DESTINATION))
+    has_frame = catalogue.legal_frame is not None
+    frame_full = has_frame and frame.act.evidenced and frame.means.evidenced and frame.purpose.evidenced
+    if frame_full or ilo_full or (minor and frame.purpose.evidenced):
+        shown = frame if has_frame else None
+        return verdict(3, explain.level_three_line(profile, shown, ilo_full=ilo_full, minor=minor))
+    if frame.means.evidenced or frame.purpose.evidenced:
+        return verdict(2, explain.level_two_line(profile, frame, minor=minor, has_frame=has_frame))
+    medium = sorted(c for c, (_d, s) in strengths.items() if s is Strength.MEDIUM)
+    weak = sorted(c for c, (_d, s) in strengths.items() if s is Strength.WEAK)
+    if medium or len(weak) >= 2:
+        return verdict(1, explain.level_one_line(profile, medium, weak))
+    return verdict(0, explain.level_zero_line(weak))
 
 
-_NO_SIGNAL = Text(nl="Geen indicatoren van betekenis gevonden.", en="No significant indicators found.")
+def _frame(catalogue: Catalogue, strengths: dict[str, tuple[Dimension, Strength]], act: list[str]) -> Frame:
+    """Sort the indicators into means and purpose, and say which elements are evidenced."""
+    purpose_codes = catalogue.purpose_codes()
+
+    def element(codes: list[str]) -> Element:
+        found = [strengths[c][1] for c in codes]
+        return Element(evidenced=element_evidenced(Counter(found)), codes=codes, strengths=found)
+
+    means = sorted(c for c in strengths if c not in purpose_codes)
+    purpose = sorted(c for c in strengths if c in purpose_codes)
+    labels = [catalogue.fact(f).label for f in act]
+    return Frame(act=Element(evidenced=bool(act), codes=act), means=element(means), purpose=element(purpose),
+                 act_labels=labels)
+
+
+def element_evidenced(counts: Counter[Strength]) -> bool:
+    """An element of the legal frame is evidenced by one strong indicator, or by what the ILO rule accepts
+    without a strong one: 3 medium, or 2 medium + 1 weak."""
+    return counts[Strength.STRONG] >= 1 or dimension_positive(counts)
 
 
 def _strength(hit: IndicatorHit, profile: Profile) -> Strength | None:
     """Criminal exploitation uses the labour list (DOMAIN_BRIEF §1.3)."""
     return hit.strength.get(Profile.LABOUR if profile is Profile.CRIMINAL else profile)
-
-
-def _judge_profile(hits: list[IndicatorHit], profile: Profile,
-                   minor: bool) -> tuple[int, list[Dimension], list[Text]]:
-    strengths = _unique_strengths(hits, profile)
-    if profile is Profile.CRIMINAL and "CD6" not in strengths:
-        return 0, [], []
-    positive = [d for d in Dimension if dimension_positive(Counter(s for (dim, s) in strengths.values() if dim is d))]
-    reasons = [_dimension_reason(d, strengths) for d in positive]
-    pname = PROFILE_LABELS[profile]
-    has = {d: d in positive for d in Dimension}
-    full = any(has[d] for d in RECRUITMENT) and has[Dimension.EX] and any(has[d] for d in DESTINATION)
-    if full or (minor and has[Dimension.EX]):
-        why = "minderjarige met uitbuitende omstandigheden" if not full else "werving, uitbuiting en dwang positief"
-        why_en = "a minor in exploitative conditions" if not full else "recruitment, exploitation and coercion positive"
-        return 3, positive, [*reasons, Text(nl=f"Niveau 3 ({pname.nl}): {why}.", en=f"Level 3 ({pname.en}): {why_en}.")]
-    strong = sorted(c for c, (_d, s) in strengths.items() if s is Strength.STRONG)
-    if has[Dimension.EX] or has[Dimension.CD] or strong:
-        basis = ", ".join(strong) if strong else "dimensie positief"
-        return 2, positive, [*reasons, Text(nl=f"Niveau 2 ({pname.nl}): {basis}.",
-                                            en=f"Level 2 ({pname.en}): {basis if strong else 'dimension positive'}.")]
-    medium = sorted(c for c, (_d, s) in strengths.items() if s is Strength.MEDIUM)
-    if medium:
-        codes = ", ".join(medium)
-        return 1, positive, [Text(nl=f"Niveau 1 ({pname.nl}): middelsterke indicatoren {codes}.",
-                                  en=f"Level 1 ({pname.en}): medium indicators {codes}.")]
-    return 0, positive, []
 
 
 def _unique_strengths(hits: list[IndicatorHit], profile: Profile) -> dict[str, tuple[Dimension, Strength]]:
@@ -278,14 +237,8 @@ def _dimension_reason(d: Dimension, strengths: dict[str, tuple[Dimension, Streng
                 en=f"Dimension {label.en} ({d.value}) positive: {codes}.")
 
 
-def _findings(catalogue: Catalogue, premises: dict[str, AnswerValue], persons: list[PersonRecord],
-              template: Template) -> list[Finding]:
-    out: list[Finding] = []
-    for f in catalogue.findings:
-        if f.scope is Scope.PREMISES and _holds(f.when, premises, catalogue):
-            out.append(Finding(id=f.id, label=f.label, scope=f.scope))
-        if f.scope is Scope.PERSON:
-            for p in persons:
-                if _holds(f.when, _visible(template, Scope.PERSON, p.answers), catalogue):
-                    out.append(Finding(id=f.id, label=f.label, scope=f.scope, subject_id=p.id))
-    return out
+def _findings(catalogue: Catalogue, judge: SubjectJudge, person_id: str | None) -> list[Finding]:
+    """Premises findings for the premises (``person_id`` None), person findings for that person."""
+    kind = Scope.PERSON if person_id is not None else Scope.PREMISES
+    return [Finding(id=f.id, label=f.label, scope=f.scope, subject_id=person_id) for f in catalogue.findings
+            if f.scope is kind and judge.holds(f.when, f.scope) is not None]

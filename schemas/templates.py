@@ -9,12 +9,15 @@ file, the question id and what is wrong, because a beheerder reads these message
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from schemas.identifiers import IdentifierKind
 
 AnswerValue = bool | int | float | str | list[str] | None
 
@@ -30,6 +33,15 @@ class QuestionType(StrEnum):
     MULTI_CHOICE = "multi_choice"
     TEXT = "text"
     DATE = "date"
+    IDENTIFIER = "identifier"  # records a linking identifier (keyed hash + hint), never an answer
+
+
+class NotScoring(StrEnum):
+    """Why a question is deliberately read by no rule, finding or escalation (``Question.not_scoring``)."""
+
+    PROXY = "proxy"  # could stand in for origin or ethnicity (language, time in NL, network): never scored
+    PROCESS = "process"  # the legal basis, what was done, photos, notes
+    CONTEXT = "context"  # helps the team lead read the control; not an indicator
 
 
 class EvidenceType(StrEnum):
@@ -124,6 +136,8 @@ class Question(_Strict):
     min: float | None = None
     max: float | None = None
     integer: bool = False
+    not_scoring: NotScoring | None = None
+    identifier_kind: IdentifierKind | None = None
 
 
 class Section(_Strict):
@@ -132,12 +146,20 @@ class Section(_Strict):
     questions: list[Question] = Field(min_length=1)
 
 
+ControlType = Literal["pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund", "horeca",
+                      "flitsbezorger"]
+
+TEMPLATE_FORMAT_FEATURES = ("identifier questions", "not_scoring marks", "control types horeca and flitsbezorger")
+"""What ``format: 2`` adds. A client that speaks an older sync schema never receives a format-2 template."""
+
+
 class Template(_Strict):
     """A published, immutable checklist version for one control type."""
 
     id: QuestionId
     version: int = Field(ge=1)
-    control_type: Literal["pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund"]
+    format: Literal[1, 2] = 1
+    control_type: ControlType
     title: Text
     sections: list[Section] = Field(min_length=1)
     person_module: list[Section] = Field(default_factory=list)
@@ -163,6 +185,59 @@ class TemplateError(ValueError):
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
+INCLUDE_PATTERN = re.compile(r"^([A-Za-z][A-Za-z0-9_]{0,63})@([1-9][0-9]{0,3})$")
+
+
+def included_modules(data: Any) -> list[str]:
+    """The ``id@version`` of every module a raw template includes (``- include: person@1`` in a section list)."""
+    refs: list[str] = []
+    if isinstance(data, dict):
+        for part in ("sections", "person_module"):
+            items = data.get(part)
+            if isinstance(items, list):
+                refs += [i["include"] for i in items if isinstance(i, dict) and isinstance(i.get("include"), str)]
+    return refs
+
+
+def expand_includes(data: Any, modules: Mapping[str, Any], source: str = "<template>") -> Any:
+    """Replace every ``{include: id@N}`` in the section lists by that module's sections.
+
+    A module is shared question data (module P, the drugs/13b module): ``{id, version, sections: [...]}``.
+    Published templates are stored expanded, so a tablet never needs the module files. Raises
+    ``TemplateError`` naming the template file for an unknown or malformed include."""
+    if not isinstance(data, dict):
+        return data
+    problems: list[str] = []
+    out = dict(data)
+    for part in ("sections", "person_module"):
+        items = data.get(part)
+        if not isinstance(items, list):
+            continue
+        expanded: list[Any] = []
+        for item in items:
+            ref = item.get("include") if isinstance(item, dict) else None
+            if ref is None:
+                expanded.append(item)
+            elif not isinstance(ref, str) or not INCLUDE_PATTERN.match(ref) or len(item) != 1:
+                problems.append(f"{part}: include must be the only key and look like id@version, got {item!r}")
+            elif modules.get(ref) is None:
+                problems.append(f"{part}: unknown module {ref}")
+            else:
+                expanded += _module_sections(modules[ref], ref, problems)
+        out[part] = expanded
+    if problems:
+        raise TemplateError(source, problems)
+    return out
+
+
+def _module_sections(module: Any, ref: str, problems: list[str]) -> list[Any]:
+    sections = module.get("sections") if isinstance(module, dict) else None
+    if not isinstance(sections, list) or not sections:
+        problems.append(f"module {ref}: needs a non-empty list of sections")
+        return []
+    return sections
+
+
 def parse_template(data: Any, source: str = "<template>") -> Template:
     """Validate raw template data and return the template, or raise ``TemplateError``."""
     try:
@@ -185,6 +260,18 @@ def validate_template(template: Template) -> list[str]:
         for q in template.questions(scope):
             problems += [f"question {q.id}: {p}" for p in _question_problems(q, seen)]
             seen[q.id] = q
+    return problems + _format_problems(template)
+
+
+def _format_problems(template: Template) -> list[str]:
+    """A format-1 template must not use what format 2 added: an older tablet would misread it."""
+    if template.format >= 2:
+        return []
+    questions = [*template.questions(Scope.PREMISES), *template.questions(Scope.PERSON)]
+    used = [q.id for q in questions if q.type is QuestionType.IDENTIFIER or q.not_scoring is not None]
+    problems = [f"question {qid}: needs format: 2 (identifier question or not_scoring mark)" for qid in used]
+    if template.control_type in ("horeca", "flitsbezorger"):
+        problems.append(f"control_type {template.control_type} needs format: 2")
     return problems
 
 
@@ -196,6 +283,7 @@ def _question_problems(q: Question, earlier: dict[str, Question]) -> list[str]:
     problems: list[str] = []
     if q.id in earlier:
         problems.append("duplicate question id")
+    problems += _identifier_problems(q)
     has_options = q.type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE)
     if has_options and len(q.options) < 2:
         problems.append(f"type {q.type} needs at least two options")
@@ -210,6 +298,17 @@ def _question_problems(q: Question, earlier: dict[str, Question]) -> list[str]:
     return problems
 
 
+def _identifier_problems(q: Question) -> list[str]:
+    if q.type is not QuestionType.IDENTIFIER:
+        return ["identifier_kind is only for identifier questions"] if q.identifier_kind is not None else []
+    problems = [] if q.identifier_kind is not None else ["an identifier question needs identifier_kind"]
+    if q.required:
+        problems.append("an identifier question cannot be required")
+    if q.not_scoring is None:
+        problems.append("an identifier question is read by no rule: mark it not_scoring (context)")
+    return problems
+
+
 # Which comparisons a show_if may make on each type of earlier question, and what ``equals`` may be.
 _CONDITION_OPS: dict[QuestionType, tuple[set[str], tuple[type, ...]]] = {
     QuestionType.YES_NO: ({"equals"}, (bool,)),
@@ -219,6 +318,7 @@ _CONDITION_OPS: dict[QuestionType, tuple[set[str], tuple[type, ...]]] = {
     QuestionType.NUMBER: ({"equals", "gt", "lt"}, (int, float)),
     QuestionType.TEXT: ({"equals"}, (str,)),
     QuestionType.DATE: ({"equals"}, (str,)),
+    QuestionType.IDENTIFIER: (set(), ()),
 }
 
 
@@ -292,6 +392,8 @@ def check_answer(q: Question, value: AnswerValue) -> str | None:
         return None if ok else "not a list of options"
     if kind is QuestionType.DATE:
         return _date_problem(value)
+    if kind is QuestionType.IDENTIFIER:
+        return "an identifier question takes no answer: record the identifier instead"
     return None if isinstance(value, str) and len(value) <= 4000 else "expected text of at most 4000 characters"
 
 

@@ -1,6 +1,7 @@
 """Loading checklist templates and indicator catalogues from their data files under ``assets/``.
 
-Layout: ``assets/templates/<template id>/v<version>.yaml`` and ``assets/catalogue/v<version>.yaml``.
+Layout: ``assets/templates/<template id>/v<version>.yaml``, ``assets/catalogue/v<version>.yaml`` and the
+shared question modules a template includes (``- include: person@1``) in ``assets/modules/<id>/v<version>.yaml``.
 Files are validated at load; a broken file raises ``TemplateError`` naming the file, the question and
 the problem. The highest version of each is the published one.
 """
@@ -13,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from schemas.catalogue import Catalogue, check_against_template, parse_catalogue, unused_questions
-from schemas.templates import Template, TemplateError, parse_template
+from schemas.catalogue import Catalogue, check_against_template, parse_catalogue, template_versions, unused_questions
+from schemas.templates import Template, TemplateError, expand_includes, included_modules, parse_template
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
@@ -34,9 +35,30 @@ def read_data_file(path: Path) -> Any:
         raise TemplateError(str(path), [f"not valid YAML: {exc}"]) from None
 
 
-def load_template(path: Path) -> Template:
-    """Read and validate one template file."""
-    return parse_template(read_data_file(path), str(path))
+def load_template(path: Path, modules_dir: Path | None = None) -> Template:
+    """Read one template file, expand the modules it includes, and validate it."""
+    data = read_data_file(path)
+    folder = modules_dir or _modules_dir_for(path)
+    modules = {ref: _read_module(folder, ref) for ref in included_modules(data)}
+    return parse_template(expand_includes(data, modules, str(path)), str(path))
+
+
+def _modules_dir_for(template_path: Path) -> Path:
+    """``<assets>/modules`` beside the template's ``<assets>/templates``; the bundled one for a loose file."""
+    beside = template_path.resolve().parent.parent.parent / "modules"
+    return beside if beside.is_dir() else ASSETS_DIR / "modules"
+
+
+def _read_module(folder: Path, ref: str) -> Any:
+    """One module file; a missing or mislabelled module raises ``TemplateError`` naming the module file."""
+    module_id, _, version = ref.partition("@")
+    path = folder / module_id / f"v{version}.yaml"
+    if not path.is_file():
+        return None  # expand_includes reports it as an unknown module, naming the template
+    data = read_data_file(path)
+    if not isinstance(data, dict) or data.get("id") != module_id or str(data.get("version")) != version:
+        raise TemplateError(str(path), [f"module file must say id: {module_id} and version: {version}"])
+    return data
 
 
 def load_catalogue(path: Path) -> Catalogue:
@@ -85,6 +107,7 @@ def template_warnings(catalogue: Catalogue, templates: list[Template]) -> list[s
     """Rules asking questions no template has (almost always a typo), and problems of rules that apply to a
     template but do not fit it (a missing question beside present ones, a wrong option)."""
     problems = set(unused_questions(catalogue, templates))
+    versions = template_versions(templates)
     for t in templates:
-        problems.update(check_against_template(catalogue, t))
+        problems.update(check_against_template(catalogue, t, versions))
     return sorted(problems)

@@ -153,16 +153,59 @@ def test_unknown_indicator_refused(raw: dict[str, Any]) -> None:
     _refused(data, f"rule {data['rules'][0]['id']}: unknown indicator ZZ9")
 
 
+def _first_answer_condition(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(p for item in items for p in item["when"] if "question" in p or "ratio" in p)
+
+
 def test_unknown_norm_refused(raw: dict[str, Any]) -> None:
     data = copy.deepcopy(raw)
-    data["rules"][0]["when"][0]["value"] = {"norm": "snf_m2_per_goat"}
+    _first_answer_condition(data["rules"])["value"] = {"norm": "snf_m2_per_goat"}
     _refused(data, "unknown norm snf_m2_per_goat")
 
 
 def test_unknown_norm_in_an_escalation_refused(raw: dict[str, Any]) -> None:
     data = copy.deepcopy(raw)
-    data["escalations"][1]["when"][1]["value"] = {"norm": "adult_age_typo"}
+    _first_answer_condition(data["escalations"])["value"] = {"norm": "adult_age_typo"}
     _refused(data, "unknown norm adult_age_typo")
+
+
+def test_unknown_norm_in_a_fact_route_refused(raw: dict[str, Any]) -> None:
+    data = copy.deepcopy(raw)
+    _first_answer_condition([r for f in data["facts"] for r in f["routes"]])["value"] = {"norm": "max_goats"}
+    _refused(data, "unknown norm max_goats")
+
+
+def test_unknown_fact_refused(raw: dict[str, Any]) -> None:
+    data = copy.deepcopy(raw)
+    data["rules"][0]["when"] = [{"fact": "no_such_fact"}]
+    _refused(data, f"rule {data['rules'][0]['id']}: unknown fact no_such_fact")
+
+
+def test_fact_that_reads_a_later_fact_refused(raw: dict[str, Any]) -> None:
+    """Facts are judged in order: reading a fact listed later could go round in a circle."""
+    data = copy.deepcopy(raw)
+    first, last = data["facts"][0], data["facts"][-1]
+    first["routes"].append({"when": [{"fact": last["id"]}]})
+    _refused(data, f"fact {first['id']}: reads fact {last['id']}, which is not listed before it")
+
+
+def test_answer_conditions_without_a_scope_refused(raw: dict[str, Any]) -> None:
+    data = copy.deepcopy(raw)
+    data["rules"].append({"id": "probe", "indicators": ["CD1"], "explanation": {"nl": "x", "en": "x"},
+                          "when": [{"question": "P21_free_to_leave", "op": "eq", "value": False}]})
+    _refused(data, "conditions on answers need a scope")
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda d: d["profile_context"].update(sexual="no_such_fact"), "profile_context sexual: unknown fact"),
+    (lambda d: d["legal_frame"]["act"].append("no_such_fact"), "legal_frame: unknown act fact no_such_fact"),
+    (lambda d: d["legal_frame"]["purpose_indicators"].append("ZZ1"), "legal_frame: unknown indicator ZZ1"),
+    (lambda d: d.update(format=1), "need format: 2"),
+])
+def test_frame_and_context_refer_to_known_things(raw: dict[str, Any], change: Any, fragment: str) -> None:
+    data = copy.deepcopy(raw)
+    change(data)
+    _refused(data, fragment)
 
 
 def test_duplicate_indicator_refused(raw: dict[str, Any]) -> None:
@@ -189,7 +232,7 @@ def test_indicator_without_strength_refused(raw: dict[str, Any]) -> None:
         (lambda d: d["indicators"][0].update(strength={"labour": "X"}), "indicators.0.strength.labour"),
         (lambda d: d["indicators"][0].update(code="cd-1"), "indicators.0.code"),
         (lambda d: d["indicators"][0].update(dimension="ZZ"), "indicators.0.dimension"),
-        (lambda d: d["rules"][0]["when"][0].update(question="A01_premises_type"), "exactly one of question or ratio"),
+        (lambda d: d["rules"][0]["when"][0].update(question="A01_premises_type"), "exactly one of question, ratio, span, fact or control_type"),
         (lambda d: d["rules"][0]["when"][0].update(op="approx"), "rules.0.when.0.op"),
         (lambda d: d["rules"][0].update(when=[]), "rules.0.when"),
         (lambda d: d["rules"][0].update(indicators=[]), "rules.0.indicators"),
@@ -276,7 +319,9 @@ def test_findings_and_escalations_present(catalogue: Catalogue) -> None:
     assert {"room_letting_without_permit", "smoke_detectors_missing", "brp_more_found_than_registered",
             "escape_routes_blocked"} <= findings
     escalations = {e.id: e.profile for e in catalogue.escalations}
-    assert escalations["minor_in_sex_work"] is Profile.SEXUAL
+    assert escalations["minor_in_sex_business"] is Profile.SEXUAL
+    assert escalations["minor_used_for_crime"] is Profile.CRIMINAL
+    assert escalations["minor_working_or_indebted"] is Profile.LABOUR
     assert escalations["forced_into_crime"] is Profile.CRIMINAL
 
 
@@ -393,11 +438,14 @@ def test_evaluate_predicate(pred: dict[str, Any], answers: dict[str, Any], expec
     assert evaluate_predicate(Predicate.model_validate(pred), answers, NORMS) is expected
 
 
-def test_predicates_lists_every_group(catalogue: Catalogue) -> None:
-    ids = {rid for rid, _scope, _p in catalogue.predicates()}
+def test_condition_groups_list_every_rule_fact_route_finding_and_escalation(catalogue: Catalogue) -> None:
+    ids = {gid for gid, _scope, _preds in catalogue.condition_groups()}
     assert "minor_when" in ids
     assert {r.id for r in catalogue.rules} | {f.id for f in catalogue.findings} <= ids
+    assert {e.id for e in catalogue.escalations} <= ids
+    assert {f"fact:{f.id}#{n}" for f in catalogue.facts for n in range(1, len(f.routes) + 1)} <= ids
     assert all(scope in Scope for _r, scope, _p in catalogue.predicates())
+    assert all(p.on_answers for _r, _s, p in catalogue.predicates())
 
 
 def test_catalogue_round_trips_through_json(catalogue: Catalogue) -> None:

@@ -61,16 +61,17 @@ def _case(path: Path) -> ReferenceCase:
 
 
 def test_there_are_enough_cases_on_both_sides_of_level_2() -> None:
-    """The issue asks >= 25 stories that must reach their band and >= 25 that must not reach level 2, across all
-    four checklists."""
+    """At least 120 reference stories: >= 40 that must reach their band and >= 40 that must not reach level 2,
+    across every checklist, every profile among the serious ones, and minors in every control type."""
     cases = [_case(p) for p in CASES]
+    assert len(cases) >= 120
     reaching = [c for c in cases if c.expect.band[0] >= 2]
     staying_low = [c for c in cases if c.expect.band[1] <= 1]
-    assert len(reaching) >= 25 and len(staying_low) >= 25
+    assert len(reaching) >= 40 and len(staying_low) >= 40
+    checklists = {t.id for t in published_templates()}
     for group in (reaching, staying_low):
-        assert {c.template.partition("@")[0] for c in group} == {
-            "pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund"}
-    assert {c.expect.profile for c in reaching} == set(Profile)
+        assert {c.template.partition("@")[0] for c in group} == checklists
+    assert {c.expect.profile for c in reaching} >= set(Profile)
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=[p.stem for p in CASES])
@@ -166,21 +167,24 @@ def test_explanation_carries_question_evidence_and_versions(catalogue: Catalogue
     person = PersonRecord(id="p", label="Persoon 1", answers={"P02_own_id": "no", "P03_id_held_by": "employer",
                                                              "P12_debts": "yes", "P12b_debt_to": ["agency"]})
     result = evaluate(pandenactie, catalogue, {}, [person])
-    assert (result.catalogue, result.template) == ("catalogue@2", "pandenactie@2")
+    assert (result.catalogue, result.template) == (catalogue.key, pandenactie.key)
     subject = _subject(result, "p")
     assert subject.level == 2 and subject.profile is Profile.LABOUR
     assert subject.positive_dimensions == [Dimension.CD]
     cd1 = next(h for h in subject.hits if h.code == "CD1")
-    assert cd1.rule_id == "id_held_by_third_party"
+    assert cd1.rule_id == "documents_held"
     assert cd1.strength[Profile.LABOUR] is Strength.STRONG and cd1.dimension is Dimension.CD
-    assert [(e.question_id, e.value, e.evidence_type) for e in cd1.evidence] == [
-        ("P03_id_held_by", "employer", EvidenceType.SELF_REPORTED)]
+    assert [(e.question_id, e.value, e.evidence_type, e.scope) for e in cd1.evidence] == [
+        ("P03_id_held_by", "employer", EvidenceType.SELF_REPORTED, Scope.PERSON)]
     assert cd1.evidence[0].question.nl == "Wie heeft het identiteitsbewijs?"
     assert cd1.explanation.nl and cd1.explanation.en
     cd2 = next(h for h in subject.hits if h.code == "CD2")
     assert [e.question_id for e in cd2.evidence] == ["P12_debts", "P12b_debt_to"]
     assert any("CD1 (S)" in r.nl and "CD2 (S)" in r.nl for r in subject.reasons)
-    assert any(r.en.startswith("Level 2 (labour exploitation)") for r in subject.reasons)
+    assert subject.reasons[0] == subject.level_rule
+    assert subject.reasons[0].en.startswith("Level 2 (labour exploitation): means shown by the strong indicators CD1")
+    missing = subject.reasons[0].nl.split("Voor niveau 3 ontbreekt: ")[1]
+    assert missing.startswith("een handeling") and "een uitbuitingsdoel" in missing and "een middel" not in missing
 
 
 def test_ratio_evidence_names_both_questions(catalogue: Catalogue, pandenactie: Template) -> None:
@@ -193,7 +197,7 @@ def test_ratio_evidence_names_both_questions(catalogue: Catalogue, pandenactie: 
 def test_no_signal_reason_when_level_zero(catalogue: Catalogue, pandenactie: Template) -> None:
     result = evaluate(pandenactie, catalogue, {}, [])
     assert result.level == 0 and result.profile is None and not result.urgent
-    assert result.subjects[0].reasons[0].en == "No significant indicators found."
+    assert result.subjects[0].reasons[0].en == "Level 0: no significant indicators found."
 
 
 def test_findings_never_raise_the_level(catalogue: Catalogue, pandenactie: Template) -> None:
@@ -223,12 +227,12 @@ def test_medium_indicator_alone_is_level_one(catalogue: Catalogue, pandenactie: 
 
 
 def test_minor_in_exploitative_labour_is_level_three(catalogue: Catalogue, pandenactie: Template) -> None:
-    """For a minor the means element is not needed: a positive exploitation dimension suffices."""
-    answers = {"P00_role": "worker", "P01_age_band": "age_16_17", "P16_hours_day": 13, "P16b_days_week": 7,
-               "P14_pay_model": "unpaid"}
+    """For a minor the means element is not needed: work is enough (escalation); the same adult is level 2."""
+    answers: Answers = {"P00_role": "worker", "P01_age_band": "age_16_17", "P16_hours_day": 13,
+                        "P16b_days_week": 7, "P14_pay_model": "unpaid"}
     result = evaluate(pandenactie, catalogue, {}, [PersonRecord(id="p", label="P", answers=answers)])
     assert (result.level, result.profile) == (3, Profile.LABOUR)
-    assert any("minderjarige" in r.nl for r in result.subjects[1].reasons)
+    assert result.subjects[1].reasons[0].nl.startswith("Niveau 3 (arbeidsuitbuiting) — acuut: Minderjarige")
     answers["P01_age_band"] = "age_21_plus"
     assert evaluate(pandenactie, catalogue, {}, [PersonRecord(id="p", label="P", answers=answers)]).level == 2
 
@@ -248,23 +252,27 @@ def test_young_adult_sex_worker_is_a_finding_not_a_signal(catalogue: Catalogue, 
 
 
 def test_criminal_beats_labour_at_the_same_level(catalogue: Catalogue, pandenactie: Template) -> None:
-    """Full ILO rule for labour (L3) and forced crime (L3 criminal): report the more specific profile."""
-    answers = {"P25_deceived_about": ["job_or_employer", "pay"], "P16_hours_day": 14, "P14_pay_model": "unpaid",
-               "P02_own_id": "no", "P03_id_held_by": "exploiter", "P21_free_to_leave": False,
-               "P27_forced_offences": True}
+    """Labour (L3 by the legal frame) and forced crime (L3 criminal): report the escalation's profile, and say the
+    other one reaches the same level."""
+    answers: Answers = {"P16_hours_day": 14, "P14_pay_model": "unpaid", "P02_own_id": "no",
+                        "P03_id_held_by": "exploiter", "P21_free_to_leave": False,
+                        "P27a_offences_for_other": "yes", "P27c_under_pressure": "yes"}
     result = evaluate(pandenactie, catalogue, {}, [PersonRecord(id="p", label="P", answers=answers)])
     assert (result.level, result.profile) == (3, Profile.CRIMINAL)
-    assert any("criminele uitbuiting" in r.nl for r in result.subjects[1].reasons)
+    assert result.subjects[1].reasons[0].nl.startswith("Niveau 3 (criminele uitbuiting) — acuut")
+    assert result.subjects[1].other_profiles == [Profile.LABOUR]
 
 
-def test_equal_levels_report_the_heavier_profile(catalogue: Catalogue, pandenactie: Template) -> None:
-    """Forced clients weigh strong for sexual exploitation, medium for labour: both L2, sexual reported."""
-    answers = {"P02_own_id": "no", "P03_id_held_by": "partner_or_friend", "P26_forced_tasks": True}
-    result = evaluate(pandenactie, catalogue, {}, [PersonRecord(id="p", label="P", answers=answers)])
-    assert (result.level, result.profile) == (2, Profile.SEXUAL)
-    answers["P26_forced_tasks"] = False
+def test_sexual_exploitation_needs_a_sexual_context(catalogue: Catalogue, pandenactie: Template) -> None:
+    """Forced tasks weigh strong on the sexual list: without a sex business or a sex worker the person is judged on
+    the labour list only; with the role sex worker the sexual list applies (v2 labelled this person 'sexual')."""
+    answers: Answers = {"P00_role": "worker", "P02_own_id": "no", "P03_id_held_by": "partner_or_friend",
+                        "P26_forced_tasks": True}
     result = evaluate(pandenactie, catalogue, {}, [PersonRecord(id="p", label="P", answers=answers)])
     assert (result.level, result.profile) == (2, Profile.LABOUR)
+    answers["P00_role"] = "sex_worker"
+    result = evaluate(pandenactie, catalogue, {}, [PersonRecord(id="p", label="P", answers=answers)])
+    assert (result.level, result.profile) == (3, Profile.SEXUAL)
 
 
 def test_control_level_is_the_worst_subject(catalogue: Catalogue, pandenactie: Template) -> None:
@@ -320,19 +328,20 @@ def test_weak_indicator_alone_is_level_zero(catalogue: Catalogue, pandenactie: T
 
 def test_premises_escalation_applies(catalogue: Catalogue, pandenactie: Template) -> None:
     escalations = [*catalogue.model_dump(mode="json")["escalations"], {
-        "id": "children_at_sex_work_address", "scope": "premises", "profile": "sexual",
-        "reason": {"nl": "Kinderen op een adres met seksuele dienstverlening.",
-                   "en": "Children at a sex-work address."},
-        "when": [{"question": "A22_minors_present", "op": "eq", "value": True},
-                 {"question": "A21_sex_work_signs", "op": "eq", "value": True}]}]
+        "id": "probe_escalation", "scope": "premises", "profile": "labour",
+        "reason": {"nl": "Proef.", "en": "Probe."},
+        "when": [{"question": "A28_no_own_keys", "op": "eq", "value": True},
+                 {"question": "A27_spoken_for_residents", "op": "eq", "value": True}]}]
     custom = _synthetic(catalogue, escalations=escalations)
-    premises: Answers = {"A22_minors_present": True, "A21_sex_work_signs": True}
+    premises: Answers = {"A28_no_own_keys": True, "A27_spoken_for_residents": True}
     result = evaluate(pandenactie, custom, premises, [])
-    assert (result.level, result.profile, result.urgent) == (3, Profile.SEXUAL, True)
-    assert result.subjects[0].reasons[-1].en == "Children at a sex-work address."
-    assert evaluate(pandenactie, custom, {"A22_minors_present": True}, []).level == 0
+    assert (result.level, result.profile, result.urgent) == (3, Profile.LABOUR, True)
+    assert result.subjects[0].reasons[0].en == "Level 3 (labour exploitation) — acute: Probe."
+    assert result.subjects[0].escalation == "probe_escalation"
+    assert evaluate(pandenactie, custom, {"A28_no_own_keys": True}, []).level < 3
 
 
 def test_person_escalation_does_not_fire_on_premises_answers(catalogue: Catalogue, pandenactie: Template) -> None:
-    result = evaluate(pandenactie, catalogue, {"P27_forced_offences": True}, [])
+    result = evaluate(pandenactie, catalogue, {"P27a_offences_for_other": "yes", "P27c_under_pressure": "yes",
+                                               "P01_age_band": "under_16"}, [])
     assert result.level == 0

@@ -25,7 +25,7 @@ from schemas.templates import (
 )
 from sync_server.assets import ASSETS_DIR, all_templates, load_template, published_templates
 
-PANDENACTIE = ASSETS_DIR / "templates" / "pandenactie" / "v2.yaml"
+PANDENACTIE = ASSETS_DIR / "templates" / "pandenactie" / "v3.yaml"
 
 
 def _q(qid: str, qtype: str = "yes_no", **extra: Any) -> dict[str, Any]:
@@ -71,10 +71,11 @@ def pandenactie() -> Template:
 
 
 def test_pandenactie_loads_and_is_published(pandenactie: Template) -> None:
-    assert pandenactie.key == "pandenactie@2"
+    assert pandenactie.key == "pandenactie@3"
     assert pandenactie.control_type == "pandenactie"
     assert sorted(t.key for t in published_templates()) == [
-        "massagesalon@1", "pandenactie@2", "seksinrichting_onvergund@1", "seksinrichting_vergund@1"]
+        "flitsbezorger@1", "horeca@1", "massagesalon@2", "pandenactie@3", "seksinrichting_onvergund@2",
+        "seksinrichting_vergund@2"]
 
 
 def test_pandenactie_has_enough_questions_of_every_type(pandenactie: Template) -> None:
