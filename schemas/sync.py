@@ -12,11 +12,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of this protocol the code speaks; sent as ``X-Schema-Version`` on every request.
 
 2: mutations carry ``base_version`` (the device's pull cursor when it made the change); pull entities
 ``conflict`` and ``correction``; pull ``reset``/``scope_epoch``.
+3: templates and catalogues of data format 2 (identifier questions, not_scoring marks, shared modules expanded,
+the horeca and flitsbezorger checklists; catalogue facts, profile contexts and the legal frame).
 """
 
 MIN_SUPPORTED_SCHEMA_VERSION = 1
@@ -83,6 +85,20 @@ ENTITY_SINCE: dict[str, int] = {
 }
 """The schema version that introduced each pull entity: the server never sends an entity to an older client.
 Add your entity here (and to ``EntityName``) with the version that first understands it."""
+
+
+ASSET_FORMAT_SINCE: dict[int, int] = {1: 1, 2: 3}
+"""The schema version that first parses each data format of a template or catalogue. An older app would refuse
+the whole pull page on a newer format: the server holds such an asset back, and the app keeps judging with the
+assets it has (the server's own judgement stays authoritative)."""
+
+
+def readable_asset(entity: str, data: dict[str, Any] | None, schema_version: int) -> bool:
+    """Whether a client speaking ``schema_version`` can parse this pull change's template or catalogue."""
+    if entity not in ("template", "catalogue") or not data:
+        return True
+    fmt = data.get("format", 1)
+    return isinstance(fmt, int) and ASSET_FORMAT_SINCE.get(fmt, fmt + SCHEMA_VERSION) <= schema_version
 
 
 def entities_for(schema_version: int) -> list[str]:

@@ -154,6 +154,10 @@ def cmd_catalogue_test(settings: Settings, args: argparse.Namespace) -> int:
     except (TemplateError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return casetest.BROKEN
+    problems = assets.template_warnings(catalogue, templates)
+    if problems:  # e.g. a rule reading a question a checklist marks not scoring, or a question no checklist has
+        print("error: the catalogue does not fit the checklists:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return casetest.BROKEN
     report = casetest.run_cases(paths, templates, catalogue, with_margins=args.margins)
     casetest.print_report(report, catalogue, sys.stdout)
     return report.exit_code

@@ -1,10 +1,14 @@
 """Re-judging open controls when a new catalogue version is published.
 
-The stored flag is authoritative (DESIGN §4), so a new catalogue must not leave old judgements standing
-silently. Every finished control judged by another catalogue is evaluated again with the new one; its flag
-records the level and catalogue it had before and ``level_changed`` when the level moved, so the team lead
-sees which signals a catalogue change raised or lowered. The new flag is emitted to the inspector's devices.
-"Open" means finished and not yet verified; verification does not exist yet, so every finished control counts.
+The stored flag is authoritative (DESIGN §4), so a new catalogue must not leave open judgements standing
+silently. Every *open* finished control judged by another catalogue is evaluated again with the new one; its flag
+records the level and catalogue it had before and ``level_changed`` when the level moved, so the team lead sees
+which signals a catalogue change raised or lowered. The new flag is emitted to the inspector's devices.
+
+"Open" means: finished, and not every signal of it verified as gegrond or ongegrond. A control whose every signal
+a team lead has decided keeps the judgement (and catalogue version) those decisions were made on; "meer informatie
+nodig" leaves a signal open. A control without signals has nothing decided, so it is open: a new catalogue may find
+what the old one missed.
 """
 
 from __future__ import annotations
@@ -15,18 +19,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.catalogue import Catalogue
+from schemas.review import Verdict
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
+from sync_server.review import signals
+
+DECIDED = (Verdict.GEGROND, Verdict.ONGEGROND)
 
 
 def reevaluate_open_controls(*, session: Session, catalogue: Catalogue) -> list[uuid.UUID]:
-    """Re-judge every finished control not yet judged by ``catalogue``; returns those whose level changed.
+    """Re-judge every open finished control not yet judged by ``catalogue``; returns those whose level changed.
     The caller holds the sync lock and has just stored ``catalogue`` as the current one."""
     changed: list[uuid.UUID] = []
-    stale = session.scalars(select(Inspection).where(Inspection.status == "finished")
-                            .order_by(Inspection.id)).all()
+    stale = [i for i in session.scalars(select(Inspection).where(Inspection.status == "finished")
+                                        .order_by(Inspection.id)).all() if i.catalogue_key != catalogue.key]
+    decided = _decided(session, [i.id for i in stale])
     for inspection in stale:
-        if inspection.catalogue_key == catalogue.key:
+        if _closed(inspection, decided):
             continue
         previous_level, previous_key = inspection.level, inspection.catalogue_key
         if not inspections.compute_flag(session=session, inspection=inspection):
@@ -38,3 +47,17 @@ def reevaluate_open_controls(*, session: Session, catalogue: Catalogue) -> list[
         if moved:
             changed.append(inspection.id)
     return changed
+
+
+def _decided(session: Session, inspection_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:
+    """(control, subject) pairs whose latest verification is gegrond or ongegrond, read 500 controls at a time."""
+    out: set[tuple[uuid.UUID, str]] = set()
+    for start in range(0, len(inspection_ids), 500):
+        latest = signals.latest_verifications(session=session, inspection_ids=inspection_ids[start:start + 500])
+        out |= {key for key, v in latest.items() if v.verdict in DECIDED}
+    return out
+
+
+def _closed(inspection: Inspection, decided: set[tuple[uuid.UUID, str]]) -> bool:
+    subjects = [str(s["subject_id"]) for s in signals.subjects(inspection.flag)]
+    return bool(subjects) and all((inspection.id, s) in decided for s in subjects)

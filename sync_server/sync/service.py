@@ -8,7 +8,8 @@ handler runs in a savepoint so its rejection rolls back only that mutation.
 Flags of touched finished inspections are recomputed at the end, and the photo arrivals owed meanwhile
 (uploads do not wait for the lock: ``blobs.service.record``) are announced.
 Pull: changes after the cursor in the caller's scopes, read in the same transaction as last_mutation_id,
-projected to the entities the client's schema version can parse. A pull starts over (``reset``) when the
+projected to the entities the client's schema version can parse (and templates and catalogues of a data format it
+reads: ``schemas.sync.readable_asset``). A pull starts over (``reset``) when the
 caller's scopes changed since the last pull (the scope epoch goes up), when the client sends another epoch,
 or when its cursor is beyond anything this server ever served it (the server was restored from a backup).
 """
@@ -33,6 +34,7 @@ from schemas.sync import (
     PushResponse,
     Rejection,
     entities_for,
+    readable_asset,
 )
 from sync_server.auth.schemas import Principal
 from sync_server.blobs import service as blobs
@@ -164,7 +166,8 @@ def pull(*, session: Session, user: Principal, request: PullRequest,
     assert client is not None
     reset = _needs_reset(client, request, scope_key=",".join(sorted(scopes)))
     since = 0 if reset else request.cursor
-    entities = entities_for(schema_version or request.schema_version)
+    version = schema_version or request.schema_version
+    entities = entities_for(version)
     stmt = (select(ChangeLog).where(ChangeLog.seq > since, ChangeLog.scope.in_(scopes),
                                     ChangeLog.entity.in_(entities))
             .order_by(ChangeLog.seq).limit(request.limit + 1))
@@ -172,7 +175,7 @@ def pull(*, session: Session, user: Principal, request: PullRequest,
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
     out = [Change(seq=r.seq, entity=r.entity, entity_id=r.entity_id, op=r.op, data=r.data)
-           for r in rows]
+           for r in rows if readable_asset(r.entity, r.data, version)]
     cursor = rows[-1].seq if rows else (since if has_more else max(since, changes.current_seq(session=session)))
     client.served_cursor = max(client.served_cursor, cursor)
     client.last_seen = datetime.now(UTC)

@@ -29,7 +29,7 @@ def test_every_reference_case_passes_against_the_published_catalogue(tmp_path: P
     assert run(tmp_path, "catalogue", "test", CASES) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"catalogue {assets.published_catalogue().key}\n")
-    assert "so_suitcase_house_no_ad_login" in out and "L2 sexual" in out
+    assert "so_suitcase_house_no_ad_login" in out and "L3 sexual" in out
     assert out.rstrip().endswith("0 mismatched, 0 broken")
 
 
@@ -96,6 +96,20 @@ def test_broken_draft_catalogue_or_missing_path_exits_2(tmp_path: Path, capsys: 
     assert "no such file or folder" in capsys.readouterr().err
 
 
+def test_a_draft_that_reads_a_not_scoring_question_is_refused(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Having no network here could stand in for origin: a rule on it is refused before any case runs."""
+    data = yaml.safe_load((assets.ASSETS_DIR / "catalogue" / "v3.yaml").read_text(encoding="utf-8"))
+    data["rules"].append({"id": "probe_no_network", "scope": "person", "indicators": ["AVD2"],
+                          "when": [{"question": "P36b_no_network", "op": "eq", "value": True}],
+                          "explanation": {"nl": "Geen netwerk.", "en": "No network."}})
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run(tmp_path, "catalogue", "test", CASES, "--catalogue", draft) == 2
+    err = capsys.readouterr().err
+    assert "rule probe_no_network: reads P36b_no_network, which pandenactie@3 marks not scoring (proxy)" in err
+
+
 def test_committed_indicators_page_is_generated_from_the_catalogue() -> None:
     committed = (ROOT / "docs" / "INDICATORS.md").read_text(encoding="utf-8")
     assert committed == indicators_markdown(assets.published_catalogue(), assets.published_templates()), (
@@ -109,7 +123,11 @@ def test_docs_page_lists_every_indicator_strength_questions_and_source(tmp_path:
     catalogue = assets.published_catalogue()
     for ind in catalogue.indicators:
         assert f"### {ind.code} — {ind.label.nl}" in text and ind.source in text
-    assert "`massagesalon@1`: M07_pay_model" in text and "`seksinrichting_onvergund@1`: SO10_locked_in" in text
+    assert "`M15_ids_held` eq `True` (pand; `massagesalon@2`)" in text  # a fact's premises route, per checklist
+    assert "`P03_id_held_by` in " in text and "### `id_held_by_other`" in text  # and its person route
+    assert "## How a level comes about" in text and "Where v3 departs from the ILO/EC combination rule" in text
+    assert "**Gewicht nog niet geverifieerd**" in text  # the unverified sexual weights stay marked
+    assert "| `P06b_language_needs`" in text and "| proxy |" in text  # the questions that never score
     assert run(tmp_path, "catalogue", "docs", "--output", out, "--check") == 0
     out.write_text(text + "edited by hand\n", encoding="utf-8")
     assert run(tmp_path, "catalogue", "docs", "--output", out, "--check") == 1

@@ -110,3 +110,37 @@ def test_publishing_an_older_version_does_not_rejudge(settings: Settings, test_c
                                                            ChangeLog.entity == "inspection_flag")).all())
 
     assert in_transaction(settings, publish_older) == 0
+
+
+def test_controls_whose_signals_are_all_decided_keep_their_judgement(settings: Settings,
+                                                                     test_catalogue: Catalogue) -> None:
+    """A team lead's gegrond/ongegrond stands on the judgement it was made on; 'meer informatie nodig' and
+    unverified signals stay open and are re-judged."""
+    from sync_server.review.models import Verification
+
+    def before(session: Session) -> dict[str, uuid.UUID]:
+        ids = {}
+        for name, verdicts in (("decided", ["gegrond", "ongegrond"]), ("more_info", ["gegrond", "meer_info"]),
+                               ("half", ["gegrond"])):
+            inspection = _inspection(session, status="finished", premises={"locked_in": True},
+                                     person={"passport_withheld": True})
+            lead = get_by_username(session=session, username="teamleider1")
+            assert lead is not None
+            subjects = [s["subject_id"] for s in inspection.flag["subjects"] if s["level"] >= 1]  # type: ignore[index]
+            assert len(subjects) == 2
+            session.add_all(Verification(inspection_id=inspection.id, subject_id=s, verdict=v, reason="r",
+                                         by_id=lead.id, at=datetime.now(UTC)) for s, v in zip(subjects, verdicts))
+            ids[name] = inspection.id
+        return ids
+
+    ids = in_transaction(settings, before)
+    keys = {name: in_transaction(settings, lambda s, i=i: s.get(Inspection, i).catalogue_key)  # type: ignore[union-attr]
+            for name, i in ids.items()}
+    newer = _softer(test_catalogue, 7)
+    in_transaction(settings, lambda s: catalog.publish_catalogue(session=s, catalogue=newer))
+
+    def after(session: Session) -> dict[str, str | None]:
+        return {name: session.get(Inspection, i).catalogue_key for name, i in ids.items()}  # type: ignore[union-attr]
+
+    assert in_transaction(settings, after) == {"decided": keys["decided"], "more_info": "testcat@7",
+                                               "half": "testcat@7"}

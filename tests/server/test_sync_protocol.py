@@ -12,8 +12,10 @@ from typing import Any
 import httpx
 from sqlalchemy import update
 
-from schemas.sync import ENTITY_SINCE, SCHEMA_VERSION, PullResponse, entities_for
+from schemas.sync import ENTITY_SINCE, SCHEMA_VERSION, PullResponse, entities_for, readable_asset
+from schemas.templates import Template, parse_template
 from sync_server.auth.models import User
+from sync_server.catalog.service import publish_template
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
@@ -55,6 +57,31 @@ def test_old_client_never_receives_entities_it_cannot_parse(login_as: LoginAs) -
     assert old["changes"], "the old client still gets templates, flags, planned controls"
     assert {c["entity"] for c in old["changes"]} <= set(entities_for(1))
     assert old["cursor"] >= max(c["seq"] for c in new["changes"] if c["entity"] in entities_for(1))
+
+
+def test_old_client_keeps_the_assets_it_can_parse(login_as: LoginAs, settings: Settings,
+                                                  test_template: Template) -> None:
+    """Format-2 templates and catalogues (schema 3) would fail a schema-2 app's whole pull page: it never gets them,
+    keeps judging with the format-1 assets, and its cursor still moves past them."""
+    newer = test_template.model_dump(mode="json", by_alias=True) | {"id": "probe_format_2", "format": 2}
+    newer["sections"][0]["questions"][0]["not_scoring"] = "context"
+    in_transaction(settings, lambda s: publish_template(session=s, template=parse_template(newer)))
+    new = _pull_v(login_as("inspecteur1"), SCHEMA_VERSION)
+    assets = {c["entity_id"]: c["data"].get("format", 1) for c in new["changes"]
+              if c["entity"] in ("template", "catalogue") and c["op"] == "put"}
+    assert assets["probe_format_2@1"] == 2 and 1 in assets.values()
+    old_device = login_as("inspecteur1")
+    old_device.client_id = str(uuid.uuid4())
+    old = _pull_v(old_device, 2)
+    got = {c["entity_id"] for c in old["changes"] if c["entity"] in ("template", "catalogue")}
+    assert got == {key for key, fmt in assets.items() if fmt == 1}
+    assert old["cursor"] == new["cursor"]
+
+
+def test_readable_asset_by_format() -> None:
+    assert readable_asset("template", {"format": 2}, 3) and not readable_asset("template", {"format": 2}, 2)
+    assert readable_asset("catalogue", {}, 1) and not readable_asset("catalogue", {"format": 9}, SCHEMA_VERSION)
+    assert readable_asset("inspection_flag", {"format": 9}, 1)
 
 
 def test_client_ignores_entities_it_does_not_know() -> None:

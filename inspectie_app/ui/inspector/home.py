@@ -195,7 +195,8 @@ class NewInspectionScreen:
         await self.app.show_home()
 
 
-CONTROL_TYPE_ORDER = ("pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund")
+CONTROL_TYPE_ORDER = ("pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund", "horeca",
+                      "flitsbezorger")
 
 
 def newest_per_control_type(templates: list[Template]) -> dict[str, Template]:
