@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from inspectie_app.i18n_corrections import EN_CORRECTIONS, NL_CORRECTIONS
 from inspectie_app.i18n_planner import EN_PLANNER, NL_PLANNER
 from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
+from inspectie_app.i18n_signals import EN_SIGNALS, NL_SIGNALS
 
 LANGUAGES = ("nl", "en")
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -403,6 +404,8 @@ NL.update({k: v for k, v in NL_PLANNER.items() if k not in NL})
 EN.update({k: v for k, v in EN_PLANNER.items() if k not in EN})
 NL.update({k: v for k, v in NL_CORRECTIONS.items() if k not in NL})
 EN.update({k: v for k, v in EN_CORRECTIONS.items() if k not in EN})
+NL.update({k: v for k, v in NL_SIGNALS.items() if k not in NL})
+EN.update({k: v for k, v in EN_SIGNALS.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

@@ -46,6 +46,7 @@ from schemas.review import (
     SignalState,
     Verdict,
     VerificationCreate,
+    VerificationGroupCreate,
     VerificationRead,
 )
 
@@ -109,9 +110,18 @@ class OfficeClient:
         return _parse(ReviewState, await self._call("GET", f"{API}/review/inspections/{inspection_id}/review"))
 
     async def verify(self, inspection_id: UUID, subject_id: str, verdict: Verdict, reason: str) -> VerificationRead:
-        body = VerificationCreate(subject_id=subject_id, verdict=verdict, reason=reason).model_dump(mode="json")
+        """One verdict on one signal; ``verify_invalid`` when the reason is empty or too long."""
+        body = _body(VerificationCreate, "verify_invalid", subject_id=subject_id, verdict=verdict, reason=reason)
         url = f"{API}/review/inspections/{inspection_id}/verifications"
         return _parse(VerificationRead, await self._call("POST", url, json=body))
+
+    async def verify_group(self, inspection_id: UUID, subject_ids: list[str], verdict: Verdict, reason: str
+                           ) -> list[VerificationRead]:
+        """One verdict on several signals at once (all or none); ``verify_invalid`` for a bad reason or list."""
+        body = _body(VerificationGroupCreate, "verify_invalid", subject_ids=subject_ids, verdict=verdict,
+                     reason=reason)
+        url = f"{API}/review/inspections/{inspection_id}/verifications/group"
+        return _parse_list(VerificationRead, await self._call("POST", url, json=body))
 
     async def refer(self, inspection_id: UUID, partner: Partner, note: str) -> ReferralRead:
         body = ReferralCreate(partner=partner, note=note).model_dump(mode="json")
@@ -275,6 +285,14 @@ def _error(response: httpx.Response) -> OfficeError:
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _body(model: type[M], code: str, **fields: Any) -> Any:
+    """A request body checked by its wire model before it is sent: ``OfficeError(code)`` when it is invalid."""
+    try:
+        return model(**fields).model_dump(mode="json")
+    except ValidationError:
+        raise OfficeError(code) from None
 
 
 def _parse(model: type[M], data: Any) -> M:

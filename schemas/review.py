@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from schemas.records import Address, InspectionSummary
 
@@ -47,6 +48,23 @@ class VerificationCreate(BaseModel):
     subject_id: str = Field(min_length=1, max_length=64)
     verdict: Verdict
     reason: str = Field(min_length=1, max_length=4000)
+
+
+class VerificationGroupCreate(BaseModel):
+    """One verdict and reason for several signals of a control at once (a group of identical persons)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(min_length=1, max_length=500)
+    verdict: Verdict
+    reason: str = Field(min_length=1, max_length=4000)
+
+    @field_validator("subject_ids")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("subject_ids must be unique")
+        return value
 
 
 class ReferralCreate(BaseModel):

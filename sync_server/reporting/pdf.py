@@ -1,23 +1,31 @@
 """The *bestuurlijke rapportage* of one control as a PDF (fpdf2).
 
 Persons appear only by their anonymous label ("Persoon 1"); the flag is shown as advice with its
-explanation, followed by the team lead's verification and referrals. Text uses DejaVu Sans from
+explanation as the office shows it (``schemas.signal_groups``: persons with the same signals as one group, the
+level line first, each indicator once with every answer behind it), followed by the team lead's verification
+and referrals. Text uses DejaVu Sans from
 ``assets/fonts`` (full Unicode); where that font is missing, Helvetica with the text folded to Latin-1.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
+from pydantic import ValidationError
 
-from schemas.catalogue import PROFILE_LABELS, Profile
+from schemas.catalogue import PROFILE_LABELS, Profile, Strength
 from schemas.engine import FlagResult
+from schemas.explain import Element, Frame
+from schemas.facts import Evidence
 from schemas.records import InspectionDetail
 from schemas.review import ReviewState
+from schemas.signal_groups import SubjectGroup, group_subjects, level_line, other_reasons
+from schemas.templates import EvidenceType, Scope, Template
 from sync_server.assets import ASSETS_DIR
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -27,9 +35,16 @@ VERDICTS = {"gegrond": "gegrond", "ongegrond": "ongegrond", "meer_info": "meer i
 PARTNERS = {"ketenregisseur": "Ketenregisseur", "politie_avim": "Politie/AVIM",
             "nla": "Nederlandse Arbeidsinspectie", "veilig_thuis": "Veilig Thuis", "riec": "RIEC",
             "mdo_mensenhandel": "MDO-mensenhandel"}
+STRENGTHS = {Strength.STRONG: "sterk", Strength.MEDIUM: "middel", Strength.WEAK: "zwak"}
+EVIDENCE = {EvidenceType.OBSERVED: "waargenomen", EvidenceType.DOCUMENT: "document",
+            EvidenceType.SELF_REPORTED: "eigen verklaring", EvidenceType.THIRD_PARTY: "derden"}
+SCOPES = {Scope.PREMISES: "pand", Scope.PERSON: "persoon"}
+YES_NO_UNKNOWN = {"yes": "ja", "no": "nee", "unknown": "onbekend"}
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 CONTROL_TYPES = {"pandenactie": "Pandenactie", "massagesalon": "Massagesalon",
                  "seksinrichting_vergund": "Seksinrichting (vergund)",
-                 "seksinrichting_onvergund": "Seksinrichting (onvergund) / thuisprostitutie"}
+                 "seksinrichting_onvergund": "Seksinrichting (onvergund) / thuisprostitutie",
+                 "horeca": "Horeca en andere kwetsbare branches", "flitsbezorger": "Flitsbezorging"}
 
 
 @dataclass
@@ -98,7 +113,7 @@ def render(data: ReportInput) -> bytes:
     flag = _flag(data.detail)
     _findings(pdf, flag)
     _persons(pdf, data.detail, flag)
-    _signals(pdf, flag)
+    _signals(pdf, flag, _template(data.detail))
     _verification(pdf, data.review)
     _photos(pdf, data.photos)
     pdf.ln(4)
@@ -121,37 +136,108 @@ def _findings(pdf: _Pdf, flag: FlagResult | None) -> None:
 
 
 def _persons(pdf: _Pdf, detail: InspectionDetail, flag: FlagResult | None) -> None:
+    """Each person with their level; persons with the same signals on one line."""
     pdf.heading("Aangetroffen personen (anoniem)")
-    levels = {sub.subject_id: sub.level for sub in flag.subjects} if flag else {}
+    listed: set[str] = set()
+    for group in group_subjects(flag) if flag else []:
+        if group.is_premises:
+            continue
+        listed.update(group.subject_ids)
+        names = f" ({', '.join(group.labels)})" if len(group.subject_ids) > 1 else ""
+        pdf.line_text(f"{group.title.nl}{names}: {LEVELS[group.level]}")
     for p in detail.persons:
-        pdf.line_text(f"{p.label}: {LEVELS.get(levels.get(p.id, 0), '')}")
+        if p.id not in listed:
+            pdf.line_text(f"{p.label}: {LEVELS[0] if flag else '—'}")
     if not detail.persons:
         pdf.line_text("Geen personen vastgelegd.")
 
 
-def _signals(pdf: _Pdf, flag: FlagResult | None) -> None:
+def _signals(pdf: _Pdf, flag: FlagResult | None, template: Template | None) -> None:
+    """Per group of subjects with a signal: the level line first, the legal frame, each indicator once with
+    every answer behind it, then the positive dimensions."""
     pdf.heading("Signalen en toelichting")
     if flag is None:
         pdf.line_text("Nog niet beoordeeld.")
         return
     profile = PROFILE_LABELS[Profile(flag.profile)].get("nl") if flag.profile else "geen"
     pdf.line_text(f"Niveau: {LEVELS[flag.level]} — profiel: {profile} — catalogus {flag.catalogue}", bold=True)
-    for sub in flag.subjects:
-        if sub.level == 0:
-            continue
-        who = "Pand" if sub.subject_id == "premises" else sub.label
-        pdf.line_text(f"{who}: {LEVELS[sub.level]}", bold=True)
-        for hit in sub.hits:
-            pdf.line_text(f"  • {hit.label.get('nl')} ({hit.code}): {hit.explanation.get('nl')}")
-        for reason in sub.reasons:
-            pdf.line_text(f"  – {reason.get('nl')}")
+    for group in group_subjects(flag):
+        if group.level > 0:
+            _group(pdf, group, template)
+
+
+def _group(pdf: _Pdf, group: SubjectGroup, template: Template | None) -> None:
+    pdf.ln(1)
+    pdf.line_text(f"{group.title.nl}: {LEVELS[group.level]}", bold=True)
+    if len(group.subject_ids) > 1:
+        pdf.line_text(f"  Personen: {', '.join(group.labels)}", 9)
+    subject = group.subject
+    line = level_line(subject)
+    if line is not None:
+        pdf.line_text(f"  {line.nl}")
+    if subject.other_profiles:
+        pdf.line_text(f"  ook: {', '.join(PROFILE_LABELS[p].nl for p in subject.other_profiles)}")
+    if subject.frame is not None:
+        pdf.line_text(f"  {_frame(subject.frame)}", 9)
+    for ind in group.indicators:
+        strength = f" — {STRENGTHS[ind.strength]}" if ind.strength else ""
+        why = " ".join(e.nl for e in ind.explanations)
+        pdf.line_text(f"  • {ind.label.nl} ({ind.code}){strength}: {why}")
+        for ev in ind.evidence:
+            where = f", {SCOPES[ev.scope]}" if ev.scope else ""
+            pdf.line_text(f"      {ev.question.nl}: {_answer(template, ev)} ({EVIDENCE[ev.evidence_type]}{where})", 9)
+    for reason in other_reasons(subject):
+        pdf.line_text(f"  – {reason.nl}", 9)
+
+
+def _frame(frame: Frame) -> str:
+    def element(e: Element, what: str) -> str:
+        return ("ja" if e.evidenced else "nee") + (f" ({what})" if what else "")
+
+    acts = "; ".join(t.nl for t in frame.act_labels) or ", ".join(frame.act.codes)
+    return (f"Art. 273f Sr — handeling: {element(frame.act, acts)} · middel: "
+            f"{element(frame.means, ', '.join(frame.means.codes))} · uitbuitingsdoel: "
+            f"{element(frame.purpose, ', '.join(frame.purpose.codes))}")
+
+
+def _answer(template: Template | None, ev: Evidence) -> str:
+    """An answer in words: ja/nee, option labels, a number with its unit, a date as dd-mm-jjjj."""
+    question = template.question(ev.question_id, ev.scope) if template and ev.scope else None
+    value = ev.value
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    options = {o.value: o.label.nl for o in question.options} if question else {}
+    values = value if isinstance(value, list) else [value]
+    words = [options.get(str(v)) or YES_NO_UNKNOWN.get(str(v)) or _date(str(v)) for v in values]
+    text = ", ".join(words)
+    return f"{text} {question.unit}" if question and question.unit and isinstance(value, int | float) else text
+
+
+def _date(value: str) -> str:
+    found = ISO_DATE.fullmatch(value)
+    return f"{found.group(3)}-{found.group(2)}-{found.group(1)}" if found else value
+
+
+def _template(detail: InspectionDetail) -> Template | None:
+    try:
+        return Template.model_validate(detail.template)
+    except ValidationError:
+        return None
 
 
 def _verification(pdf: _Pdf, review: ReviewState) -> None:
     pdf.heading("Verificatie en doorverwijzing")
+    # one line per act: a group verification recorded its signals with the same time, author, verdict and reason
+    acts: dict[tuple[datetime, str, str, str], list[str]] = {}
     for v in review.verifications:
-        pdf.line_text(f"{date_nl(v.at)} — {v.by}: signaal {_subject(review, v.subject_id)} "
-                      f"{VERDICTS[v.verdict.value]}. Reden: {v.reason}")
+        acts.setdefault((v.at, v.by, v.verdict.value, v.reason), []).append(v.subject_id)
+    order = {s.subject_id: n for n, s in enumerate(review.signals)}
+    for (at, by, verdict, reason), ids in acts.items():
+        names = [_subject(review, i) for i in sorted(ids, key=lambda i: order.get(i, len(order)))]
+        what = f"signaal {names[0]}" if len(names) == 1 else f"signalen {', '.join(names)}"
+        pdf.line_text(f"{date_nl(at)} — {by}: {what} {VERDICTS[verdict]}. Reden: {reason}")
     if not review.verifications:
         pdf.line_text("Nog niet geverifieerd.")
     for r in review.referrals:

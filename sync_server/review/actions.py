@@ -24,6 +24,7 @@ from schemas.review import (
     SignalState,
     Verdict,
     VerificationCreate,
+    VerificationGroupCreate,
     VerificationRead,
 )
 from sync_server.auth.models import User
@@ -46,16 +47,38 @@ def get_or_raise(*, session: Session, user: Principal, inspection_id: uuid.UUID)
 def verify(*, session: Session, inspection_id: uuid.UUID, by: Principal, data: VerificationCreate) -> VerificationRead:
     """Record a verdict on one signal of the control (409 when the control has no such signal)."""
     inspection = get_or_raise(session=session, user=by, inspection_id=inspection_id)
-    if data.subject_id not in {str(s["subject_id"]) for s in signals.subjects(inspection.flag)}:
+    _known_signals(inspection, [data.subject_id])
+    return _record_verdict(session=session, inspection=inspection, by=by, subject_id=data.subject_id,
+                           verdict=data.verdict, reason=data.reason, at=datetime.now(UTC))
+
+
+def verify_group(*, session: Session, inspection_id: uuid.UUID, by: Principal,
+                 data: VerificationGroupCreate) -> list[VerificationRead]:
+    """Record one verdict on several signals of the control: a row and an audit entry per signal, all or none
+    (409 when any of them is not a signal of the control). The audit entries share a ``group`` id."""
+    inspection = get_or_raise(session=session, user=by, inspection_id=inspection_id)
+    _known_signals(inspection, data.subject_ids)
+    at, group = datetime.now(UTC), {"group": str(uuid.uuid4()), "group_size": len(data.subject_ids)}
+    return [_record_verdict(session=session, inspection=inspection, by=by, subject_id=subject_id,
+                            verdict=data.verdict, reason=data.reason, at=at, group=group)
+            for subject_id in data.subject_ids]
+
+
+def _known_signals(inspection: Inspection, subject_ids: list[str]) -> None:
+    known = {str(s["subject_id"]) for s in signals.subjects(inspection.flag)}
+    if not set(subject_ids) <= known:
         raise ApiError("no_such_signal")
-    row = Verification(inspection_id=inspection.id, subject_id=data.subject_id, verdict=data.verdict.value,
-                       reason=data.reason, by_id=by.user_id, at=datetime.now(UTC))
+
+
+def _record_verdict(*, session: Session, inspection: Inspection, by: Principal, subject_id: str, verdict: Verdict,
+                    reason: str, at: datetime, group: dict[str, object] | None = None) -> VerificationRead:
+    row = Verification(id=uuid.uuid4(), inspection_id=inspection.id, subject_id=subject_id, verdict=verdict.value,
+                       reason=reason, by_id=by.user_id, at=at)
     session.add(row)
-    session.flush()
     audit.record(session=session, user=by, action="verify", object_type="signal",
-                 object_id=f"{inspection.id}:{data.subject_id}", inspection_id=inspection.id,
-                 detail={"subject_id": data.subject_id, "verdict": data.verdict.value, "reason": data.reason})
-    return VerificationRead(id=row.id, subject_id=row.subject_id, verdict=data.verdict, reason=row.reason,
+                 object_id=f"{inspection.id}:{subject_id}", inspection_id=inspection.id,
+                 detail={"subject_id": subject_id, "verdict": verdict.value, "reason": reason, **(group or {})})
+    return VerificationRead(id=row.id, subject_id=row.subject_id, verdict=verdict, reason=row.reason,
                             by=by.display_name, at=row.at)
 
 
@@ -137,9 +160,27 @@ def history(*, session: Session, inspection: Inspection, inspector: User | None)
     entries = session.scalars(select(AuditEntry).where(AuditEntry.inspection_id == inspection.id,
                                                        AuditEntry.action.not_in(audit.READS))
                               .order_by(AuditEntry.id))
-    out += [HistoryEntry(at=e.at, actor=names.get(e.user_id, e.username), role=e.role, action=e.action,
-                         detail=e.detail) for e in entries]
+    out += _grouped([HistoryEntry(at=e.at, actor=names.get(e.user_id, e.username), role=e.role, action=e.action,
+                                  detail=e.detail) for e in entries])
     return sorted(out, key=lambda h: _utc(h.at))
+
+
+def _grouped(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """One step ``verify_group`` (with its ``subject_ids``) for the verdicts one group verification recorded."""
+    members: dict[str, list[object]] = {}
+    for entry in entries:
+        if entry.action == "verify" and isinstance(entry.detail.get("group"), str):
+            members.setdefault(str(entry.detail["group"]), []).append(entry.detail.get("subject_id"))
+    out: list[HistoryEntry] = []
+    for entry in entries:
+        group = entry.detail.get("group") if entry.action == "verify" else None
+        if not isinstance(group, str):
+            out.append(entry)
+        elif group in members:
+            detail = {k: v for k, v in entry.detail.items() if k not in ("subject_id", "group")}
+            detail["subject_ids"] = members.pop(group)
+            out.append(entry.model_copy(update={"action": "verify_group", "detail": detail}))
+    return out
 
 
 def _utc(value: datetime) -> datetime:

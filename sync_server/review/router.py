@@ -20,6 +20,7 @@ from schemas.review import (
     ReviewState,
     SignalState,
     VerificationCreate,
+    VerificationGroupCreate,
     VerificationRead,
 )
 from sync_server.auth.deps import require_roles
@@ -73,6 +74,15 @@ def get_review(inspection_id: UUID, user: Reviewer, session: SessionDep, request
 def verify(inspection_id: UUID, body: VerificationCreate, user: TeamLead, session: SessionDep) -> VerificationRead:
     """Verify one signal: gegrond, ongegrond or meer informatie nodig, with a reason."""
     return actions.verify(session=session, inspection_id=inspection_id, by=user, data=body)
+
+
+@router.post("/inspections/{inspection_id}/verifications/group", response_model=list[VerificationRead],
+             status_code=201)
+def verify_group(inspection_id: UUID, body: VerificationGroupCreate, user: TeamLead, session: SessionDep
+                 ) -> list[VerificationRead]:
+    """Verify several signals at once (a group of persons with the same signals): one verdict and reason, a
+    verification per signal; all or nothing (409 ``no_such_signal`` when any is not a signal of the control)."""
+    return actions.verify_group(session=session, inspection_id=inspection_id, by=user, data=body)
 
 
 @router.post("/inspections/{inspection_id}/referrals", response_model=ReferralRead, status_code=201)

@@ -43,6 +43,36 @@ def test_pdf_report_text(http: httpx.Client, login_as: LoginAs) -> None:
                     ).status_code == 404
 
 
+def test_pdf_report_groups_persons_and_states_the_level_line_first(http: httpx.Client, login_as: LoginAs) -> None:
+    inspector, lead = login_as("inspecteur1"), login_as("teamleider1")
+    iid = flagged_control(inspector, street="Groepstraat", locked=True, persons=3)
+    r = http.post(f"/api/v1/review/inspections/{iid}/verifications/group", headers=lead.headers,
+                  json={"subject_ids": ["p2", "p3"], "verdict": "ongegrond", "reason": "Eigen sleutel."})
+    assert r.status_code == 201, r.text
+    r = http.get(f"/api/v1/review/inspections/{iid}/report.pdf", headers=lead.headers)
+    assert r.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
+    lines = [x.strip() for x in text.splitlines()]
+    # p2 and p3 have the same signals: one group, in the persons and in the signals
+    assert "2 personen met dezelfde signalen (Persoon 2, Persoon 3): L1 signaal" in lines
+    signals = lines[lines.index("Signalen en toelichting"):lines.index("Verificatie en doorverwijzing")]
+    assert signals.count("2 personen met dezelfde signalen: L1 signaal") == 1
+    assert "Persoon 2: L1 signaal" not in lines and "Persoon 1: L2 ernstig" in signals
+    # each group's level line comes right after its title (and its members), before the indicators
+    for title, level in (("Persoon 1: L2 ernstig", "Niveau 2"), ("Pand: L1 signaal", "Niveau 1"),
+                         ("2 personen met dezelfde signalen: L1 signaal", "Niveau 1")):
+        after = signals[signals.index(title) + 1:]
+        first = next(x for x in after if not x.startswith("Personen:"))
+        assert first.startswith(level), (title, first)
+    # an indicator once, with its evidence (the answer in words, evidence type and where it was recorded)
+    person_one = signals[signals.index("Persoon 1: L2 ernstig"):
+                         signals.index("2 personen met dezelfde signalen: L1 signaal")]
+    assert sum(x.startswith("• Opgesloten (EX1)") for x in person_one) == 1
+    assert "Opgesloten: ja (waargenomen, pand)" in person_one
+    assert "Paspoort ingehouden: ja (eigen verklaring, persoon)" in person_one
+    assert "signalen Persoon 2, Persoon 3 ongegrond. Reden: Eigen sleutel." in text
+
+
 def _screenshot(pdf: bytes) -> None:
     """With INSPECTIE_SCREENSHOTS=1: the report's first page as docs/screenshots/report_pdf_page1.png."""
     if os.environ.get("INSPECTIE_SCREENSHOTS") != "1" or shutil.which("pdftoppm") is None:

@@ -197,6 +197,10 @@ async def test_urgent_banner_at_level_3(logged_in: Any, inspection_id: Any) -> N
         assert h.find_one(ft.Text, key="urgent-step-1").value == "1. Bel 112 bij direct gevaar."
         assert [d.key for d in h.dialogs() if isinstance(d, ft.AlertDialog)] == ["urgent-dialog"]
         assert h.find_one(ft.Text, key="flag-level").value == "L3 acuut"
+        # the subject the level comes from, and its level line first
+        assert h.find_one(ft.Text, key="flag-subject").value == f"Niveau van: {person.label}"
+        assert h.find_one(ft.Text, key="flag-reason-0").value == \
+            "Niveau 3 (seksuele uitbuiting) — acuut: Minderjarige in de seksbranche."
         await h.click(h.find_one(ft.FilledButton, key="urgent-ack"))
         assert [d for d in h.dialogs() if isinstance(d, ft.AlertDialog)] == []
         assert h.errors() == []
@@ -207,4 +211,6 @@ async def test_local_flag_explains_hits(logged_in: Any, inspection_id: Any) -> N
         await open_checklist(h, inspection_id)
         await h.change(h.find_one(ft.RadioGroup, key="q-staat"), "slecht")
         assert h.find_one(ft.Text, key="flag-level").value == "L1 signaal"
+        assert h.find_one(ft.Text, key="flag-subject").value == "Niveau van: Pand"
+        assert h.find_one(ft.Text, key="flag-reason-0").value.startswith("Niveau 1 (arbeidsuitbuiting)")
         assert any("Het pand is in slechte staat." in t for t in h.all_text())

@@ -120,6 +120,12 @@ async def test_detail_shows_explanation_answers_persons(server_app: FastAPI, syn
         assert any("Minderjarige in de seksbranche." in x for x in texts)
         person = synced["person"]
         assert h.find_one(ft.Text, key=f"subject-{person}").value.endswith("L3 acuut")
+        # the level line first: the escalation, never a lower level beside the L3 badge
+        rule = h.find_one(ft.Text, key=f"level-rule-{person}").value
+        assert rule == "Niveau 3 (seksuele uitbuiting) — acuut: Minderjarige in de seksbranche."
+        group = h.find_one(ft.Container, key=f"subject-group-{person}")
+        lines = [c.value for c in group.content.controls if isinstance(c, ft.Text)]
+        assert lines[0] == rule and not any(x.startswith(("Niveau 2", "– Niveau 2")) for x in lines)
         assert h.find_one(ft.Text, key=f"answer-{person}-leeftijd").value == "16"
         assert h.find_one(ft.Text, key=f"answer-{person}-sekswerk").value == "Ja"
         assert h.find_one(ft.Text, key="answer-aantal_bewoners").value == "3 personen"
@@ -138,7 +144,11 @@ async def test_detail_hit_evidence_and_photo(server_app: FastAPI, synced: dict[s
         assert hit == "Slechte woonomstandigheden (EX1) — sterkte middel, dimensie Uitbuitende omstandigheden"
         texts = h.all_text()
         assert "Het pand is in slechte staat." in texts
-        assert "    Staat van het pand: Slecht (waargenomen)" in texts  # the option label, not its code
+        # the option label, not its code; where it was recorded
+        assert "    Staat van het pand: Slecht (waargenomen, pand)" in texts
+        rule = h.find_one(ft.Text, key="level-rule-premises").value
+        assert rule.startswith("Niveau 1 (arbeidsuitbuiting): middelsterke indicator EX1.") and "niveau 2" in rule
+        assert h.find_one(ft.Text, key="subject-premises").value == "Pand — L1 signaal"
         assert h.find_one(ft.Text, key="answer-staat").value == "Slecht"
         assert h.find_one(ft.Text, key="answer-bewoond").value == "Nee"
         assert h.find(ft.Text, key="answer-aantal_bewoners") == []  # hidden by its condition

@@ -13,6 +13,7 @@ from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult
 from schemas.records import PersonRecord
+from schemas.signal_groups import indicator_summaries, level_line, other_reasons, source_subject
 
 if TYPE_CHECKING:
     from inspectie_app.ui.inspector.checklist import ChecklistScreen
@@ -21,7 +22,7 @@ MAX_HIT_LINES = 6
 
 
 class FlagPanel:
-    """Level badge plus a short explanation of the hits of the worst subject."""
+    """Level badge, the subject the level comes from with its level line first, then its indicators (each once)."""
 
     def __init__(self, screen: ChecklistScreen) -> None:
         self.screen = screen
@@ -30,15 +31,18 @@ class FlagPanel:
 
     def show(self, flag: FlagResult) -> None:
         app, lang = self.screen.app, self.screen.lang
-        worst = flag.worst
+        source = source_subject(flag)
         lines: list[ft.Control] = []
-        if worst is not None:
-            lines += [ft.Text(r.get(lang), key=f"flag-reason-{i}") for i, r in enumerate(worst.reasons)]
-            seen: set[str] = set()
-            for hit in worst.hits:
-                if hit.code not in seen and len(seen) < MAX_HIT_LINES:
-                    seen.add(hit.code)
-                    lines.append(ft.Text(f"• {hit.label.get(lang)} — {hit.explanation.get(lang)}", size=13))
+        if source is not None:
+            if source.level > 0:
+                label = app.t("premises") if source.subject_id == "premises" else source.label
+                lines.append(ft.Text(app.t("flag_source", label=label), weight=ft.FontWeight.BOLD, key="flag-subject"))
+            first = level_line(source)
+            reasons = ([first] if first is not None else []) + other_reasons(source)
+            lines += [ft.Text(r.get(lang), key=f"flag-reason-{i}") for i, r in enumerate(reasons)]
+            for summary in indicator_summaries(source)[:MAX_HIT_LINES]:
+                why = " ".join(e.get(lang) for e in summary.explanations)
+                lines.append(ft.Text(f"• {summary.label.get(lang)} — {why}", size=13))
         if not lines:
             lines = [ft.Text(app.t("flag_no_hits"))]
         self.control.content = ft.Column(

@@ -58,7 +58,12 @@ class OfficeApp:
     # --- navigation ---------------------------------------------------------------------------
     async def show(self, render: Callable[[], Awaitable[None]]) -> None:
         self._render = render
-        self.body.controls = []
+        if self.body.controls:
+            # Publish the empty body first: the new screen's controls are then added, not diffed against the old
+            # screen's controls of the same key (Flet freezes a control matched that way, and a later handler
+            # that changes it, e.g. to show a validation message, would crash the session).
+            self.body.controls = []
+            self.page.update()
         self.notice.visible = False
         try:
             await render()

@@ -1,4 +1,5 @@
-"""One control for the team lead: facts, the flag's explanation in plain words, answers, persons, photos."""
+"""One control for the team lead: facts, the flag's explanation in plain words (``explanation``), answers,
+persons, photos."""
 
 from __future__ import annotations
 
@@ -12,20 +13,11 @@ from inspectie_app.i18n import fmt_datetime
 from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.office.conflicts import ConflictsPanel
 from inspectie_app.ui.office.corrections import CorrectionPanel
+from inspectie_app.ui.office.explanation import FlagExplanation
 from inspectie_app.ui.office.level_change import level_change_controls
 from inspectie_app.ui.office.review_panel import ReviewPanel
-from inspectie_app.ui.widgets import (
-    TOUCH,
-    answer_text,
-    control_type_text,
-    heading,
-    level_badge,
-    level_text,
-    raw_answer_text,
-    tagged,
-)
-from schemas.catalogue import DIMENSION_LABELS, PROFILE_LABELS, Profile
-from schemas.engine import FlagResult, IndicatorHit, SubjectResult
+from inspectie_app.ui.widgets import TOUCH, answer_text, control_type_text, heading, level_badge, tagged
+from schemas.engine import FlagResult
 from schemas.records import InspectionDetail, PhotoRead
 from schemas.templates import AnswerValue, Section, Template, visible_questions
 
@@ -53,7 +45,8 @@ class DetailScreen:
                                  key="detail-back", height=TOUCH)
         report = ft.OutlinedButton(content=app.t("report_button"), icon=ft.Icons.PICTURE_AS_PDF,
                                    on_click=self._report, key="report-button", height=TOUCH)
-        panel = ReviewPanel(app, self.id, await app.client.review_state(self.id))
+        flag = _flag(detail)
+        panel = ReviewPanel(app, self.id, await app.client.review_state(self.id), flag=flag)
         facts = [
             ft.Row([level_badge(s.level, self.lang, key="detail-level"),
                     ft.Text(control_type_text(s.control_type, self.lang), weight=ft.FontWeight.BOLD)]),
@@ -67,7 +60,7 @@ class DetailScreen:
             ft.Row([back, tagged(report, "report-button")]),
             *facts,
             *level_change_controls(app, detail.flag, key="detail-level-change"),
-            self._explanation(detail),
+            FlagExplanation(app, template).control(flag),
             *panel.controls(),
             *(await ConflictsPanel.load(app, self.id, template=template, persons=detail.persons)).controls(),
             *CorrectionPanel(app, self.id, detail, template).controls(),
@@ -79,58 +72,6 @@ class DetailScreen:
             heading(app.t("note_title")),
             ft.Text(detail.note or app.t("no_answer"), key="detail-note", selectable=True),
         ]
-
-    # --- flag -----------------------------------------------------------------------------------
-    def _explanation(self, detail: InspectionDetail) -> ft.Control:
-        app, lang = self.app, self.lang
-        flag = _flag(detail)
-        if flag is None:
-            return ft.Container(ft.Text(app.t("no_flag"), key="no-flag"), key="explanation")
-        profile = (app.t("profile", profile=PROFILE_LABELS[flag.profile].get(lang)) if flag.profile
-                   else app.t("profile_none"))
-        parts: list[ft.Control] = [
-            heading(app.t("explanation_title")),
-            ft.Row([level_badge(flag.level, lang, key="flag-level"), ft.Text(profile, key="flag-profile")]),
-            ft.Text(app.t("flag_advice"), italic=True, size=12),
-            ft.Text(app.t("catalogue_version", catalogue=flag.catalogue, template=flag.template), size=12),
-        ]
-        for subject in flag.subjects:
-            parts.append(self._subject(subject))
-        parts.append(heading(app.t("findings_title"), size=16))
-        parts += ([ft.Text(f"• {f.label.get(lang)}", key=f"finding-{f.id}-{f.subject_id or 'premises'}")
-                   for f in flag.findings] or [ft.Text(app.t("findings_none"), key="findings-none")])
-        return ft.Container(ft.Column(parts, spacing=6), key="explanation", padding=12, bgcolor=ft.Colors.GREY_100,
-                            border_radius=ft.BorderRadius.all(8))
-
-    def _subject(self, subject: SubjectResult) -> ft.Control:
-        app, lang = self.app, self.lang
-        label = app.t("premises") if subject.subject_id == "premises" else subject.label
-        lines: list[ft.Control] = [
-            ft.Text(app.t("subject", label=label, level=level_text(subject.level, lang)), weight=ft.FontWeight.BOLD,
-                    key=f"subject-{subject.subject_id}"),
-        ]
-        for hit in subject.hits:
-            lines += self._hit(hit, subject.profile)
-        if subject.reasons:
-            lines.append(ft.Text(app.t("reasons_title"), italic=True))
-            lines += [ft.Text(f"– {r.get(lang)}") for r in subject.reasons]
-        return ft.Container(ft.Column(lines, spacing=2), padding=ft.Padding.only(left=8, top=6))
-
-    def _hit(self, hit: IndicatorHit, profile: Profile | None) -> list[ft.Control]:
-        app, lang = self.app, self.lang
-        key_profile = Profile.LABOUR if profile is Profile.CRIMINAL else profile
-        strengths = [hit.strength[key_profile]] if key_profile in hit.strength else list(hit.strength.values())
-        strength = "/".join(dict.fromkeys(app.t(f"strength_{s.value}") for s in strengths))
-        out: list[ft.Control] = [ft.Text(app.t("hit_line", label=hit.label.get(lang), code=hit.code, strength=strength,
-                                               dimension=DIMENSION_LABELS[hit.dimension].get(lang)),
-                                         key=f"hit-{hit.code}")]
-        out.append(ft.Text(hit.explanation.get(lang), size=13, italic=True))
-        for ev in hit.evidence:
-            question = self.template.question(ev.question_id, hit.scope) if self.template else None
-            value = answer_text(question, ev.value, lang) if question else raw_answer_text(ev.value, lang)
-            out.append(ft.Text("    " + app.t("evidence_line", question=ev.question.get(lang), value=value,
-                                               evidence=app.t(f"evidence_{ev.evidence_type.value}")), size=13))
-        return out
 
     # --- answers --------------------------------------------------------------------------------
     def _sections(self, sections: list[Section], answers: dict[str, AnswerValue], person_id: str | None

@@ -1,5 +1,8 @@
 """The team lead's follow-up of one control: verify each signal, refer, comment to the inspector, the
-control's history and its linked controls. Ketenregisseurs see the same panel without the forms."""
+control's history and its linked controls. Ketenregisseurs see the same panel without the forms.
+
+Persons with the same signals (``schemas.signal_groups``) are one group: one verdict and reason can verify the
+whole group in one request ("Groep verifiëren"), and each person can still be verified on their own."""
 
 from __future__ import annotations
 
@@ -11,17 +14,37 @@ import flet as ft
 from inspectie_app.i18n import fmt_date, fmt_datetime
 from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.widgets import TOUCH, heading, level_text, tagged
+from schemas.engine import FlagResult
 from schemas.review import Partner, ReviewState, SignalState, Verdict
+from schemas.signal_groups import SubjectGroup, group_subjects
 
 if TYPE_CHECKING:
     from inspectie_app.ui.office.app import OfficeApp
 
 
+MAX_REASON = 4000  # as VerificationCreate allows
+
+
+def signal_groups(flag: FlagResult | None, signals: list[SignalState]
+                  ) -> list[tuple[SubjectGroup | None, list[SignalState]]]:
+    """The signals grouped as the flag groups its subjects (persons with the same signals), in the flag's order;
+    a signal the flag does not name (or no flag) stands alone."""
+    by_id = {s.subject_id: s for s in signals}
+    out: list[tuple[SubjectGroup | None, list[SignalState]]] = []
+    for group in group_subjects(flag) if flag is not None else []:
+        members = [by_id.pop(i) for i in group.subject_ids if i in by_id]
+        if members:
+            out.append((group, members))
+    return out + [(None, [s]) for s in by_id.values()]
+
+
 class ReviewPanel:
-    def __init__(self, app: OfficeApp, inspection_id: UUID, state: ReviewState) -> None:
+    def __init__(self, app: OfficeApp, inspection_id: UUID, state: ReviewState, flag: FlagResult | None = None
+                 ) -> None:
         self.app = app
         self.id = inspection_id
         self.state = state
+        self.flag = flag
         self.can_act = app.client.user is not None and app.client.user.role == "teamleider"
         self.message = ft.Text("", key="review-message", visible=False)
         self.partner = ft.Dropdown(key="referral-partner", width=300)
@@ -31,7 +54,7 @@ class ReviewPanel:
     def controls(self) -> list[ft.Control]:
         app = self.app
         parts: list[ft.Control] = [heading(app.t("review_panel_title")), self.message]
-        parts += [self._signal(s) for s in self.state.signals] or [ft.Text(app.t("no_signals"), key="no-signals")]
+        parts += self._signal_groups() or [ft.Text(app.t("no_signals"), key="no-signals")]
         if not self.can_act:
             parts.append(ft.Text(app.t("team_lead_only"), italic=True, size=12))
         parts += self._referrals()
@@ -42,7 +65,44 @@ class ReviewPanel:
                              border=ft.Border.all(1, ft.Colors.GREY_400), border_radius=ft.BorderRadius.all(8))]
 
     # --- signals --------------------------------------------------------------------------------
-    def _signal(self, s: SignalState) -> ft.Control:
+    def _signal_groups(self) -> list[ft.Control]:
+        """The signals in the flag's order: a group of persons with the same signals as one block."""
+        out: list[ft.Control] = []
+        for group, members in signal_groups(self.flag, self.state.signals):
+            if group is None or len(members) == 1:
+                out.append(self._signal(members[0]))
+            else:
+                out.append(self._group(group, members))
+        return out
+
+    def _group(self, group: SubjectGroup, members: list[SignalState]) -> ft.Control:
+        """The group's state, one form for all, and each person (their own form behind a toggle)."""
+        app, key, lang = self.app, group.key, self.app.lang
+        verified = sum(1 for s in members if s.verdict is not None)
+        title = app.t("group_signal_line", title=group.title.get(lang), level=level_text(group.level, lang))
+        lines: list[ft.Control] = [
+            ft.Text(title, weight=ft.FontWeight.BOLD, key=f"signal-group-{key}"),
+            ft.Text(app.t("group_members", labels=", ".join(s.label for s in members)), size=12),
+            ft.Text(app.t("group_state", verified=verified, total=len(members)), key=f"group-state-{key}"),
+        ]
+        forms: list[ft.Control] = []
+        persons = ft.Column([self._signal(s, forms) for s in members], spacing=4, key=f"group-signals-{key}")
+        if self.can_act:
+            async def toggle(_e: Any = None) -> None:
+                for form in forms:
+                    form.visible = not form.visible
+                app.page.update()
+
+            button = ft.TextButton(content=app.t("group_persons_toggle"), on_click=toggle, key=f"group-persons-{key}",
+                                   height=TOUCH)
+            lines += [ft.Text(app.t("group_verify_help", n=len(members)), size=12, italic=True),
+                      self._verify_form(f"group-{key}", [s.subject_id for s in members]),
+                      tagged(button, f"group-persons-{key}")]
+        lines.append(persons)
+        return ft.Container(ft.Column(lines, spacing=4), padding=ft.Padding.only(left=8),
+                            border=ft.Border.only(left=ft.BorderSide(3, ft.Colors.GREY_400)))
+
+    def _signal(self, s: SignalState, hidden_forms: list[ft.Control] | None = None) -> ft.Control:
         app = self.app
         label = app.t("premises") if s.subject_id == "premises" else s.label
         if s.verdict is None:
@@ -59,27 +119,39 @@ class ReviewPanel:
             state,
         ]
         if self.can_act:
-            lines.append(self._verify_form(s.subject_id))
+            form = self._verify_form(s.subject_id)
+            if hidden_forms is not None:  # a member of a group: behind "Per persoon beoordelen"
+                form.visible = False
+                hidden_forms.append(form)
+            lines.append(form)
         return ft.Container(ft.Column(lines, spacing=4), padding=ft.Padding.only(left=8))
 
-    def _verify_form(self, subject_id: str) -> ft.Control:
+    def _verify_form(self, name: str, group: list[str] | None = None) -> ft.Control:
+        """Verdict, reason and button for one signal (``name`` = its subject id) or a ``group`` of them."""
         app = self.app
-        verdict = ft.Dropdown(key=f"verdict-{subject_id}", label=app.t("verdict_label"), width=260,
+        verdict = ft.Dropdown(key=f"verdict-{name}", label=app.t("verdict_label"), width=260,
                               options=[ft.DropdownOption(key=v.value, text=app.t(f"verdict_{v.value}"))
                                        for v in Verdict])
-        reason = ft.TextField(key=f"reason-{subject_id}", label=app.t("reason_label"), width=520)
+        reason = ft.TextField(key=f"reason-{name}", label=app.t("reason_label"), width=520, max_length=MAX_REASON)
 
         async def save(_e: Any = None) -> None:
             text = (reason.value or "").strip()
             if not verdict.value or not text:
                 self.say(app.t("verify_missing"), error=True)
                 return
-            await self._act(app.client.verify(self.id, subject_id, Verdict(verdict.value), text), "verified_ok")
+            if len(text) > MAX_REASON:
+                self.say(app.t("verify_reason_too_long", max=MAX_REASON), error=True)
+                return
+            if group is None:
+                await self._act(app.client.verify(self.id, name, Verdict(verdict.value), text), "verified_ok")
+            else:
+                await self._act(app.client.verify_group(self.id, group, Verdict(verdict.value), text),
+                                "group_verified_ok", n=len(group))
 
-        button = ft.FilledButton(content=app.t("verify_button"), on_click=save, key=f"verify-{subject_id}",
-                                 height=TOUCH)
-        return ft.Row([tagged(verdict, f"verdict-{subject_id}"), tagged(reason, f"reason-{subject_id}"),
-                       tagged(button, f"verify-{subject_id}")], wrap=True)
+        label = app.t("verify_button" if group is None else "group_verify_button")
+        button = ft.FilledButton(content=label, on_click=save, key=f"verify-{name}", height=TOUCH)
+        return ft.Row([tagged(verdict, f"verdict-{name}"), tagged(reason, f"reason-{name}"),
+                       tagged(button, f"verify-{name}")], wrap=True, key=f"verify-form-{name}")
 
     # --- referrals and comments -----------------------------------------------------------------
     def _referrals(self) -> list[ft.Control]:
@@ -153,7 +225,7 @@ class ReviewPanel:
             return
         await self._act(app.client.comment(self.id, body), "commented_ok")
 
-    async def _act(self, call: Any, done_key: str) -> None:
+    async def _act(self, call: Any, done_key: str, **fmt: object) -> None:
         app = self.app
         try:
             await call
@@ -161,7 +233,7 @@ class ReviewPanel:
             self.say(app.error_text(exc), error=True)
             return
         await app.show_detail(self.id)
-        app.say(app.t(done_key))
+        app.say(app.t(done_key, **fmt))
 
     def say(self, text: str, error: bool = False) -> None:
         self.message.value = text
