@@ -14,6 +14,7 @@ from uuid import UUID
 
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult
+from schemas.identifiers import IdentifierKind
 from schemas.records import Address, InspectionStatus, PersonRecord
 from schemas.templates import AnswerValue, Question, Template
 
@@ -32,7 +33,8 @@ class LoginError(AppError):
 
 
 class AnswerError(AppError):
-    """codes: answer_invalid (detail says why), inspection_finished"""
+    """codes: answer_invalid (detail says why), inspection_finished; for an identifier: identifier_empty (nothing
+    usable after ``schemas.identifiers.normalise``), identifier_too_long"""
 
 
 class PhotoError(AppError):
@@ -110,6 +112,18 @@ class InspectionState:
 
 
 @dataclass(frozen=True)
+class LocalIdentifier:
+    """An identifier recorded on a control; the tablet keeps the value, the server only its keyed hash.
+
+    ``question_id``: the identifier question that asked for it (None: recorded in the Kenmerken panel)."""
+
+    id: UUID
+    kind: IdentifierKind
+    value: str
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ConflictNotice:
     """A finding the team lead corrected while this tablet changed it too; the server kept ``kept_value``
     and stored the tablet's ``device_value`` for the team lead to resolve (nothing is lost).
@@ -171,6 +185,13 @@ class InspectorServiceProtocol(Protocol):
     async def set_note(self, inspection_id: UUID, text: str) -> None: ...
 
     async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem: ...
+
+    async def identifiers(self, inspection_id: UUID) -> list[LocalIdentifier]:
+        """Every identifier recorded on the control, oldest first."""
+
+    async def add_identifier(self, inspection_id: UUID, kind: IdentifierKind, value: str,
+                             question_id: str | None = None) -> LocalIdentifier:
+        """Saved at once with its outbox entry; raises AnswerError (identifier_empty, identifier_too_long, ...)."""
 
     async def finish(self, inspection_id: UUID) -> FlagResult: ...
 

@@ -141,6 +141,17 @@ NL_REVIEW: dict[str, str] = {
     "identifier_add": "Kenmerk toevoegen",
     "identifier_missing": "Kies een soort en vul een waarde in.",
     "identifier_added": "Kenmerk vastgelegd.",
+    "identifier_asked_at": "gevraagd bij: {question}",
+    # identifier questions in the checklist
+    "identifier_record": "Vastleggen",
+    "identifier_record_label": "Kenmerk vastleggen: {question}",
+    "identifier_recorded_line": "Vastgelegd: {hint}",
+    "identifier_empty": "Hierin staat niets bruikbaars (bijvoorbeeld geen cijfers in een telefoonnummer). "
+                        "Er is niets vastgelegd.",
+    "identifier_too_long": "Te lang: een kenmerk heeft hoogstens 500 tekens. Er is niets vastgelegd.",
+    "identifier_answer": "Kenmerk (alleen als hash bewaard, zie Koppelingen)",
+    # office: a control's identifiers
+    "identifier_hint_line": "{kind}: {hint}",
 }
 
 EN_REVIEW: dict[str, str] = {
@@ -271,4 +282,13 @@ EN_REVIEW: dict[str, str] = {
     "identifier_add": "Add identifier",
     "identifier_missing": "Choose a kind and enter a value.",
     "identifier_added": "Identifier recorded.",
+    "identifier_asked_at": "asked at: {question}",
+    "identifier_record": "Record",
+    "identifier_record_label": "Record identifier: {question}",
+    "identifier_recorded_line": "Recorded: {hint}",
+    "identifier_empty": "There is nothing usable in this (for example no digits in a phone number). "
+                        "Nothing was recorded.",
+    "identifier_too_long": "Too long: an identifier has at most 500 characters. Nothing was recorded.",
+    "identifier_answer": "Identifier (kept only as a hash, see Links)",
+    "identifier_hint_line": "{kind}: {hint}",
 }

@@ -17,6 +17,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from schemas.conflicts import ConflictRead, ConflictResolve, FindingCorrection
+from schemas.identifiers import IdentifierKind
 from schemas.planning import (
     EnforcementMatrix,
     EstablishmentCreate,
@@ -35,7 +36,6 @@ from schemas.review import (
     Cluster,
     CommentCreate,
     CommentRead,
-    IdentifierKind,
     LinkedControl,
     Overview,
     Partner,

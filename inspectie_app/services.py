@@ -30,6 +30,7 @@ from inspectie_app.contract import (
     InspectionListItem,
     InspectionState,
     InspectorServiceProtocol,
+    LocalIdentifier,
     LocalUser,
     LoginError,
     PhotoItem,
@@ -40,9 +41,10 @@ from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, Sqli
 from inspectie_app.sync_client import CHUNK_SIZE, SyncClient
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult, evaluate
+from schemas.identifiers import IdentifierKind, normalise
 from schemas.records import Address, InspectionStatus, PersonRecord
-from schemas.review import CommentRead, IdentifierKind
-from schemas.templates import AnswerValue, Question, Scope, Template, check_answer, missing_required
+from schemas.review import CommentRead
+from schemas.templates import AnswerValue, Question, QuestionType, Scope, Template, check_answer, missing_required
 
 log = logging.getLogger(__name__)
 
@@ -231,19 +233,31 @@ class InspectorService:
         """The team lead's comments on a control (arrive by sync)."""
         return await asyncio.to_thread(review_store.comments, self._store, inspection_id)  # type: ignore[arg-type]
 
-    async def identifiers(self, inspection_id: UUID) -> list[review_store.LocalIdentifier]:
-        """The identifiers recorded on a control."""
+    async def identifiers(self, inspection_id: UUID) -> list[LocalIdentifier]:
+        """The identifiers recorded on a control, oldest first."""
         return await asyncio.to_thread(review_store.identifiers, self._store, inspection_id)  # type: ignore[arg-type]
 
-    async def add_identifier(self, inspection_id: UUID, kind: IdentifierKind,
-                             value: str) -> review_store.LocalIdentifier:
-        """Record a phone number, URL, intermediary, landlord, KvK number or plate on a control."""
-        if not value.strip() or len(value) > 500:
-            raise AnswerError("answer_invalid", "identifier empty or longer than 500 characters")
-        ident = await asyncio.to_thread(review_store.add_identifier, self._store, inspection_id,  # type: ignore[arg-type]
-                                        kind, value)
+    async def add_identifier(self, inspection_id: UUID, kind: IdentifierKind, value: str,
+                             question_id: str | None = None) -> LocalIdentifier:
+        """Record a phone number, URL, intermediary, landlord, KvK number or plate on a control (with its outbox
+        entry), from the Kenmerken panel or from the identifier question ``question_id``."""
+        ident = await asyncio.to_thread(self._add_identifier, inspection_id, kind, value, question_id)
         self._nudge.set()
         return ident
+
+    def _add_identifier(self, inspection_id: UUID, kind: IdentifierKind, value: str,
+                        question_id: str | None) -> LocalIdentifier:
+        record, template = self._load(inspection_id)
+        _require_draft(record)
+        problem = identifier_problem(kind, value)
+        if problem is not None:
+            raise AnswerError(problem, kind.value)
+        if question_id is not None:
+            question = template.question(question_id, Scope.PREMISES) or template.question(question_id, Scope.PERSON)
+            if question is None or question.type is not QuestionType.IDENTIFIER or question.identifier_kind != kind:
+                raise AnswerError("answer_invalid", f"{question_id} is not an identifier question for {kind.value}")
+        return review_store.add_identifier(self._store, inspection_id, kind, value,  # type: ignore[arg-type]
+                                           question_id=question_id)
 
     async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem:
         """Strip and store a photo, then record it; raises ``PhotoError`` for unusable input."""
@@ -338,6 +352,20 @@ def missing_questions(template: Template, record: InspectionRecord) -> list[tupl
     for person in record.persons:
         missing += [(person.id, q) for q in missing_required(template.questions(Scope.PERSON), person.answers)]
     return missing
+
+
+IDENTIFIER_MAX_LENGTH = 500  # the server's limit on the value it hashes
+
+
+def identifier_problem(kind: IdentifierKind, value: str) -> str | None:
+    """Why ``value`` cannot be recorded as an identifier of ``kind`` (a message key), or None.
+
+    The same normaliser as the server's (``schemas.identifiers.normalise``): a value it would refuse as empty
+    is refused here, so it never reaches the outbox."""
+    text = value.strip()
+    if len(text) > IDENTIFIER_MAX_LENGTH:
+        return "identifier_too_long"
+    return "identifier_empty" if not normalise(kind, text) else None
 
 
 def _require_draft(record: InspectionRecord) -> None:

@@ -15,7 +15,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from schemas.identifiers import IdentifierKind
 from schemas.records import Address, InspectionSummary
+from schemas.templates import Text
 
 
 class Verdict(StrEnum):
@@ -31,15 +33,6 @@ class Partner(StrEnum):
     VEILIG_THUIS = "veilig_thuis"
     RIEC = "riec"
     MDO = "mdo_mensenhandel"
-
-
-class IdentifierKind(StrEnum):
-    PHONE = "phone"
-    URL = "url"
-    INTERMEDIARY = "intermediary"
-    LANDLORD = "landlord"
-    UITZENDBUREAU = "uitzendbureau"
-    VEHICLE = "vehicle"
 
 
 class VerificationCreate(BaseModel):
@@ -151,6 +144,19 @@ class ReviewItem(InspectionSummary):
     previous_catalogue: str | None = None
 
 
+class IdentifierRead(BaseModel):
+    """An identifier recorded on a control, as the office sees it: its kind and masked hint, never the value.
+
+    ``question_id`` names the checklist question that asked for it (None: recorded in the Kenmerken panel, or
+    by an app from before identifier questions); ``question`` is that question's label when the control's
+    template has it."""
+
+    kind: IdentifierKind
+    hint: str
+    question_id: str | None = None
+    question: Text | None = None
+
+
 class LinkedControl(BaseModel):
     inspection_id: UUID
     address: Address
@@ -158,6 +164,8 @@ class LinkedControl(BaseModel):
     started_at: datetime
     level: int | None
     kinds: list[IdentifierKind]
+    # this control's identifiers that make the link (the shared ones; for a lookup, the one looked up)
+    identifiers: list[IdentifierRead] = Field(default_factory=list)
 
 
 class ReviewState(BaseModel):

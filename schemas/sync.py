@@ -32,6 +32,7 @@ MUTATION_NAMES = (
     "person.delete.v1",
     "photo.attach.v1",
     "identifier.add.v1",
+    "identifier.add.v2",  # adds the optional question_id of the identifier question that asked for it
 )
 
 MAX_MUTATIONS_PER_PUSH = 500

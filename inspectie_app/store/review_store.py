@@ -1,12 +1,12 @@
 """The tablet's side of the team lead's review: comments on the inspector's controls (pull entity
 ``comment``, append-only) and identifiers the inspector records on a control (mutation
-``identifier.add.v1``; the server keeps only their keyed hash, the tablet keeps the value with the control
-until the control itself is purged)."""
+``identifier.add.v2``, with the identifier question that asked for it when there is one; the server keeps only
+their keyed hash, the tablet keeps the value with the control until the control itself is purged). Rows queued
+as ``identifier.add.v1`` by an older app version stay as they are: the server still accepts that name."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -15,8 +15,10 @@ from pydantic import ValidationError
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from inspectie_app.contract import LocalIdentifier
 from inspectie_app.store.models import Base, InspectionRow, utcnow
-from schemas.review import CommentRead, IdentifierKind
+from schemas.identifiers import IdentifierKind
+from schemas.review import CommentRead
 from schemas.sync import Change
 
 if TYPE_CHECKING:
@@ -42,13 +44,7 @@ class IdentifierRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime]
-
-
-@dataclass(frozen=True)
-class LocalIdentifier:
-    id: UUID
-    kind: IdentifierKind
-    value: str
+    question_id: Mapped[str | None] = mapped_column(String(64), default=None)  # the identifier question, if any
 
 
 def apply_comment(s: Session, change: Change) -> None:
@@ -74,23 +70,25 @@ def comments(store: SqliteStore, inspection_id: UUID) -> list[CommentRead]:
                             author_role=r.author_role, body=r.body, created_at=r.created_at) for r in rows]
 
 
-def add_identifier(store: SqliteStore, inspection_id: UUID, kind: IdentifierKind, value: str) -> LocalIdentifier:
-    """Record an identifier on a control and queue ``identifier.add.v1`` in the same transaction."""
+def add_identifier(store: SqliteStore, inspection_id: UUID, kind: IdentifierKind, value: str,
+                   question_id: str | None = None) -> LocalIdentifier:
+    """Record an identifier on a control and queue ``identifier.add.v2`` in the same transaction."""
     from inspectie_app.store.repository import _enqueue
 
-    ident = LocalIdentifier(uuid.uuid4(), kind, value.strip())
+    ident = LocalIdentifier(uuid.uuid4(), kind, value.strip(), question_id)
     with store._tx() as s:
         if s.get(InspectionRow, str(inspection_id)) is None:
             raise KeyError(str(inspection_id))
         s.add(IdentifierRow(id=str(ident.id), inspection_id=str(inspection_id), kind=kind.value, value=ident.value,
-                            created_at=utcnow()))
-        _enqueue(s, "identifier.add.v1", inspection_id, {"identifier_id": str(ident.id), "kind": kind.value,
-                                                          "value": ident.value})
+                            question_id=question_id, created_at=utcnow()))
+        _enqueue(s, "identifier.add.v2", inspection_id, {"identifier_id": str(ident.id), "kind": kind.value,
+                                                          "value": ident.value, "question_id": question_id})
     return ident
 
 
 def identifiers(store: SqliteStore, inspection_id: UUID) -> list[LocalIdentifier]:
+    """The identifiers recorded on a control, oldest first."""
     with store._tx() as s:
         rows = s.scalars(select(IdentifierRow).where(IdentifierRow.inspection_id == str(inspection_id))
                          .order_by(IdentifierRow.created_at, IdentifierRow.id))
-        return [LocalIdentifier(UUID(r.id), IdentifierKind(r.kind), r.value) for r in rows]
+        return [LocalIdentifier(UUID(r.id), IdentifierKind(r.kind), r.value, r.question_id) for r in rows]

@@ -68,6 +68,8 @@ def control_type_text(control_type: str, lang: str) -> str:
 
 def answer_text(q: Question, value: AnswerValue, lang: str) -> str:
     """A readable form of an answer for review screens."""
+    if q.type is QuestionType.IDENTIFIER:  # never an answer: the identifier is kept as a keyed hash
+        return t("identifier_answer", lang)
     if value is None or value == "" or value == []:
         return t("no_answer", lang)
     if q.type is QuestionType.YES_NO:

@@ -343,6 +343,7 @@ def register(name: str, handler: Handler) -> None:
     HANDLERS[name] = handler
 
 
-from sync_server.links.mutations import add_identifier  # noqa: E402  (needs the helpers above)
+from sync_server.links.mutations import add_identifier, add_identifier_v1  # noqa: E402  (needs the helpers above)
 
-register("identifier.add.v1", add_identifier)
+register("identifier.add.v1", add_identifier_v1)  # old tablets' queues (no question id)
+register("identifier.add.v2", add_identifier)

@@ -25,4 +25,6 @@ class Identifier(Base):
     # Only for a KvK number (a public company register number, not personal data), which the
     # ketenregisseur's uitzendbureau overview must show; None for every other kind.
     public_value: Mapped[str | None] = mapped_column(String(20), default=None)
+    # the checklist question that asked for it (``identifier.add.v2``); None from the Kenmerken panel or an old app
+    question_id: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,17 @@
-"""``identifier.add.v1``: the inspector records an identifier on a control; the server keeps its keyed hash."""
+"""``identifier.add.v1`` and ``identifier.add.v2``: the inspector records an identifier on a control; the server
+keeps its keyed hash.
+
+Why a new name instead of an optional field on v1: a mutation name is a frozen signature (docs/SYNC.md
+§Versions, "a changed signature gets a new name"), and v1's arguments forbid unknown fields. ``v2`` adds the
+optional ``question_id`` of the checklist question that asked for the identifier (an identifier question,
+``schemas.templates.QuestionType.IDENTIFIER``). The v1 handler stays exactly as it was, so an old tablet's queued
+``identifier.add.v1`` is accepted after the upgrade and stored with no question; current tablets always send v2.
+Upgrade the server before the tablets: a server without the v2 handler answers ``unknown_mutation``.
+
+The question id is a pointer for the reader, not a rule: it is checked for its form only (a malformed one is a
+rejection that syncs back), never against the control's template, because a linking identifier is worth
+keeping even when its question cannot be found.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +19,17 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.review import IdentifierKind
+from schemas.identifiers import IdentifierKind
 from schemas.sync import Mutation
+from schemas.templates import ID_PATTERN
 from sync_server.inspections.mutations import MutationContext, Rejected, _args, _owned
 from sync_server.links import service
 from sync_server.links.models import Identifier
 
 
-class IdentifierAddArgs(BaseModel):
+class IdentifierAddArgsV1(BaseModel):
+    """The arguments of ``identifier.add.v1`` (frozen)."""
+
     model_config = ConfigDict(extra="forbid")
 
     identifier_id: uuid.UUID
@@ -21,12 +37,28 @@ class IdentifierAddArgs(BaseModel):
     value: str = Field(min_length=1, max_length=500)
 
 
+class IdentifierAddArgs(IdentifierAddArgsV1):
+    """The arguments of ``identifier.add.v2``: v1's, plus the question that asked for the identifier."""
+
+    question_id: str | None = Field(default=None, max_length=64, pattern=ID_PATTERN)
+
+
+def add_identifier_v1(ctx: MutationContext, m: Mutation) -> None:
+    """Hash and store one identifier of the caller's own control (an app from before identifier questions)."""
+    a = _args(IdentifierAddArgsV1, m)
+    _add(ctx, m, IdentifierAddArgs(identifier_id=a.identifier_id, kind=a.kind, value=a.value))
+
+
 def add_identifier(ctx: MutationContext, m: Mutation) -> None:
-    """Hash and store one identifier of the caller's own control."""
-    a = _args(IdentifierAddArgs, m)
+    """Hash and store one identifier of the caller's own control, with the question that asked for it."""
+    _add(ctx, m, _args(IdentifierAddArgs, m))
+
+
+def _add(ctx: MutationContext, m: Mutation, a: IdentifierAddArgs) -> None:
     inspection = _owned(ctx, m.entity_id)
     if ctx.session.get(Identifier, a.identifier_id) is not None:
         raise Rejected("already_exists", f"identifier {a.identifier_id}")
-    if not service.add(session=ctx.session, identifier_id=a.identifier_id, inspection=inspection,
-                       kind=a.kind, value=a.value):
-        raise Rejected("invalid_args", f"{a.kind.value}: nothing left after normalising")
+    problem = service.add(session=ctx.session, identifier_id=a.identifier_id, inspection=inspection, kind=a.kind,
+                          value=a.value, question_id=a.question_id)
+    if problem is not None:
+        raise Rejected("invalid_args", f"{a.kind.value}: {problem}")

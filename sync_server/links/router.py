@@ -8,7 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.review import Cluster, IdentifierKind, LinkedControl
+from schemas.identifiers import IdentifierKind
+from schemas.review import Cluster, IdentifierRead, LinkedControl
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.db import SessionDep
@@ -32,6 +33,13 @@ def linked(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[Lin
     """Controls sharing an identifier with this one."""
     inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
     return service.linked(session=session, inspection=inspection, viewer=user)
+
+
+@router.get("/inspections/{inspection_id}/identifiers", response_model=list[IdentifierRead])
+def control_identifiers(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[IdentifierRead]:
+    """The identifiers recorded on this control: kind, masked hint and the checklist question that asked for it."""
+    inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
+    return service.identifiers(session=session, inspection=inspection)
 
 
 @router.get("/clusters", response_model=list[Cluster])

@@ -9,6 +9,8 @@ Identifiers match only within one organisation (each row carries the organisatio
 viewer sees only linked controls they may see themselves (``tenancy.access``).
 The one exception is the KvK number of an uitzendbureau: a public company register number, not personal
 data, which the uitzendbureau overview must name; it is kept in ``public_value`` and reading it is audited.
+An identifier asked by a checklist question keeps that ``question_id`` (``identifier.add.v2``); every answer that
+lists a control's identifiers names the question and, when the control's template has it, its label.
 """
 
 from __future__ import annotations
@@ -19,17 +21,20 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemas.identifiers import IdentifierKind, hint, normalise
 from schemas.records import Address
-from schemas.review import Cluster, IdentifierKind, LinkedControl
+from schemas.review import Cluster, IdentifierRead, LinkedControl
+from schemas.templates import Scope, Text
 from sync_server.auth.schemas import Principal
+from sync_server.catalog import service as catalog
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
 from sync_server.links.models import Identifier
-from sync_server.links.normalise import hint, normalise
 from sync_server.tenancy import access
 
 KEY_INFO = "identifier_key"
@@ -48,26 +53,73 @@ def session_key(session: Session) -> str:
     return key
 
 
+KVK_MAX_DIGITS = 20  # ``public_value`` and ``hint`` keep a KvK number whole (8 digits; 12 with a branch number)
+
+
 def add(*, session: Session, identifier_id: uuid.UUID, inspection: Inspection, kind: IdentifierKind,
-        value: str) -> bool:
-    """Store one identifier of a control as its keyed hash; False when the value normalises to nothing."""
+        value: str, question_id: str | None = None) -> str | None:
+    """Store one identifier of a control as its keyed hash; returns why it was refused (nothing usable after
+    normalising, a KvK number too long to be one), else None."""
     canonical = normalise(kind, value)
     if not canonical:
-        return False
+        return "nothing left after normalising"
+    if kind is IdentifierKind.UITZENDBUREAU and len(canonical) > KVK_MAX_DIGITS:
+        return f"a KvK number has at most {KVK_MAX_DIGITS} digits"
     session.add(Identifier(id=identifier_id, inspection_id=inspection.id, organisation_id=inspection.organisation_id,
                            kind=kind.value,
                            digest=digest(key=session_key(session), kind=kind, canonical=canonical),
                            hint=hint(kind, canonical),
                            public_value=canonical if kind is IdentifierKind.UITZENDBUREAU else None,
-                           created_at=datetime.now(UTC)))
+                           question_id=question_id, created_at=datetime.now(UTC)))
     session.flush()
-    return True
+    return None
 
 
-def _control(inspection: Inspection, kinds: set[str]) -> LinkedControl:
+Row = tuple[uuid.UUID, str, str, str, str | None]
+"""One stored identifier as the link queries read it: (inspection id, kind, digest, hint, question id)."""
+
+
+def _rows(session: Session, *where: Any) -> list[Row]:
+    """The identifier rows matching ``where``, oldest first."""
+    stmt = (select(Identifier.inspection_id, Identifier.kind, Identifier.digest, Identifier.hint,
+                   Identifier.question_id).where(*where).order_by(Identifier.created_at, Identifier.id))
+    return [(iid, kind, dig, h, qid) for iid, kind, dig, h, qid in session.execute(stmt)]
+
+
+class _Labels:
+    """Question labels from the controls' templates, each template read once per request."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.questions: dict[tuple[str, int], dict[str, Text]] = {}
+
+    def label(self, inspection: Inspection, question_id: str | None) -> Text | None:
+        if question_id is None:
+            return None
+        key = (inspection.template_id, inspection.template_version)
+        if key not in self.questions:
+            template = catalog.get_template(session=self.session, template_id=key[0], version=key[1])
+            self.questions[key] = {} if template is None else {
+                q.id: q.label for scope in Scope for q in template.questions(scope)}
+        return self.questions[key].get(question_id)
+
+
+def _reads(inspection: Inspection, rows: Iterable[Row], labels: _Labels) -> list[IdentifierRead]:
+    return [IdentifierRead(kind=IdentifierKind(kind), hint=h, question_id=qid, question=labels.label(inspection, qid))
+            for _iid, kind, _dig, h, qid in rows]
+
+
+def _control(inspection: Inspection, rows: list[Row], labels: _Labels) -> LinkedControl:
+    """A linked control with the kinds it shares and its identifiers that make the link (``rows``)."""
     return LinkedControl(inspection_id=inspection.id, address=Address.model_validate(inspection.address),
                          control_type=inspection.control_type, started_at=inspection.started_at,
-                         level=inspection.level, kinds=sorted(IdentifierKind(k) for k in kinds))
+                         level=inspection.level, kinds=sorted({IdentifierKind(r[1]) for r in rows}),
+                         identifiers=_reads(inspection, rows, labels))
+
+
+def identifiers(*, session: Session, inspection: Inspection) -> list[IdentifierRead]:
+    """Every identifier recorded on a control (kind, masked hint, the question that asked for it), oldest first."""
+    return _reads(inspection, _rows(session, Identifier.inspection_id == inspection.id), _Labels(session))
 
 
 def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> list[Inspection]:
@@ -79,32 +131,31 @@ def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> l
 
 def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> list[LinkedControl]:
     """Other controls of the organisation sharing at least one identifier with this one (those ``viewer`` may
-    see), and which kinds they share."""
+    see), which kinds they share, and their identifiers that do."""
     mine = list(session.execute(select(Identifier.kind, Identifier.digest)
                                 .where(Identifier.inspection_id == inspection.id)))
     if not mine:
         return []
-    shared: dict[uuid.UUID, set[str]] = defaultdict(set)
+    shared: dict[uuid.UUID, list[Row]] = defaultdict(list)
     for kind, dig in set(mine):
-        rows = session.scalars(select(Identifier.inspection_id).where(
-            Identifier.organisation_id == inspection.organisation_id, Identifier.kind == kind,
-            Identifier.digest == dig, Identifier.inspection_id != inspection.id))
-        for other in rows:
-            shared[other].add(kind)
-    out = [_control(i, shared[i.id]) for i in _visible(session, shared, viewer)]
+        for row in _rows(session, Identifier.organisation_id == inspection.organisation_id, Identifier.kind == kind,
+                         Identifier.digest == dig, Identifier.inspection_id != inspection.id):
+            shared[row[0]].append(row)
+    labels = _Labels(session)
+    out = [_control(i, shared[i.id], labels) for i in _visible(session, shared, viewer)]
     return sorted(out, key=lambda c: (c.started_at, str(c.inspection_id)))
 
 
 def clusters(*, session: Session, viewer: Principal) -> list[Cluster]:
     """Connected groups of two or more controls of the viewer's organisation sharing identifiers, largest
     first."""
-    rows = list(session.execute(select(Identifier.inspection_id, Identifier.kind, Identifier.digest,
-                                       Identifier.hint)
-                                .where(Identifier.organisation_id == viewer.organisation_id)))
     by_value: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
+    by_control: dict[uuid.UUID, list[Row]] = defaultdict(list)
     hints: dict[tuple[str, str], str] = {}
-    for iid, kind, dig, h in rows:
+    for row in _rows(session, Identifier.organisation_id == viewer.organisation_id):
+        iid, kind, dig, h, _qid = row
         by_value[(kind, dig)].add(iid)
+        by_control[iid].append(row)
         hints[(kind, dig)] = h
     parent: dict[uuid.UUID, uuid.UUID] = {}
 
@@ -121,18 +172,18 @@ def clusters(*, session: Session, viewer: Principal) -> list[Cluster]:
     groups: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for iid in {i for members in by_value.values() for i in members}:
         groups[find(iid)].add(iid)
-    out = [_cluster(session, members, by_value, hints, viewer) for members in groups.values() if len(members) > 1]
+    labels = _Labels(session)
+    out = [_cluster(session, members, by_value, hints, by_control, viewer, labels)
+           for members in groups.values() if len(members) > 1]
     return sorted(out, key=lambda c: (-len(c.controls), c.id))
 
 
 def _cluster(session: Session, members: set[uuid.UUID], by_value: dict[tuple[str, str], set[uuid.UUID]],
-             hints: dict[tuple[str, str], str], viewer: Principal) -> Cluster:
-    shared = [key for key, ids in by_value.items() if len(ids & members) > 1]
-    kinds_of: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for kind, dig in shared:
-        for iid in by_value[(kind, dig)] & members:
-            kinds_of[iid].add(kind)
-    controls = [_control(i, kinds_of[i.id]) for i in _visible(session, sorted(members), viewer)]
+             hints: dict[tuple[str, str], str], by_control: dict[uuid.UUID, list[Row]], viewer: Principal,
+             labels: _Labels) -> Cluster:
+    shared = {key for key, ids in by_value.items() if len(ids & members) > 1}
+    mine = {iid: [r for r in by_control[iid] if (r[1], r[2]) in shared] for iid in members}
+    controls = [_control(i, mine[i.id], labels) for i in _visible(session, sorted(members), viewer)]
     controls.sort(key=lambda c: (c.started_at, str(c.inspection_id)))
     return Cluster(id=str(min(members))[:8], kinds=sorted({IdentifierKind(k) for k, _ in shared}),
                    hints=sorted({f"{k}: {hints[(k, d)]}" for k, d in shared}), controls=controls)
@@ -145,7 +196,10 @@ def lookup(*, session: Session, viewer: Principal, kind: IdentifierKind, value: 
     if not canonical:
         return []
     dig = digest(key=session_key(session), kind=kind, canonical=canonical)
-    ids = set(session.scalars(select(Identifier.inspection_id).where(
-        Identifier.organisation_id == viewer.organisation_id, Identifier.kind == kind.value, Identifier.digest == dig)))
-    out = [_control(i, {kind.value}) for i in _visible(session, ids, viewer)]
+    found: dict[uuid.UUID, list[Row]] = defaultdict(list)
+    for row in _rows(session, Identifier.organisation_id == viewer.organisation_id, Identifier.kind == kind.value,
+                     Identifier.digest == dig):
+        found[row[0]].append(row)
+    labels = _Labels(session)
+    out = [_control(i, found[i.id], labels) for i in _visible(session, found, viewer)]
     return sorted(out, key=lambda c: (c.started_at, str(c.inspection_id)))

@@ -2,6 +2,8 @@
 
 Each answer goes to ``service.set_answer`` the moment it is given; the returned state drives which
 conditional questions are shown and the local flag. At level 3 the urgent guidance appears at once.
+An identifier question records an identifier instead (``service.add_identifier`` with its question id); it never
+has an answer, so it is never missing and never changes the flag.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from uuid import UUID
 
 import flet as ft
 
-from inspectie_app.contract import AppError, FinishError, InspectionState
+from inspectie_app.contract import AppError, FinishError, InspectionState, LocalIdentifier
 from inspectie_app.ui.inspector.conflicts import ConflictsNoticePanel
 from inspectie_app.ui.inspector.extras import FlagPanel, PersonsPanel, PhotosPanel, UrgentBanner
+from inspectie_app.ui.inspector.identifier_input import IdentifierInput
 from inspectie_app.ui.inspector.questions import QuestionInput, ident
 from inspectie_app.ui.inspector.review_panels import CommentsPanel, IdentifiersPanel
 from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.records import InspectionStatus
-from schemas.templates import AnswerValue, Scope, Section, visible_questions
+from schemas.templates import AnswerValue, QuestionType, Scope, Section, visible_questions
 
 if TYPE_CHECKING:
     from inspectie_app.ui.inspector.app import InspectorApp
@@ -30,6 +33,8 @@ class ChecklistScreen:
         self.id = inspection_id
         self.state: InspectionState | None = None
         self.inputs: dict[tuple[str | None, str], QuestionInput] = {}
+        self.identifier_inputs: dict[tuple[str | None, str], IdentifierInput] = {}
+        self.recorded: list[LocalIdentifier] = []  # the control's identifiers, for the identifier questions
         self.section_columns: list[tuple[str | None, Section, ft.Column]] = []
         self.urgent = UrgentBanner(self)
         self.flag = FlagPanel(self)
@@ -55,7 +60,9 @@ class ChecklistScreen:
     async def render(self) -> None:
         app = self.app
         self.state = state = await app.service.inspection(self.id)
+        self.recorded = await app.service.identifiers(self.id)
         self.inputs.clear()
+        self.identifier_inputs.clear()
         self.section_columns.clear()
         app.title.value = f"{state.template.title.get(self.lang)} — {state.address.one_line()}"
         back = ft.OutlinedButton(content=app.t("back"), icon=ft.Icons.ARROW_BACK, on_click=self._back,
@@ -108,6 +115,7 @@ class ChecklistScreen:
     def forget_person(self, person_id: str) -> None:
         self.section_columns = [c for c in self.section_columns if c[0] != person_id]
         self.inputs = {k: v for k, v in self.inputs.items() if k[0] != person_id}
+        self.identifier_inputs = {k: v for k, v in self.identifier_inputs.items() if k[0] != person_id}
 
     def _layout(self, person_id: str | None, section: Section, column: ft.Column,
                 answers: dict[str, AnswerValue]) -> None:
@@ -118,15 +126,22 @@ class ChecklistScreen:
         column.controls = [self._input(person_id, q.id, answers).control
                            for q in section.questions if q.id in shown]
 
-    def _input(self, person_id: str | None, question_id: str, answers: dict[str, AnswerValue]) -> QuestionInput:
+    def _input(self, person_id: str | None, question_id: str,
+               answers: dict[str, AnswerValue]) -> QuestionInput | IdentifierInput:
         key = (person_id, question_id)
-        if key not in self.inputs:
-            assert self.state is not None
-            scope = Scope.PREMISES if person_id is None else Scope.PERSON
-            q = self.state.template.question(question_id, scope)
-            assert q is not None
-            self.inputs[key] = QuestionInput(q, person_id, answers.get(question_id), self.lang, save=self.save,
-                                             schedule=self.app.schedule, disabled=self.finished)
+        if key in self.inputs or key in self.identifier_inputs:
+            return self.inputs.get(key) or self.identifier_inputs[key]
+        assert self.state is not None
+        scope = Scope.PREMISES if person_id is None else Scope.PERSON
+        q = self.state.template.question(question_id, scope)
+        assert q is not None
+        if q.type is QuestionType.IDENTIFIER:
+            widget = self.identifier_inputs[key] = IdentifierInput(q, person_id, self.lang, add=self.add_identifier,
+                                                                   disabled=self.finished)
+            widget.show_recorded(self.recorded)
+            return widget
+        self.inputs[key] = QuestionInput(q, person_id, answers.get(question_id), self.lang, save=self.save,
+                                         schedule=self.app.schedule, disabled=self.finished)
         return self.inputs[key]
 
     # --- state ---------------------------------------------------------------------------------
@@ -156,6 +171,25 @@ class ChecklistScreen:
         await self.on_state(state)
         await self.app.sync_bar.refresh()
         self.app.changed()
+
+    async def add_identifier(self, widget: IdentifierInput, value: str) -> None:
+        """Record what an identifier question was given; the service refuses what normalises to nothing."""
+        try:
+            await self.app.service.add_identifier(self.id, widget.kind, value, question_id=widget.question.id)
+        except AppError as exc:
+            widget.show_error(self.app.error_text(exc))
+            return
+        widget.recorded_ok()
+        await self.identifiers_changed()
+        await self.app.sync_bar.refresh()
+        self.app.changed()
+
+    async def identifiers_changed(self) -> None:
+        """Reload the control's identifiers into every identifier question and the Kenmerken panel."""
+        self.recorded = await self.app.service.identifiers(self.id)
+        for widget in self.identifier_inputs.values():
+            widget.show_recorded(self.recorded)
+        await self.identifiers.render()
 
     async def _save_note(self, _e: Any = None) -> None:
         text = self.note.value or ""

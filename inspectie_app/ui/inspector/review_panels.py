@@ -1,5 +1,6 @@
 """Checklist panels for the review loop: the team lead's comments on this control (arrive by sync) and the
-identifiers the inspector records to link controls (phone number, advertisement, landlord, ...)."""
+identifiers the inspector records to link controls (phone number, advertisement, landlord, ...) where no checklist
+question asks for them (``identifier_input`` is the question)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
-from inspectie_app.contract import AppError
+from inspectie_app.contract import AppError, LocalIdentifier
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.ui.widgets import TOUCH, heading, tagged
-from schemas.review import IdentifierKind
+from schemas.identifiers import IdentifierKind
+from schemas.templates import Scope
 
 if TYPE_CHECKING:
     from inspectie_app.ui.inspector.checklist import ChecklistScreen
@@ -37,7 +39,8 @@ class CommentsPanel:
 
 
 class IdentifiersPanel:
-    """Record identifiers on the control; the server stores only their keyed hash."""
+    """Record identifiers on the control that no checklist question asks for, and list all of the control's
+    identifiers (those recorded through an identifier question name it); the server stores only their keyed hash."""
 
     def __init__(self, screen: ChecklistScreen) -> None:
         self.screen = screen
@@ -49,22 +52,27 @@ class IdentifiersPanel:
 
     async def render(self) -> None:
         screen, app = self.screen, self.screen.app
-        getter = getattr(app.service, "identifiers", None)
-        if getter is None:
-            self.control.visible = False
-            return
         self.kind.label = app.t("lookup_kind")
         self.kind.options = [ft.DropdownOption(key=k.value, text=app.t(f"kind_{k.value}")) for k in IdentifierKind]
         self.kind.disabled = self.value.disabled = screen.finished
         self.value.label = app.t("lookup_value")
-        self.items.controls = [ft.Text(f"{app.t(f'kind_{i.kind.value}')}: {i.value}", key=f"identifier-{i.id}")
-                               for i in await getter(screen.id)]
+        self.items.controls = [ft.Text(self._line(i), key=f"identifier-{i.id}") for i in screen.recorded]
         add = ft.FilledButton(content=app.t("identifier_add"), icon=ft.Icons.LINK, on_click=self.add,
                               key="identifier-add", height=TOUCH, disabled=screen.finished)
         self.control.controls = [heading(app.t("identifiers_title")), ft.Text(app.t("identifiers_help"), size=12),
                                  self.items, ft.Row([tagged(self.kind, "identifier-kind"),
                                                      tagged(self.value, "identifier-value"),
                                                      tagged(add, "identifier-add")], wrap=True), self.message]
+
+    def _line(self, identifier: LocalIdentifier) -> str:
+        app, state = self.screen.app, self.screen.state
+        line = f"{app.t(f'kind_{identifier.kind.value}')}: {identifier.value}"
+        if identifier.question_id is None or state is None:
+            return line
+        question = (state.template.question(identifier.question_id, Scope.PREMISES)
+                    or state.template.question(identifier.question_id, Scope.PERSON))
+        asked = question.label.get(app.lang) if question else identifier.question_id
+        return f"{line} — {app.t('identifier_asked_at', question=asked)}"
 
     async def add(self, _e: Any = None) -> None:
         screen, app = self.screen, self.screen.app
@@ -73,12 +81,13 @@ class IdentifiersPanel:
             self._say(app.t("identifier_missing"), error=True)
             return
         try:
-            await app.service.add_identifier(screen.id, IdentifierKind(self.kind.value), value)  # type: ignore[attr-defined]
+            await app.service.add_identifier(screen.id, IdentifierKind(self.kind.value), value)
         except AppError as exc:
-            self._say(app.t(exc.code), error=True)
+            self._say(app.error_text(exc), error=True)
             return
         self.value.value = ""
-        await self.render()
+        await screen.identifiers_changed()
+        await app.sync_bar.refresh()
         self._say(app.t("identifier_added"))
 
     def _say(self, text: str, error: bool = False) -> None:

@@ -1,4 +1,5 @@
-"""Links between controls: clusters of controls sharing identifiers, and an audited lookup of a known value."""
+"""Links between controls: clusters of controls sharing identifiers (each control with the identifiers that link it,
+masked, and the checklist question that asked for them), and an audited lookup of a known value."""
 
 from __future__ import annotations
 
@@ -7,13 +8,24 @@ from uuid import UUID
 
 import flet as ft
 
-from inspectie_app.i18n import fmt_date
+from inspectie_app.i18n import fmt_date, t
 from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.widgets import TOUCH, heading, level_text, tagged
-from schemas.review import Cluster, IdentifierKind, LinkedControl
+from schemas.identifiers import IdentifierKind
+from schemas.review import Cluster, IdentifierRead, LinkedControl
 
 if TYPE_CHECKING:
     from inspectie_app.ui.office.app import OfficeApp
+
+
+def identifier_line(identifier: IdentifierRead, lang: str) -> str:
+    """One identifier in words, masked: ``Telefoonnummer advertentie: 06••••••32 — gevraagd bij: <question>``, the
+    question's label when the control's template has it (else its id); no question part for the Kenmerken panel."""
+    line = t("identifier_hint_line", lang, kind=t(f"kind_{identifier.kind.value}", lang), hint=identifier.hint)
+    if identifier.question_id is None:
+        return line
+    asked = identifier.question.get(lang) if identifier.question else identifier.question_id
+    return f"{line} — {t('identifier_asked_at', lang, question=asked)}"
 
 
 class LinksScreen:
@@ -59,7 +71,15 @@ class LinksScreen:
         kinds = ", ".join(app.t(f"kind_{k.value}") for k in c.kinds)
         text = app.t("linked_line", date=fmt_date(c.started_at), address=c.address.one_line(), kinds=kinds,
                      level=level_text(c.level, app.lang))
-        return ft.TextButton(content=text, on_click=open_, key=f"cluster-control-{c.inspection_id}", height=TOUCH)
+        key = f"cluster-control-{c.inspection_id}"
+        if not c.identifiers:
+            return ft.TextButton(content=text, on_click=open_, key=key, height=TOUCH)
+        lines: list[ft.Control] = [ft.Text(text)]
+        lines += [ft.Text(identifier_line(i, app.lang), size=12, key=f"link-identifier-{c.inspection_id}-{n}")
+                  for n, i in enumerate(c.identifiers)]
+        # the identifiers inside the button: one target (taller than TOUCH) that names what links the control
+        return ft.TextButton(content=ft.Column(lines, spacing=2, tight=True), on_click=open_, key=key,
+                             style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=8)))
 
     async def _lookup(self, _e: Any = None) -> None:
         app = self.app
