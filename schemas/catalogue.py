@@ -209,6 +209,9 @@ class LegalFrame(_Strict):
 
     act: list[QuestionId] = Field(min_length=1)
     purpose_indicators: list[str] = Field(default_factory=list)
+    # Further purpose indicators for one profile: for sexual exploitation, a third party running the sex work and its
+    # money (CD8, CD14) is the exploitation of another's prostitution itself, not only a means.
+    purpose_by_profile: dict[Profile, list[str]] = Field(default_factory=dict)
 
 
 class Guidance(_Strict):
@@ -243,9 +246,13 @@ class Catalogue(_Strict):
     def fact(self, fact_id: str) -> Fact:
         return next(f for f in self.facts if f.id == fact_id)
 
-    def purpose_codes(self) -> set[str]:
-        """The indicators that evidence the purpose element of the legal frame (EX and the listed ones)."""
-        extra = set(self.legal_frame.purpose_indicators) if self.legal_frame else {"CD6", "CD7"}
+    def purpose_codes(self, profile: Profile | None = None) -> set[str]:
+        """The indicators that evidence the purpose element of the legal frame for ``profile``: EX, the listed ones,
+        and those listed for that profile."""
+        frame = self.legal_frame
+        extra = set(frame.purpose_indicators) if frame else {"CD6", "CD7"}
+        if frame is not None and profile is not None:
+            extra |= set(frame.purpose_by_profile.get(profile, []))
         return {i.code for i in self.indicators if i.dimension is Dimension.EX} | extra
 
     def condition_groups(self) -> list[tuple[str, Scope | None, list[Predicate]]]:
@@ -325,7 +332,8 @@ def _fact_problems(catalogue: Catalogue) -> list[str]:
     if frame is not None:
         problems += [f"legal_frame: unknown act fact {f}" for f in frame.act if f not in known]
         codes = {i.code for i in catalogue.indicators}
-        problems += [f"legal_frame: unknown indicator {c}" for c in frame.purpose_indicators if c not in codes]
+        listed = [*frame.purpose_indicators, *(c for cs in frame.purpose_by_profile.values() for c in cs)]
+        problems += [f"legal_frame: unknown indicator {c}" for c in listed if c not in codes]
     if catalogue.format < 2 and (catalogue.facts or catalogue.profile_context or frame is not None):
         problems.append("facts, profile_context and legal_frame need format: 2")
     return problems

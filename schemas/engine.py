@@ -9,8 +9,10 @@ catalogue's context fact holds), criminal exploitation with the labour strengths
   2 medium + 1 weak indicators; recruitment (DR/CR/AVR) + EX + destination (CD/AVD) positive is level 3.
 * **Art. 273f Sr** (DOMAIN_BRIEF §1.4): *handeling – middel – oogmerk*. The act is a fact (harbouring,
   transport, recruitment, putting someone to work); every EX indicator and the catalogue's purpose indicators
-  (forced crime, forced tasks or clients) evidence the purpose; every other indicator is a means. An element is
-  *evidenced* by one strong indicator or by what the ILO rule accepts without one (3 medium, or 2 medium + 1 weak).
+  (forced crime, forced tasks or clients; for sexual exploitation also a third party running the sex work and its
+  money) evidence the purpose; every other indicator is a means. An element is
+  *evidenced* when its indicators weigh at least 2, counting strong 2, medium 1, weak ½: one strong, two medium,
+  or one medium and two weak.
 
 Levels:
 
@@ -18,7 +20,7 @@ Levels:
   evidenced; or an escalation rule of the catalogue (a minor who works, sleeps at a workplace, owes a debt, is
   in a sex business or at a crime site; a person who says they are forced to commit crimes ...).
 * L2 serious: the means or the purpose is evidenced.
-* L1 signal: at least one medium indicator, or two weak ones.
+* L1 signal: the indicators together weigh at least 1: one medium, or two weak.
 * L0: nothing above; a single weak indicator is listed but does not raise the level.
 
 When several profiles reach the same level, the one an escalation names wins, then the subject's context
@@ -162,7 +164,7 @@ def _verdict(catalogue: Catalogue, profile: Profile, hits: list[IndicatorHit], a
              escalations: list[tuple[str, Profile, Text]]) -> _Verdict:
     strengths = _unique_strengths(hits, profile)
     positive = [d for d in Dimension if dimension_positive(Counter(s for (dim, s) in strengths.values() if dim is d))]
-    frame = _frame(catalogue, strengths, act)
+    frame = _frame(catalogue, profile, strengths, act)
     points = {Strength.STRONG: 3, Strength.MEDIUM: 2, Strength.WEAK: 1}
     score = sum(points[s] for _d, s in strengths.values())
 
@@ -183,14 +185,15 @@ def _verdict(catalogue: Catalogue, profile: Profile, hits: list[IndicatorHit], a
         return verdict(2, explain.level_two_line(profile, frame, minor=minor, has_frame=has_frame))
     medium = sorted(c for c, (_d, s) in strengths.items() if s is Strength.MEDIUM)
     weak = sorted(c for c, (_d, s) in strengths.items() if s is Strength.WEAK)
-    if medium or len(weak) >= 2:
+    if weight(Counter(s for _d, s in strengths.values())) >= 1:
         return verdict(1, explain.level_one_line(profile, medium, weak))
     return verdict(0, explain.level_zero_line(weak))
 
 
-def _frame(catalogue: Catalogue, strengths: dict[str, tuple[Dimension, Strength]], act: list[str]) -> Frame:
+def _frame(catalogue: Catalogue, profile: Profile, strengths: dict[str, tuple[Dimension, Strength]],
+           act: list[str]) -> Frame:
     """Sort the indicators into means and purpose, and say which elements are evidenced."""
-    purpose_codes = catalogue.purpose_codes()
+    purpose_codes = catalogue.purpose_codes(profile)
 
     def element(codes: list[str]) -> Element:
         found = [strengths[c][1] for c in codes]
@@ -203,10 +206,18 @@ def _frame(catalogue: Catalogue, strengths: dict[str, tuple[Dimension, Strength]
                  act_labels=labels)
 
 
+WEIGHT = {Strength.STRONG: 2.0, Strength.MEDIUM: 1.0, Strength.WEAK: 0.5}
+
+
+def weight(counts: Counter[Strength]) -> float:
+    """Strong 2, medium 1, weak ½: the ILO/EC ranks as one scale, so indicators of several dimensions can add up."""
+    return sum(WEIGHT[s] * n for s, n in counts.items())
+
+
 def element_evidenced(counts: Counter[Strength]) -> bool:
-    """An element of the legal frame is evidenced by one strong indicator, or by what the ILO rule accepts
-    without a strong one: 3 medium, or 2 medium + 1 weak."""
-    return counts[Strength.STRONG] >= 1 or dimension_positive(counts)
+    """An element of the legal frame is evidenced when its indicators weigh at least 2: one strong, two medium, or
+    one medium and two weak."""
+    return weight(counts) >= 2
 
 
 def _strength(hit: IndicatorHit, profile: Profile) -> Strength | None:

@@ -37,13 +37,13 @@ class Frame(BaseModel):
 _ACT = Text(nl="een handeling: huisvesting, vervoer of werving door een ander, of werk voor een ander",
             en="an act: housing, transport or recruitment by another person, or work for another person")
 _MEANS = Text(nl="een middel: dwang, geweld of dreiging, misleiding, schuld, afpakken van papieren of misbruik van een "
-                 "kwetsbare positie (een sterke indicator, of 3 middelsterke, of 2 middel + 1 zwak)",
+                 "kwetsbare positie (een sterke indicator, twee middelsterke, of een middelsterke en twee zwakke)",
               en="a means: coercion, violence or threats, deception, debt, taking papers or abuse of a vulnerable "
-                 "position (one strong indicator, or 3 medium, or 2 medium + 1 weak)")
+                 "position (one strong indicator, two medium, or one medium and two weak)")
 _PURPOSE = Text(nl="een uitbuitingsdoel: uitbuitende omstandigheden, gedwongen werk, klanten of criminaliteit (een "
-                   "sterke indicator, of 3 middelsterke, of 2 middel + 1 zwak)",
+                   "sterke indicator, twee middelsterke, of een middelsterke en twee zwakke)",
                 en="a purpose of exploitation: exploitative conditions, forced work, clients or crime (one strong "
-                   "indicator, or 3 medium, or 2 medium + 1 weak)")
+                   "indicator, two medium, or one medium and two weak)")
 _ILO_FULL = Text(nl="werving, uitbuiting en dwang op de bestemming alle positief (ILO/EC-regel)",
                  en="recruitment, exploitation and coercion at destination all positive (ILO/EC rule)")
 
@@ -136,10 +136,10 @@ def level_one_line(profile: Profile, medium: list[str], weak: list[str]) -> Text
     else:
         what_nl = f"zwakke signalen die samen tellen ({_codes(weak)})"
         what_en = f"weak signals together ({_codes(weak)})"
-    return Text(nl=f"Niveau 1{pnl}: {what_nl}. Voor niveau 2 ontbreekt: een sterke indicator, of 3 middelsterke "
-                   "(of 2 middel + 1 zwak) bij het middel of bij het uitbuitingsdoel.",
-                en=f"Level 1{pen}: {what_en}. Level 2 still needs: one strong indicator, or 3 medium (or 2 medium "
-                   "+ 1 weak) among the means or among the purpose.")
+    return Text(nl=f"Niveau 1{pnl}: {what_nl}. Voor niveau 2 ontbreekt: een sterke indicator, of twee middelsterke "
+                   "(of een middelsterke en twee zwakke) bij het middel of bij het uitbuitingsdoel.",
+                en=f"Level 1{pen}: {what_en}. Level 2 still needs: one strong indicator, or two medium (or one medium "
+                   "and two weak) among the means or among the purpose.")
 
 
 def level_zero_line(weak: list[str]) -> Text:

@@ -184,7 +184,7 @@ def test_explanation_carries_question_evidence_and_versions(catalogue: Catalogue
     assert subject.reasons[0] == subject.level_rule
     assert subject.reasons[0].en.startswith("Level 2 (labour exploitation): means shown by the strong indicators CD1")
     missing = subject.reasons[0].nl.split("Voor niveau 3 ontbreekt: ")[1]
-    assert missing.startswith("een handeling") and "een uitbuitingsdoel" in missing and "een middel" not in missing
+    assert missing.startswith("een handeling") and "een uitbuitingsdoel" in missing and "een middel:" not in missing
 
 
 def test_ratio_evidence_names_both_questions(catalogue: Catalogue, pandenactie: Template) -> None:
