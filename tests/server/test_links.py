@@ -13,9 +13,8 @@ import pytest
 from review_helpers import flagged_control
 from sqlalchemy import create_engine, text
 
-from schemas.review import IdentifierKind
+from schemas.identifiers import IdentifierKind, hint, normalise
 from sync_server.config import Settings
-from sync_server.links.normalise import hint, normalise
 
 LoginAs = Callable[[str], Any]
 

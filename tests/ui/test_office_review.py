@@ -18,8 +18,8 @@ from ui_support import SERVER_URL, harness
 
 from inspectie_app.services import build_service
 from inspectie_app.ui.office import make_office_main
+from schemas.identifiers import IdentifierKind
 from schemas.records import Address
-from schemas.review import IdentifierKind
 
 SAVED: list[dict[str, Any]] = []
 
