@@ -12,7 +12,7 @@ _DAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 NL_PLANNER: dict[str, str] = {
     "nav_planner": "Planning",
     "pl_planned_on_at": "Gepland op {date} om {time}",
-    "type_horeca": "Horeca",
+    "type_horeca": "Horeca, nagelstudio, autowasstraat of distributie",
     "type_flitsbezorger": "Flitsbezorger",
     "invalid_addition": "Gebruik een toevoeging zoals A, 2 of BIS (max. 4 tekens).",
     "address_invalid": "Het adres klopt niet (postcode 1234 AB, huisnummer, straat, woonplaats).",
@@ -103,7 +103,7 @@ NL_PLANNER: dict[str, str] = {
 EN_PLANNER: dict[str, str] = {
     "nav_planner": "Planning",
     "pl_planned_on_at": "Planned on {date} at {time}",
-    "type_horeca": "Hospitality",
+    "type_horeca": "Hospitality, nail studio, car wash or distribution",
     "type_flitsbezorger": "Quick-commerce delivery",
     "invalid_addition": "Use an addition such as A, 2 or BIS (at most 4 characters).",
     "address_invalid": "The address is invalid (postcode 1234 AB, house number, street, city).",

@@ -89,14 +89,20 @@ PROXY_VALUES = [
 ]
 
 
-@pytest.mark.parametrize("case_file", CASES, ids=[p.stem for p in CASES])
+def _marked(case_file: Path) -> bool:
+    template = pick_template(ALL_TEMPLATES, load_case(case_file).template)
+    return all(template.question(qid, Scope.PERSON) for qid in PROXIES)
+
+
+MARKED_CASES = [p for p in CASES if _marked(p)]  # cases pinned to a checklist from before the marks are left out
+
+
+@pytest.mark.parametrize("case_file", MARKED_CASES, ids=[p.stem for p in MARKED_CASES])
 def test_proxy_answers_never_change_a_judgement(case_file: Path) -> None:
     """Any answer to a proxy question, for every person of every reference case: the same level, profile and
     indicators per subject as without it."""
     case = load_case(case_file)
     template = pick_template(ALL_TEMPLATES, case.template)
-    if not all(template.question(qid, Scope.PERSON) for qid in PROXIES):
-        pytest.skip(f"{template.key} predates the proxy marks")
     plain = [PersonRecord(id=p.id, label=p.label, answers={k: v for k, v in p.answers.items() if k not in PROXIES})
              for p in case.persons]
 

@@ -129,7 +129,8 @@ def test_controls_whose_signals_are_all_decided_keep_their_judgement(settings: S
             subjects = [s["subject_id"] for s in inspection.flag["subjects"] if s["level"] >= 1]  # type: ignore[index]
             assert len(subjects) == 2
             session.add_all(Verification(inspection_id=inspection.id, subject_id=s, verdict=v, reason="r",
-                                         by_id=lead.id, at=datetime.now(UTC)) for s, v in zip(subjects, verdicts))
+                                         by_id=lead.id, at=datetime.now(UTC))
+                            for s, v in zip(subjects, verdicts, strict=False))
             ids[name] = inspection.id
         return ids
 

@@ -1,4 +1,4 @@
-"""Inspector app with the real checklists and catalogue: each of the four control types can be started from the
+"""Inspector app with the real checklists and catalogue: each of the six control types can be started from the
 home screen, its required questions (premises and one person) filled in through the UI, and finished; a case
 that reaches level 3 shows the catalogue's urgent guidance at once, offline."""
 
@@ -28,14 +28,17 @@ STORY: dict[str, AnswerValue] = {
     "SV07_workers_present": 4, "SV03_register_present": True, "SV04_age_check": "all_above_min_age",
     "SV14_private_conversations": True,
     "SO00_entry_basis": "consent", "SO01_detected_via": "ad_monitoring", "SO07_sex_workers_present": 1,
+    "H00_branche": "restaurant_cafe", "H00b_control_kind": "routine", "H01_operator_present": True,
+    "H02_staff_present": 2, "F00_kind": "dark_store", "F01_manager_present": True, "F02_riders_present": 3,
     "P00_role": "worker", "P01_age_band": "age_21_plus", "P40_private_conversation": True, "P02_own_id": "yes",
 }
-TYPES = ["pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund"]
+TYPES = ["pandenactie", "massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund", "horeca",
+         "flitsbezorger"]
 
 
 @pytest.fixture(scope="module")
 def server_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Overrides the UI conftest: the server publishes the real asset files (four templates, catalogue v2)."""
+    """Overrides the UI conftest: the server publishes the real asset files (every checklist, the newest catalogue)."""
     root: Path = tmp_path_factory.mktemp("ui-real-assets")
     s = Settings(data_dir=root, database_url=f"sqlite:///{(root / 'server.db').as_posix()}",
                  assets_dir=assets.ASSETS_DIR)
@@ -75,7 +78,8 @@ async def start(h: FletHarness, control_type: str, street: str) -> None:
     assert group.value == "pandenactie"  # the default: most controls are pandenacties
     labels = [r.label for r in h.find(ft.Radio) if str(r.key).startswith("new-type-")]
     assert labels == ["Pandenactie", "Massagesalon", "Seksinrichting (vergund)",
-                      "Seksinrichting (onvergund) / thuisprostitutie"]
+                      "Seksinrichting (onvergund) / thuisprostitutie",
+                      "Horeca, nagelstudio, autowasstraat of distributie", "Flitsbezorger"]
     await h.change(group, control_type)
     await h.type_text(h.find_one(ft.TextField, key="addr-street"), street)
     await h.type_text(h.find_one(ft.TextField, key="addr-number"), "7")
