@@ -15,11 +15,10 @@ import pytest
 import yaml
 from fastapi import FastAPI
 from flet_harness import FletHarness
-from ui_support import SERVER_URL, harness
+from ui_support import SERVER_URL, OfflineSwitch, harness, office
 
 from inspectie_app.i18n import t
 from inspectie_app.services import InspectorService, build_service
-from inspectie_app.ui.office import make_office_main
 from schemas.records import Address
 from schemas.templates import parse_template
 from sync_server.catalog.service import publish_template
@@ -38,22 +37,9 @@ def identifier_template(server_settings: Settings) -> None:
     in_transaction(server_settings, lambda s: publish_template(session=s, template=parse_template(TEMPLATE_DATA)))
 
 
-class Switch(httpx.AsyncBaseTransport):
-    """The in-process server, or no connection at all (a basement) while ``offline``."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.offline = False
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.offline:
-            raise httpx.ConnectError("no route to host", request=request)
-        return await self.inner.handle_async_request(request)
-
-
 @pytest.fixture
-async def tablet(tmp_path: Path, server_app: FastAPI) -> AsyncIterator[tuple[InspectorService, Switch]]:
-    switch = Switch(httpx.ASGITransport(app=server_app))
+async def tablet(tmp_path: Path, server_app: FastAPI) -> AsyncIterator[tuple[InspectorService, OfflineSwitch]]:
+    switch = OfflineSwitch(httpx.ASGITransport(app=server_app))
     svc = build_service(tmp_path / "tablet", SERVER_URL, switch)
     await svc.login("inspecteur1", "demo-wachtwoord")
     yield svc, switch
@@ -69,7 +55,7 @@ def recorded(h: FletHarness, ident: str) -> list[str]:
     return [c.value for c in h.find_one(ft.Column, key=f"recorded-{ident}").controls]
 
 
-async def test_identifier_questions_in_the_checklist(tablet: tuple[InspectorService, Switch],
+async def test_identifier_questions_in_the_checklist(tablet: tuple[InspectorService, OfflineSwitch],
                                                     server_app: FastAPI) -> None:
     svc, switch = tablet
     iid = await svc.start_inspection(template_id=TEMPLATE_ID,
@@ -152,14 +138,8 @@ async def test_identifier_questions_in_the_checklist(tablet: tuple[InspectorServ
         assert o.errors() == []
 
 
-def office(app: FastAPI) -> FletHarness:
-    def factory() -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SERVER_URL)
-
-    return FletHarness(make_office_main(factory))
-
-
-async def test_kenmerken_panel_refuses_what_normalises_to_nothing(tablet: tuple[InspectorService, Switch]) -> None:
+async def test_kenmerken_panel_refuses_what_normalises_to_nothing(
+        tablet: tuple[InspectorService, OfflineSwitch]) -> None:
     svc, _switch = tablet
     iid = await svc.start_inspection(template_id=TEMPLATE_ID, address=Address(street="Paneelweg"))
     async with harness(svc) as h:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import flet as ft
-import httpx
-from ui_support import SERVER_URL, harness
+from ui_support import SERVER_URL, OfflineSwitch, harness
 
 from inspectie_app.i18n import t
 from inspectie_app.services import build_service
@@ -121,21 +120,8 @@ async def test_language_toggle(logged_in: Any) -> None:
         assert h.find_one(ft.Text, key="screen-title").value == "Mijn controles"
 
 
-class _Switchable(httpx.AsyncBaseTransport):
-    """The real server app, or no network at all when ``offline`` is set."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.offline = False
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.offline:
-            raise httpx.ConnectError("no route to host", request=request)
-        return await self.inner.handle_async_request(request)
-
-
 async def test_login_offline_shows_clear_error(tmp_path: Any, transport: Any) -> None:
-    net = _Switchable(transport)
+    net = OfflineSwitch(transport)
     net.offline = True
     svc = build_service(tmp_path / "app", SERVER_URL, net)
     try:
@@ -149,7 +135,7 @@ async def test_login_offline_shows_clear_error(tmp_path: Any, transport: Any) ->
 
 
 async def test_offline_after_login_keeps_working_and_sync_bar_says_so(tmp_path: Any, transport: Any) -> None:
-    net = _Switchable(transport)
+    net = OfflineSwitch(transport)
     svc = build_service(tmp_path / "app", SERVER_URL, net)
     try:
         await svc.login("inspecteur1", "demo-wachtwoord")

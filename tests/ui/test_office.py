@@ -8,26 +8,11 @@ import flet as ft
 import httpx
 import pytest
 from fastapi import FastAPI
-from flet_harness import FletHarness
-from ui_support import SERVER_URL, jpeg_bytes
+from ui_support import SERVER_URL, jpeg_bytes, login, office
 
 from inspectie_app.i18n import t
 from inspectie_app.services import build_service
-from inspectie_app.ui.office import make_office_main
 from schemas.records import Address
-
-
-def office(app: FastAPI | None = None, transport: httpx.AsyncBaseTransport | None = None) -> FletHarness:
-    def factory() -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=transport or httpx.ASGITransport(app=app), base_url=SERVER_URL)
-
-    return FletHarness(make_office_main(factory))
-
-
-async def login(h: FletHarness, username: str, password: str = "demo-wachtwoord") -> None:
-    await h.type_text(h.find_one(ft.TextField, key="login-username"), username)
-    await h.type_text(h.find_one(ft.TextField, key="login-password"), password)
-    await h.click(h.find_one(ft.FilledButton, key="login-button"))
 
 
 @pytest.fixture(scope="module")

@@ -13,27 +13,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from flet_harness import FletHarness
-from ui_support import SERVER_URL
+from ui_support import SERVER_URL, login, office
 
 from inspectie_app.services import build_service
-from inspectie_app.ui.office import make_office_main
 from schemas.records import Address
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.inspections.models import Inspection
-
-
-def office(app: FastAPI) -> FletHarness:
-    def factory() -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SERVER_URL)
-
-    return FletHarness(make_office_main(factory))
-
-
-async def login(h: FletHarness, username: str) -> None:
-    await h.type_text(h.find_one(ft.TextField, key="login-username"), username)
-    await h.type_text(h.find_one(ft.TextField, key="login-password"), "demo-wachtwoord")
-    await h.click(h.find_one(ft.FilledButton, key="login-button"))
 
 
 async def pick(h: FletHarness, key: str) -> None:

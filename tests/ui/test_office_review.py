@@ -14,28 +14,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from flet_harness import FletHarness
-from ui_support import SERVER_URL, harness
+from ui_support import SERVER_URL, harness, login, office
 
 from inspectie_app.services import build_service
-from inspectie_app.ui.office import make_office_main
 from schemas.identifiers import IdentifierKind
 from schemas.records import Address
 
 SAVED: list[dict[str, Any]] = []
-
-
-def office(app: FastAPI) -> FletHarness:
-    def factory() -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SERVER_URL)
-
-    fakes = {("FilePicker", "save_file"): lambda c, ctrl, args: SAVED.append(args) or "saved"}
-    return FletHarness(make_office_main(factory), method_fakes=fakes)
-
-
-async def login(h: FletHarness, username: str) -> None:
-    await h.type_text(h.find_one(ft.TextField, key="login-username"), username)
-    await h.type_text(h.find_one(ft.TextField, key="login-password"), "demo-wachtwoord")
-    await h.click(h.find_one(ft.FilledButton, key="login-button"))
+FAKES = {("FilePicker", "save_file"): lambda c, ctrl, args: SAVED.append(args) or "saved"}
 
 
 async def open_row(h: FletHarness, iid: Any) -> None:
@@ -82,7 +68,7 @@ def controls(server_app: FastAPI, tmp_path_factory: pytest.TempPathFactory) -> d
 async def test_team_lead_verifies_refers_comments_and_tablet_shows_it(server_app: FastAPI,
                                                                       controls: dict[str, Any]) -> None:
     iid, person = controls["a"], controls["a_person"]
-    async with office(server_app) as h:
+    async with office(server_app, method_fakes=FAKES) as h:
         await login(h, "teamleider1")
         assert h.find_one(ft.Text, key=f"row-signals-{iid}").value.startswith("1 niet geverifieerd")
         await open_row(h, iid)
@@ -133,7 +119,7 @@ async def test_team_lead_verifies_refers_comments_and_tablet_shows_it(server_app
 
 
 async def test_review_list_filters(server_app: FastAPI, controls: dict[str, Any]) -> None:
-    async with office(server_app) as h:
+    async with office(server_app, method_fakes=FAKES) as h:
         await login(h, "teamleider1")
         await h.change(h.find_one(ft.Dropdown, key="filter-neighbourhood"), "Klarendal")
         await h.click(h.find_one(ft.FilledButton, key="filter-apply"))
@@ -151,7 +137,7 @@ async def test_review_list_filters(server_app: FastAPI, controls: dict[str, Any]
 
 
 async def test_ketenregisseur_screens(server_app: FastAPI, controls: dict[str, Any]) -> None:
-    async with office(server_app) as h:
+    async with office(server_app, method_fakes=FAKES) as h:
         await login(h, "ketenregisseur1")
         nav = [c.content.key for c in h.find_one(ft.Row, key="office-nav").controls]
         assert nav[:4] == ["nav_review", "nav_signals", "nav_links", "nav_reporting"] and "nav_audit" not in nav
@@ -195,7 +181,7 @@ async def test_ketenregisseur_screens(server_app: FastAPI, controls: dict[str, A
 
 
 async def test_team_lead_audit_screen(server_app: FastAPI, controls: dict[str, Any]) -> None:
-    async with office(server_app) as h:
+    async with office(server_app, method_fakes=FAKES) as h:
         await login(h, "teamleider1")
         await open_row(h, controls["calm"])
         await h.click(h.find_one(ft.TextButton, key="nav_audit"))

@@ -13,28 +13,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from flet_harness import FletHarness
-from ui_support import SERVER_URL, harness
+from ui_support import SERVER_URL, harness, login, office
 
 from inspectie_app.i18n import t
 from inspectie_app.services import build_service
-from inspectie_app.ui.office import make_office_main
 from inspectie_app.ui.office.planner.forms import AddressDraft, ScheduleDraft, parse_time
 
 PDOK_FILE = Path(__file__).parent.parent / "server" / "pdok_free_response.json"
 DAY = date.today() + timedelta(days=2)
-
-
-def office(app: FastAPI) -> FletHarness:
-    def factory() -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SERVER_URL)
-
-    return FletHarness(make_office_main(factory))
-
-
-async def login(h: FletHarness, username: str) -> None:
-    await h.type_text(h.find_one(ft.TextField, key="login-username"), username)
-    await h.type_text(h.find_one(ft.TextField, key="login-password"), "demo-wachtwoord")
-    await h.click(h.find_one(ft.FilledButton, key="login-button"))
 
 
 def text_of(h: FletHarness, key: str) -> str:
