@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from schemas.catalogue import Catalogue, check_against_template, parse_catalogue, template_versions, unused_questions
+from schemas.catalogue import Catalogue, parse_catalogue
+from schemas.catalogue_fit import check_against_template, template_versions, unused_questions
 from schemas.templates import Template, TemplateError, expand_includes, included_modules, parse_template
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"

@@ -13,13 +13,11 @@ from schemas.catalogue import (
     Predicate,
     Profile,
     Strength,
-    check_against_template,
     evaluate_predicate,
     forbidden_inputs,
     parse_catalogue,
-    template_fit,
-    unused_questions,
 )
+from schemas.catalogue_fit import check_against_template, template_fit, unused_questions
 from schemas.templates import Scope, Template, TemplateError
 from sync_server.assets import (
     ASSETS_DIR,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.catalogue import check_against_template, template_versions
+from schemas.catalogue_fit import check_against_template, template_versions
 from sync_server.assets import all_templates, published_catalogue, published_templates, template_warnings
 
 
