@@ -13,9 +13,10 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from schemas.identifiers import IdentifierKind
+from schemas.inputs import InputModel
 from schemas.records import Address, InspectionSummary
 from schemas.templates import Text
 
@@ -35,7 +36,7 @@ class Partner(StrEnum):
     MDO = "mdo_mensenhandel"
 
 
-class VerificationCreate(BaseModel):
+class VerificationCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     subject_id: str = Field(min_length=1, max_length=64)
@@ -43,7 +44,7 @@ class VerificationCreate(BaseModel):
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class VerificationGroupCreate(BaseModel):
+class VerificationGroupCreate(InputModel):
     """One verdict and reason for several signals of a control at once (a group of identical persons)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -60,14 +61,14 @@ class VerificationGroupCreate(BaseModel):
         return value
 
 
-class ReferralCreate(BaseModel):
+class ReferralCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     partner: Partner
     note: str = Field(default="", max_length=4000)
 
 
-class CommentCreate(BaseModel):
+class CommentCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     body: str = Field(min_length=1, max_length=4000)
@@ -189,13 +190,14 @@ class Cluster(BaseModel):
 
 
 class AuditRead(BaseModel):
-    at: datetime
+    at: AwareDatetime  # UTC
     username: str
     role: str
     action: str
     object_type: str
     object_id: str
     detail: dict[str, object] = Field(default_factory=dict)
+    seq: int = 0  # the entry's place in its organisation's hash chain
 
 
 class CountRow(BaseModel):

@@ -7,15 +7,17 @@ serve the office UI at ``/app`` from the same process; its app manager starts an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from sync_server.admin.router import router as admin_router
 from sync_server.auth.ratelimit import LoginRateLimiter
 from sync_server.auth.router import router as auth_router
 from sync_server.blobs.announcer import Announcer
@@ -27,9 +29,13 @@ from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
 from sync_server.establishments.router import router as establishments_router
 from sync_server.inspections.router import router as findings_router
+from sync_server.inputs import refuse_unstorable_parameters
 from sync_server.links.router import router as links_router
+from sync_server.openapi import install_openapi
 from sync_server.planning.router import router as planning_router
 from sync_server.reporting.router import router as reporting_router
+from sync_server.retention.daily import purge_daily
+from sync_server.retention.router import router as retention_router
 from sync_server.review.router import router as review_router
 from sync_server.sync.router import router as sync_router
 
@@ -39,10 +45,11 @@ OfficeMain = Callable[[Any], Awaitable[None]]
 
 
 def api_router() -> APIRouter:
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_parameters)])
     for router in (auth_router, sync_router, blobs_router, review_router, planning_router, findings_router,
-                   links_router, reporting_router, establishments_router):
+                   links_router, reporting_router, establishments_router, retention_router):
         api.include_router(router)
+    api.include_router(admin_router)  # users and devices (beheerder)
     return api
 
 
@@ -72,9 +79,12 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
 
             manager = flet_fastapi.app_manager
             await manager.start()
+        purging = asyncio.create_task(purge_daily(app)) if settings.purge_daily else None
         try:
             yield
         finally:
+            if purging is not None:
+                purging.cancel()
             if manager is not None:
                 await manager.shutdown()
             await run_in_threadpool(app.state.announcer.wait_idle, 30)
@@ -90,6 +100,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(api_router())
+    install_openapi(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -1,5 +1,5 @@
 """``inspectie-server``: serve, migrate, create-team, create-user, move-user, seed-demo, publish-assets,
-catalogue test|docs."""
+catalogue test|docs, audit verify, purge."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from sync_server.auth.schemas import Role
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import ApiError
+from sync_server.retention import cli as retention_cli
+from sync_server.review import audit_cli
 
 T = TypeVar("T")
 
@@ -244,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("publish-assets", help="publish templates and catalogue from the assets folder").set_defaults(
         func=cmd_publish)
     _add_catalogue_commands(sub)
+    audit_cli.add_commands(sub)
+    retention_cli.add_commands(sub)
     return parser
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, PositiveInt, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from sync_server.assets import ASSETS_DIR
@@ -32,7 +32,17 @@ class Settings(BaseSettings):
     max_chunk_bytes: int = 8 * 1024 * 1024
     upload_expiry_hours: float = 72.0  # an interrupted photo upload untouched this long is deleted
     token_touch_seconds: int = 60
+    token_idle_hours: float = Field(default=168.0, gt=0)  # a token unused this long expires (renewed by every use)
+    token_max_age_days: float = Field(default=30.0, gt=0)  # and at the latest this long after it was issued
     publish_assets_on_startup: bool = True
+    # Retention in days per kind of data (docs/SECURITY.md, "Retention"): set by the records manager from the
+    # Selectielijst gemeenten 2020; unset (None) keeps that kind. ``purge_daily``: ``serve`` purges once a day.
+    retention_controls_without_signals_days: PositiveInt | None = None
+    retention_unfounded_signals_days: PositiveInt | None = None
+    retention_referred_days: PositiveInt | None = None
+    retention_photos_days: PositiveInt | None = None
+    retention_audit_days: PositiveInt | None = None
+    purge_daily: bool = False
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:

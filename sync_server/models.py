@@ -8,7 +8,8 @@ from sync_server.establishments.models import EnforcementMatrixVersion, Establis
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.links.models import Identifier
 from sync_server.planning.models import PlannedControl, PlannedControlInspector, PlanYear
-from sync_server.review.models import AuditEntry, Comment, Referral, Verification
+from sync_server.retention.models import PurgeRun
+from sync_server.review.models import AuditChain, AuditCheckpoint, AuditEntry, Comment, Referral, Verification
 from sync_server.sync.models import ChangeLog, Quarantine, SyncClient, SyncCounter
 from sync_server.tenancy.models import Organisation, Team
 
@@ -18,4 +19,5 @@ __all__ = [
     "Inspection", "Person",
     "Organisation", "Photo", "PlannedControl", "PlannedControlInspector", "PublishedCatalogue", "PublishedTemplate",
     "Quarantine", "Referral", "SyncClient", "SyncCounter", "Team", "User", "Verification",
+    "AuditChain", "AuditCheckpoint", "PurgeRun",
 ]

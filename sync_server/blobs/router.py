@@ -5,6 +5,8 @@ with offset 0) and is uploaded again, so no organisation learns which photos ano
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,19 +19,22 @@ from sync_server.blobs.store import SHA256, BlobStore
 from sync_server.config import Settings
 from sync_server.db import READ_ONLY, SessionDep
 from sync_server.errors import ApiError
+from sync_server.review import audit
 
 router = APIRouter(prefix="/blobs", tags=["blobs"])
+DIGITS = re.compile(r"[0-9]{1,18}")
 
 
 def _sha(sha256: str) -> str:
-    if not SHA256.match(sha256):
+    if not SHA256.fullmatch(sha256):  # fullmatch: "$" alone lets a trailing newline through
         raise ApiError("invalid_sha256")
     return sha256
 
 
 def _int_header(request: Request, name: str) -> int:
+    """A byte count from a header: ASCII digits only ("²" passes ``str.isdigit`` but not ``int``), at most 18."""
     raw = request.headers.get(name, "")
-    if not raw.isdigit():
+    if not DIGITS.fullmatch(raw):
         raise ApiError("upload_headers_invalid", detail=name)
     return int(raw)
 
@@ -111,4 +116,5 @@ def get_blob(sha256: str, request: Request, user: CurrentUser, session: SessionD
     org = user.organisation_id
     if not store.present(org, sha) or not service.may_download(session=session, user=user, sha256=sha):
         raise ApiError("not_found")
+    audit.record(session=session, user=user, action="download_photo", object_type="photo", object_id=sha)
     return FileResponse(store.final_path(org, sha), media_type="image/jpeg")

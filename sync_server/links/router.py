@@ -6,9 +6,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from schemas.identifiers import IdentifierKind
+from schemas.inputs import InputModel
 from schemas.review import Cluster, IdentifierRead, LinkedControl
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
@@ -21,7 +22,7 @@ Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETE
 Ketenregisseur = Annotated[Principal, Depends(require_roles(Role.KETENREGISSEUR))]
 
 
-class LookupRequest(BaseModel):
+class LookupRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: IdentifierKind
@@ -32,20 +33,29 @@ class LookupRequest(BaseModel):
 def linked(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[LinkedControl]:
     """Controls sharing an identifier with this one."""
     inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
-    return service.linked(session=session, inspection=inspection, viewer=user)
+    found = service.linked(session=session, inspection=inspection, viewer=user)
+    audit.record(session=session, user=user, action="read_links", object_type="inspection",
+                 object_id=str(inspection_id), inspection_id=inspection_id, detail={"rows": len(found)})
+    return found
 
 
 @router.get("/inspections/{inspection_id}/identifiers", response_model=list[IdentifierRead])
 def control_identifiers(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[IdentifierRead]:
     """The identifiers recorded on this control: kind, masked hint and the checklist question that asked for it."""
     inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
-    return service.identifiers(session=session, inspection=inspection)
+    found = service.identifiers(session=session, inspection=inspection)
+    audit.record(session=session, user=user, action="read_identifiers", object_type="inspection",
+                 object_id=str(inspection_id), inspection_id=inspection_id, detail={"rows": len(found)})
+    return found
 
 
 @router.get("/clusters", response_model=list[Cluster])
 def clusters(user: Ketenregisseur, session: SessionDep) -> list[Cluster]:
     """Groups of the organisation's controls connected by shared identifiers, largest first."""
-    return service.clusters(session=session, viewer=user)
+    found = service.clusters(session=session, viewer=user)
+    audit.record(session=session, user=user, action="read_clusters", object_type="list", object_id="clusters",
+                 detail={"rows": len(found)})
+    return found
 
 
 @router.post("/lookup", response_model=list[LinkedControl])

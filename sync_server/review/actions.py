@@ -160,8 +160,8 @@ def history(*, session: Session, inspection: Inspection, inspector: User | None)
     entries = session.scalars(select(AuditEntry).where(AuditEntry.inspection_id == inspection.id,
                                                        AuditEntry.action.not_in(audit.READS))
                               .order_by(AuditEntry.id))
-    out += _grouped([HistoryEntry(at=e.at, actor=names.get(e.user_id, e.username), role=e.role, action=e.action,
-                                  detail=e.detail) for e in entries])
+    out += _grouped([HistoryEntry(at=e.at, actor=names.get(e.user_id, e.username) if e.user_id else e.username,
+                                  role=e.role, action=e.action, detail=e.detail) for e in entries])
     return sorted(out, key=lambda h: _utc(h.at))
 
 

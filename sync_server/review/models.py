@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db import Base
@@ -49,18 +49,53 @@ class Comment(Base):
 
 
 class AuditEntry(Base):
-    """One read or change by an office user; ``inspection_id`` set when it concerns one control."""
+    """One read or change by an office user; ``inspection_id`` set when it concerns one control.
+
+    Hash-chained per organisation (``review.chain``): ``chain_seq`` is the entry's place in its organisation's
+    chain (1, 2, ...), ``entry_hash`` the sha256 of ``prev_hash`` and the entry's canonical content. The
+    ``inspection_id`` has no foreign key: an entry about a control outlives the control's retention period."""
 
     __tablename__ = "audit_entry"
+    __table_args__ = (UniqueConstraint("organisation_id", "chain_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    # None for what the server did by itself (a purge)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
     username: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(100), default="")
-    inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection.id"), index=True, default=None)
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    chain_seq: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChain(Base):
+    """The head of one organisation's audit chain: its last ``seq`` and ``head_hash``. Its row lock, taken as the
+    last act of a transaction (``review.chain``), orders the organisation's audit writers."""
+
+    __tablename__ = "audit_chain"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    head_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """Where an organisation's chain starts after its oldest entries were purged (retention): the seq and hash
+    of the last deleted entry. The purge's own audit entry repeats both, so a checkpoint cannot be made up."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
+    through_seq: Mapped[int] = mapped_column(BigInteger)
+    through_hash: Mapped[str] = mapped_column(String(64))
+    through_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deleted: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -35,6 +35,7 @@ router = APIRouter(prefix="/review", tags=["review"])
 Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETENREGISSEUR))]
 TeamLead = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER))]
 Auditor = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.BEHEERDER))]
+Beheerder = Annotated[Principal, Depends(require_roles(Role.BEHEERDER))]
 
 
 def _within(request: Request) -> int:
@@ -52,7 +53,10 @@ def list_inspections(user: Reviewer, session: SessionDep, request: Request,
     filters = service.ReviewFilter(level=level, control_type=control_type or None, status=status,
                                    inspector_id=inspector_id, date_from=date_from, date_to=date_to,
                                    neighbourhood=neighbourhood or None)
-    return service.list_inspections(session=session, user=user, filters=filters, within_days=_within(request))
+    items = service.list_inspections(session=session, user=user, filters=filters, within_days=_within(request))
+    audit.record(session=session, user=user, action="read_queue", object_type="list", object_id="review_queue",
+                 detail={"rows": len(items)})
+    return items
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionDetail)
@@ -113,7 +117,10 @@ def report_pdf(inspection_id: UUID, user: Reviewer, session: SessionDep, request
 def list_signals(user: Reviewer, session: SessionDep, request: Request, open_only: bool = False
                  ) -> list[SignalState]:
     """Every signal across the controls the caller may see, with its verification state; overdue ones first."""
-    return signals.all_signals(session=session, user=user, within_days=_within(request), only_open=open_only)
+    rows = signals.all_signals(session=session, user=user, within_days=_within(request), only_open=open_only)
+    audit.record(session=session, user=user, action="read_signals", object_type="list", object_id="signals",
+                 detail={"rows": len(rows)})
+    return rows
 
 
 @router.get("/audit", response_model=list[AuditRead])
@@ -123,4 +130,19 @@ def list_audit(user: Auditor, session: SessionDep, inspection_id: UUID | None = 
     see, when ``inspection_id`` is given)."""
     if inspection_id is not None:
         access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
-    return audit.list_entries(session=session, user=user, inspection_id=inspection_id, limit=limit)
+    entries = audit.list_entries(session=session, user=user, inspection_id=inspection_id, limit=limit)
+    audit.record(session=session, user=user, action="read_audit", object_type="list", object_id="audit",
+                 inspection_id=inspection_id, detail={"rows": len(entries)})
+    return entries
+
+
+@router.get("/audit/export.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "the whole trail as CSV"}})
+def export_audit(user: Beheerder, session: SessionDep) -> Response:
+    """The organisation's whole audit trail, oldest first, with each entry's place in the hash chain and its
+    hashes, as CSV for Dutch Excel (beheerder only; the export is audited)."""
+    body, rows = audit.export_csv(session=session, user=user)
+    audit.record(session=session, user=user, action="export_audit", object_type="export", object_id="audit.csv",
+                 detail={"rows": rows})
+    headers = {"Content-Disposition": 'attachment; filename="inspectie-audittrail.csv"'}
+    return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
