@@ -4,6 +4,11 @@ Each export carries only what its purpose needs. The MDO discusses cases, so it 
 (the anonymous person label, level, profile, indicator codes, verification, referrals). The RIEC looks at
 addresses and networks, so it gets one row per flagged control (no persons, but the cluster of linked
 controls). CSV: semicolon, UTF-8 with BOM, CRLF, dates dd-mm-jjjj — what Excel with Dutch settings opens.
+
+These files go to partner organisations, and a text from the field (an address, a reason) could be written to
+run as a formula when the file is opened (``=HYPERLINK(...)``). Every text cell is neutralised
+(``reporting.cells``): in CSV a formula-like text gets a ``'`` in front; in XLSX every text is a string cell,
+never a formula, and a formula-like one is marked as text (quote prefix) so editing it does not arm it either.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from schemas.records import Address
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
 from sync_server.links import service as links
+from sync_server.reporting import cells
 from sync_server.reporting.pdf import CONTROL_TYPES, LEVELS, PARTNERS, VERDICTS
 from sync_server.review import signals
 from sync_server.review.service import to_local
@@ -87,8 +93,8 @@ def to_csv(header: list[str], rows: list[Row]) -> bytes:
     """Semicolon-separated, UTF-8 with BOM, CRLF line ends, dates dd-mm-jjjj."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows([_cell_text(v) for v in row] for row in rows)
+    writer.writerow([cells.neutralise(h) for h in header])
+    writer.writerows([_cell_text(cells.neutralise(v)) for v in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -101,8 +107,9 @@ def to_xlsx(header: list[str], rows: list[Row], title: str) -> bytes:
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            _xlsx_cell(ws.cell(row=r, column=c), value)
     for col in ws.iter_cols(min_row=2):
         for cell in col:
             if isinstance(cell.value, datetime | date):
@@ -113,3 +120,12 @@ def to_xlsx(header: list[str], rows: list[Row], title: str) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(cell: Any, value: Any) -> None:
+    """Write ``value``; a text is always a string cell (openpyxl would make ``=...`` a formula)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if cells.neutralise(value) != value:
+            cell.quotePrefix = True

