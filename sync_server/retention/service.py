@@ -11,9 +11,11 @@ records manager from the Selectielijst gemeenten 2020; a period that is not set 
 
 A control with an open signal (unverified or "meer informatie nodig") and a draft are never deleted. Deleting a
 control deletes its answers, persons, photos, conflicts, verifications, referrals, comments and identifier hashes,
-removes what the change log still held about it and sends deletes to its inspector's devices; audit entries about
-it keep their text. Each run writes a ``PurgeRun`` row and an audit entry per organisation, in one transaction
-with the deletes; photo files go after the commit (a failed run deletes no file a row still points to).
+removes what the change log still held about it (flag, corrections, conflicts, comments) and sends deletes for
+them to its inspector's devices (the tablet drops the server's flag; its own copy of the control it purges itself
+after its own, much shorter period); audit entries about it keep their text. Each run writes a ``PurgeRun`` row
+and an audit entry per organisation, in one transaction with the deletes; photo files go after the commit (a
+failed run deletes no file a row still points to).
 """
 
 from __future__ import annotations
@@ -178,7 +180,7 @@ def _finished_before(session: Session, inspection_id: uuid.UUID, cut: datetime) 
 
 def _delete_controls(session: Session, ids: list[uuid.UUID]) -> None:
     """Delete the controls and all that hangs on them; the change log forgets them and tells the inspector's
-    devices (``inspection`` and ``inspection_flag`` deletes; conflicts and comments too)."""
+    devices (``inspection_flag``, ``conflict`` and ``comment`` deletes)."""
     for chunk in inspections.chunks(sorted(ids, key=str)):
         found = list(session.scalars(select(Inspection).where(Inspection.id.in_(chunk))))
         _forget_changes(session, found)
@@ -201,8 +203,7 @@ def _forget_changes(session: Session, found: list[Inspection]) -> None:
     tombstones: list[changes.NewChange] = []
     for i in found:
         scope = inspections.inspector_scope(i)
-        tombstones += [changes.NewChange("inspection_flag", str(i.id), scope, None, "delete"),
-                       changes.NewChange("inspection", str(i.id), scope, None, "delete")]
+        tombstones.append(changes.NewChange("inspection_flag", str(i.id), scope, None, "delete"))
         tombstones += [changes.NewChange("conflict", str(c), scope, None, "delete") for c in session.scalars(
             select(FindingConflict.id).where(FindingConflict.inspection_id == i.id))]
         tombstones += [changes.NewChange("comment", str(c), scope, None, "delete") for c in session.scalars(
