@@ -2,7 +2,7 @@
 
 Decision: the server never stores an identifier in plain text. On ingest (mutation ``identifier.add.v1``)
 the value is normalised and hashed with HMAC-SHA256 under the server's ``identifier_key``; only the
-digest and a masked hint (``06••••••78``) are kept, so the database alone reveals no phone number, URL,
+digest and a masked hint (``06••••••``) are kept, so the database alone reveals no phone number, URL,
 name or plate, and a digest cannot be brute-forced without the key. A ketenregisseur who must check a
 known value asks ``POST /links/lookup``: it is hashed the same way, matched, and the lookup is audited.
 Identifiers match only within one organisation (each row carries the organisation of its control), and a

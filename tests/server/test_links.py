@@ -32,8 +32,21 @@ def test_normalise_makes_variants_equal(kind: IdentifierKind, a: str, b: str) ->
 
 
 def test_hint_masks() -> None:
-    assert hint(IdentifierKind.PHONE, "0612345678") == "06••••••78"
-    assert hint(IdentifierKind.VEHICLE, "AB1") == "•••"
+    assert hint(IdentifierKind.PHONE, "0612345678") == "06••••••"
+    assert hint(IdentifierKind.VEHICLE, "AB1") == "••••••"
+    assert hint(IdentifierKind.UITZENDBUREAU, "12345678") == "12345678"  # a public register number
+
+
+@pytest.mark.parametrize(("kind", "value", "shown"), [
+    (IdentifierKind.PHONE, "0698765470", 2), (IdentifierKind.PHONE, "+4915123456789", 2),
+    (IdentifierKind.URL, "kinky.example/advertentie/123456", 1), (IdentifierKind.VEHICLE, "XX99YY", 1),
+    (IdentifierKind.INTERMEDIARY, "jan jansen", 1), (IdentifierKind.LANDLORD, "voorbeeld vastgoed bv", 1),
+    (IdentifierKind.PHONE, "11234", 0), (IdentifierKind.LANDLORD, "abcd", 0),
+])
+def test_a_hint_shows_at_most_the_start_and_never_the_length(kind: IdentifierKind, value: str, shown: int) -> None:
+    """Issue 12 (8): ``06••••••70`` left 10⁶ phone numbers to someone holding the key; a hint now shows no digit
+    beyond the prefix (``06``: mobile) and always six dots, so it narrows no guess down."""
+    assert hint(kind, value) == value[:shown] + "••••••"
 
 
 def test_two_controls_sharing_a_phone_number_are_linked(http: httpx.Client, login_as: LoginAs,
@@ -55,7 +68,7 @@ def test_two_controls_sharing_a_phone_number_are_linked(http: httpx.Client, logi
     clusters = http.get("/api/v1/links/clusters", headers=keten.headers).json()
     mine = [cl for cl in clusters if {x["inspection_id"] for x in cl["controls"]} & {a, b, c, d}]
     assert len(mine) == 1 and {x["inspection_id"] for x in mine[0]["controls"]} == {a, b}
-    assert mine[0]["kinds"] == ["phone"] and mine[0]["hints"] == ["phone: 06••••••32"]
+    assert mine[0]["kinds"] == ["phone"] and mine[0]["hints"] == ["phone: 06••••••"]
     # the review state of a control shows its linked controls too
     lead = login_as("teamleider1")
     state = http.get(f"/api/v1/review/inspections/{a}/review", headers=lead.headers).json()
@@ -70,7 +83,7 @@ def test_two_controls_sharing_a_phone_number_are_linked(http: httpx.Client, logi
     for plain in ("98765432", "0698765432", "XX99YY", "example.org", "0611111111"):
         assert plain not in dump
     expected = hmac.new(settings.identifier_key.encode(), b"phone:0698765432", hashlib.sha256).hexdigest()
-    assert ("phone", expected, "06••••••32", None) in [tuple(r) for r in rows]
+    assert ("phone", expected, "06••••••", None) in [tuple(r) for r in rows]
 
 
 def test_lookup_is_audited_and_refused_to_others(http: httpx.Client, login_as: LoginAs) -> None:

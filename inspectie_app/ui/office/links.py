@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def identifier_line(identifier: IdentifierRead, lang: str) -> str:
-    """One identifier in words, masked: ``Telefoonnummer advertentie: 06••••••32 — gevraagd bij: <question>``, the
+    """One identifier in words, masked: ``Telefoonnummer advertentie: 06•••••• — gevraagd bij: <question>``, the
     question's label when the control's template has it (else its id); no question part for the Kenmerken panel."""
     line = t("identifier_hint_line", lang, kind=t(f"kind_{identifier.kind.value}", lang), hint=identifier.hint)
     if identifier.question_id is None:

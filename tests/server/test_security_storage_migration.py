@@ -1,0 +1,132 @@
+"""The migration of issue 12 part C (``2026_12_03_1300``) on an existing database: stored identifier hints are
+shortened to the new rule (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import string
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from schemas.identifiers import IdentifierKind, hint
+from sync_server.config import Settings
+from sync_server.db import make_engine
+from sync_server.migrate import alembic_config, upgrade
+from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID, DEFAULT_TEAM_ID
+
+BEFORE = "2026_12_03_1200"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+MIGRATION = Path(__file__).parents[2] / "sync_server/migrations/versions/2026_12_03_1300_security_storage.py"
+
+
+def _migration() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("security_storage", MIGRATION)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def old_hint(kind: IdentifierKind, canonical: str) -> str:
+    """The hint before issue 12."""
+    if kind is IdentifierKind.UITZENDBUREAU:
+        return canonical
+    if len(canonical) <= 4:
+        return "•" * len(canonical)
+    return canonical[:2] + "•" * min(len(canonical) - 4, 8) + canonical[-2:]
+
+
+def test_the_old_hint_holds_everything_the_new_one_needs() -> None:
+    shortened = _migration().shortened_hint
+    rng = random.Random(12)
+    for kind in IdentifierKind:
+        for length in range(1, 30):
+            value = "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(length))
+            assert shortened(kind.value, old_hint(kind, value)) == hint(kind, value), (kind, value)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def old_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -> Iterator[Settings]:
+    """A database at the revision before this part."""
+    name = None
+    if request.param == "postgres":
+        if not pg_available:
+            pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
+        import psycopg
+
+        name = f"inspectie_storage_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    else:
+        url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
+    settings = Settings(data_dir=tmp_path, database_url=url)
+    engine = make_engine(settings)
+    with engine.connect() as conn:
+        cfg = alembic_config(settings)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, BEFORE)
+        conn.commit()
+    engine.dispose()
+    yield settings
+    if name:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+U, S, D, J = sa.Uuid(), sa.String(), sa.DateTime(timezone=True), sa.JSON()
+
+
+def _t(name: str, **cols: sa.types.TypeEngine[object]) -> sa.TableClause:
+    return sa.table(name, *(sa.column(c, t) for c, t in cols.items()))
+
+
+USERS = _t("user_account", id=U, username=S, display_name=S, role=S, team_id=U, password_hash=S, created_at=D)
+INSPECTIONS = _t("inspection", id=U, template_id=S, template_version=sa.Integer(), control_type=S, address=J,
+                 inspector_id=U, organisation_id=U, team_id=U, status=S, note=S, started_at=D,
+                 version=sa.BigInteger(), received_at=D)
+IDENTIFIERS = _t("control_identifier", id=U, organisation_id=U, inspection_id=U, kind=S, digest=S, hint=S,
+                 public_value=S, created_at=D)
+
+
+def _inspector_with_control(conn: sa.Connection, username: str) -> tuple[uuid.UUID, uuid.UUID]:
+    user, iid = uuid.uuid4(), uuid.uuid4()
+    conn.execute(USERS.insert().values(id=user, username=username, display_name=username, role="inspecteur",
+                                       team_id=DEFAULT_TEAM_ID, password_hash="x", created_at=NOW))
+    conn.execute(INSPECTIONS.insert().values(
+        id=iid, template_id="t", template_version=1, control_type="pandenactie", address={"street": "Oudeweg"},
+        inspector_id=user, organisation_id=DEFAULT_ORGANISATION_ID, team_id=DEFAULT_TEAM_ID, status="finished",
+        note="", started_at=NOW, version=0, received_at=NOW))
+    return user, iid
+
+
+def test_stored_hints_are_shortened(old_db: Settings) -> None:
+    engine = make_engine(old_db)
+    values = [("phone", "0698765470"), ("vehicle", "XX99YY"), ("url", "example.org/ad/1"), ("landlord", "abc"),
+              ("uitzendbureau", "12345678"), ("intermediary", "jan jansen")]
+    with engine.begin() as conn:
+        _user, iid = _inspector_with_control(conn, "oud1")
+        for kind, value in values:
+            conn.execute(IDENTIFIERS.insert().values(
+                id=uuid.uuid4(), organisation_id=DEFAULT_ORGANISATION_ID, inspection_id=iid, kind=kind,
+                digest=uuid.uuid4().hex, hint=old_hint(IdentifierKind(kind), value), public_value=None,
+                created_at=NOW))
+    engine.dispose()
+    upgrade(old_db)
+    engine = make_engine(old_db)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(sa.select(IDENTIFIERS.c.kind, IDENTIFIERS.c.hint)).all())
+    engine.dispose()
+    assert stored == {"phone": "06••••••", "vehicle": "X••••••", "url": "e••••••", "landlord": "••••••",
+                      "uitzendbureau": "12345678", "intermediary": "j••••••"}
