@@ -19,11 +19,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from schemas.inputs import InputModel
+
 ConflictField = Literal["answer", "note", "person"]
 Side = Literal["office", "device"]
 
 
-class FindingCorrection(BaseModel):
+class FindingCorrection(InputModel):
     """One office correction: an answer (``question_id``, optional ``person_id``, ``value``) or the ``note``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -92,7 +94,7 @@ def dropped_person(field: str, office_value: Any) -> DroppedPerson | None:
         return None
 
 
-class ConflictResolve(BaseModel):
+class ConflictResolve(InputModel):
     """The team lead's choice: keep the office value, or take the tablet's value. For a ``person`` conflict
     only "device" (accept the tablet's delete) is possible: a deleted person is not restored."""
 

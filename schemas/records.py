@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.inputs import InputModel
 from schemas.templates import AnswerValue
 
 
@@ -16,7 +17,7 @@ class InspectionStatus(StrEnum):
     FINISHED = "finished"
 
 
-class Address(BaseModel):
+class Address(InputModel):
     """A Dutch address; all parts optional in the skeleton except street or description."""
 
     model_config = ConfigDict(extra="forbid")
@@ -114,15 +115,19 @@ class UserRead(BaseModel):
     role: str
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
     device_name: str = Field(default="browser", min_length=1, max_length=100)
+    # The tablet's sync client id, when it logs in again as the same user: it keeps its device (and its binding).
+    client_id: UUID | None = None
 
 
 class LoginResponse(BaseModel):
     token: str
     device_id: UUID
     user: UserRead
+    # After a beheerder's password reset: only ``POST /auth/password`` (and logout) answer until a new one is set.
+    must_change_password: bool = False

@@ -49,7 +49,8 @@ class VerificationGroupCreate(InputModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    subject_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(min_length=1, max_length=500)
+    subject_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=500, json_schema_extra={"uniqueItems": True})
     verdict: Verdict
     reason: str = Field(min_length=1, max_length=4000)
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas.identifiers import IdentifierKind
+from schemas.inputs import text_problem
 
 AnswerValue = bool | int | float | str | list[str] | None
 
@@ -394,7 +395,9 @@ def check_answer(q: Question, value: AnswerValue) -> str | None:
         return _date_problem(value)
     if kind is QuestionType.IDENTIFIER:
         return "an identifier question takes no answer: record the identifier instead"
-    return None if isinstance(value, str) and len(value) <= 4000 else "expected text of at most 4000 characters"
+    if not isinstance(value, str) or len(value) > 4000:
+        return "expected text of at most 4000 characters"
+    return text_problem(value)  # a NUL or control character: no database stores it (schemas.inputs)
 
 
 def _number_problem(q: Question, value: AnswerValue) -> str | None:

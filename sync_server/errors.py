@@ -14,6 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schemas.inputs import UNSTORABLE, clean
+
 
 @dataclass(frozen=True)
 class ErrorSpec:
@@ -24,6 +26,11 @@ class ErrorSpec:
 
 CATALOGUE: dict[str, ErrorSpec] = {
     "validation_error": ErrorSpec(422, "De gegevens in het verzoek kloppen niet.", "The request data is invalid."),
+    # input that no database stores (issue 12 part A, schemas.inputs)
+    "input_unstorable": ErrorSpec(422, "De invoer bevat een teken dat niet kan worden opgeslagen (zoals een NUL- of "
+                                       "stuurteken) of een onmogelijk getal. Haal het weg en probeer het opnieuw.",
+                                  "The input holds a character that cannot be stored (such as a NUL or control "
+                                  "character) or an impossible number. Remove it and try again."),
     "not_authenticated": ErrorSpec(401, "U bent niet ingelogd.", "You are not logged in."),
     "login_failed": ErrorSpec(401, "Gebruikersnaam of wachtwoord onjuist.", "Wrong username or password."),
     "login_rate_limited": ErrorSpec(429, "Te veel mislukte pogingen. Probeer het over enkele minuten opnieuw.",
@@ -39,6 +46,9 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "schema_too_new": ErrorSpec(409, "De server is ouder dan de app. Neem contact op met de beheerder.",
                                 "The server is older than the app. Contact your administrator."),
     "username_taken": ErrorSpec(409, "Deze gebruikersnaam bestaat al.", "This username already exists."),
+    "username_invalid": ErrorSpec(422, "Deze gebruikersnaam kan niet: geen stuur- of onzichtbare tekens, hoogstens "
+                                       "100 tekens.", "This username is not possible: no control or invisible "
+                                                      "characters, at most 100 characters."),
     "invalid_sha256": ErrorSpec(400, "Ongeldige sha256.", "Invalid sha256."),
     "upload_offset_mismatch": ErrorSpec(409, "Upload-positie klopt niet; vraag de positie opnieuw op.",
                                         "Upload offset mismatch; ask for the offset again."),
@@ -82,6 +92,35 @@ CATALOGUE: dict[str, ErrorSpec] = {
                              "This team already exists in this organisation."),
     "inspector_other_organisation": ErrorSpec(422, "Deze inspecteur hoort niet bij uw organisatie.",
                                               "This inspector does not belong to your organisation."),
+    # tokens, devices and accounts (issue 12 part B, docs/SECURITY.md "Tokens and devices")
+    "token_expired": ErrorSpec(401, "Uw sessie is verlopen. Log opnieuw in; uw werk blijft bewaard.",
+                               "Your session has expired. Log in again; your work is kept."),
+    "session_ended": ErrorSpec(401, "U bent op dit apparaat afgemeld. Log opnieuw in.",
+                               "You have been logged out on this device. Log in again."),
+    "account_disabled": ErrorSpec(401, "Uw account is uitgeschakeld. Neem contact op met de beheerder.",
+                                  "Your account has been disabled. Contact your administrator."),
+    "password_change_required": ErrorSpec(403, "Stel eerst een nieuw wachtwoord in.", "Set a new password first."),
+    "password_wrong": ErrorSpec(422, "Het huidige wachtwoord klopt niet.", "The current password is wrong."),
+    "password_too_short": ErrorSpec(422, "Kies een wachtwoord van minstens 10 tekens.",
+                                    "Choose a password of at least 10 characters."),
+    "password_unchanged": ErrorSpec(422, "Het nieuwe wachtwoord moet anders zijn dan het huidige.",
+                                    "The new password must differ from the current one."),
+    "client_id_mismatch": ErrorSpec(403, "Dit token hoort bij een ander apparaat. Log opnieuw in.",
+                                    "This token belongs to another device. Log in again."),
+    "handover_refused": ErrorSpec(403, "Alleen een ingetrokken apparaat draagt zo zijn laatste werk over.",
+                                  "Only a revoked device hands over its last work this way."),
+    "cannot_disable_self": ErrorSpec(409, "U kunt uw eigen account niet uitschakelen.",
+                                     "You cannot disable your own account."),
+    # limits and quotas (issue 12 part C, docs/SECURITY.md "Limits and quotas")
+    "body_too_large": ErrorSpec(413, "Het verzoek is te groot.", "The request body is too large."),
+    "quarantine_full": ErrorSpec(413, "Deze app is te oud en de server bewaart niet meer van zijn werk. Werk de app "
+                                      "bij; het werk blijft tot dan op de tablet.",
+                                 "This app is too old and the server keeps no more of its work. Update the app; the "
+                                 "work stays on the tablet until then."),
+    "upload_quota_exceeded": ErrorSpec(429, "Te veel foto's wachten nog op hun controle; de tablet probeert het "
+                                            "straks opnieuw.",
+                                       "Too many photos are still waiting for their control; the tablet tries again "
+                                       "later."),
 }
 
 # Rejection codes for mutations (sent back through sync, not as HTTP errors).
@@ -96,6 +135,8 @@ REJECTIONS: dict[str, tuple[str, str]] = {
     "invalid_answer": ("Ongeldig antwoord.", "Invalid answer."),
     "unknown_person": ("Onbekende persoon.", "Unknown person."),
     "inspection_finished": ("De inspectie is al afgerond.", "The inspection is already finished."),
+    "input_unstorable": ("De wijziging bevat een teken dat niet kan worden opgeslagen (zoals een NUL- of stuurteken).",
+                         "The change holds a character that cannot be stored (such as a NUL or control character)."),
 }
 
 
@@ -128,14 +169,19 @@ def _api_error(_request: Request, exc: Exception) -> JSONResponse:
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10])
-    return JSONResponse(error_body("validation_error", problems), status_code=422)
+    code = "input_unstorable" if any(e["type"] == UNSTORABLE for e in exc.errors()) else "validation_error"
+    return JSONResponse(error_body(code, clean(problems)), status_code=422)
 
 
 _HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:  # name every method of the path, not only those of the first route that matched
+        from sync_server.openapi import allowed_methods
+
+        exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.url.path))}
     code = _HTTP_CODES.get(exc.status_code)
     if code is None:
         body = {"code": f"http_{exc.status_code}", "message": str(exc.detail), "message_en": str(exc.detail)}

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
+from schemas.inputs import UNSTORABLE
 from schemas.sync import Mutation
 from schemas.templates import Scope, Template, check_answer
 from sync_server.auth.schemas import Principal, Role
@@ -142,7 +143,8 @@ def _args(model: type[A], mutation: Mutation) -> A:
         return model.model_validate(mutation.args)
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
-        raise Rejected("invalid_args", detail) from None
+        code = UNSTORABLE if any(e["type"] == UNSTORABLE for e in exc.errors()) else "invalid_args"
+        raise Rejected(code, detail) from None
 
 
 def _own(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from schemas.inputs import InputModel, Timestamp
 from schemas.records import Address
 from schemas.templates import AnswerValue
 
 
-class _Args(BaseModel):
+class _Args(InputModel):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -21,7 +21,7 @@ class InspectionCreateArgs(_Args):
     control_type: str = Field(min_length=1, max_length=40)
     address: Address
     planned_control_id: UUID | None = None
-    started_at: datetime
+    started_at: Timestamp
 
 
 class InspectionUpdateArgs(_Args):
@@ -29,7 +29,7 @@ class InspectionUpdateArgs(_Args):
 
 
 class InspectionFinishArgs(_Args):
-    finished_at: datetime
+    finished_at: Timestamp
 
 
 class AnswerSetArgs(_Args):

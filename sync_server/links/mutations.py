@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from schemas.identifiers import IdentifierKind
+from schemas.inputs import InputModel
 from schemas.sync import Mutation
 from schemas.templates import ID_PATTERN
 from sync_server.inspections.mutations import MutationContext, Rejected, _args, _owned
@@ -27,7 +28,7 @@ from sync_server.links import service
 from sync_server.links.models import Identifier
 
 
-class IdentifierAddArgsV1(BaseModel):
+class IdentifierAddArgsV1(InputModel):
     """The arguments of ``identifier.add.v1`` (frozen)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -393,6 +393,9 @@ def test_check_answer_accepts(qtype: str, extra: dict[str, Any], value: Any) -> 
         ("multi_choice", {}, [["a"]], "not a list of options"),
         ("text", {}, 5, "expected text"),
         ("text", {}, "x" * 4001, "expected text"),
+        ("text", {}, "Fictief\x00", "a NUL character"),  # no database stores it (schemas.inputs), issue 12
+        ("text", {}, "Fictief\ud800", "a lone surrogate"),
+        ("text", {}, "bel\x07", "control character"),
         ("date", {}, "01-03-2026", "expected a date as YYYY-MM-DD"),
         ("date", {}, "2026-02-30", "expected a date as YYYY-MM-DD"),
         ("date", {}, 20260301, "expected a date"),
