@@ -9,6 +9,7 @@ failure into ``OfficeError`` with a stable code: the server's own error code whe
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
@@ -16,6 +17,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from schemas.accounts import AccountRead, PasswordChange, PasswordResetRead
 from schemas.conflicts import ConflictRead, ConflictResolve, FindingCorrection
 from schemas.identifiers import IdentifierKind
 from schemas.planning import (
@@ -53,6 +55,8 @@ from schemas.review import (
 API = "/api/v1"
 REVIEW_ROLES = ("teamleider", "ketenregisseur")
 PLANNER_ROLES = ("planner", "beheerder")  # the planner screens (beheerder: targets and matrix)
+ADMIN_ROLES = ("beheerder",)  # users and devices
+SESSION_ENDED = ("not_authenticated", "token_expired", "session_ended", "client_id_mismatch")
 
 T = TypeVar("T")
 
@@ -76,6 +80,7 @@ class OfficeClient:
         self.device_name = device_name
         self.token: str | None = None
         self.user: UserRead | None = None
+        self.must_change_password = False  # a beheerder reset the password: only the change works until done
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -85,14 +90,52 @@ class OfficeClient:
         body = LoginRequest(username=username, password=password, device_name=self.device_name)
         data = await self._call("POST", f"{API}/auth/login", json=body.model_dump(), auth=False)
         response = _parse(LoginResponse, data)
-        if response.user.role not in REVIEW_ROLES + PLANNER_ROLES:
+        if response.user.role not in REVIEW_ROLES + PLANNER_ROLES + ADMIN_ROLES:
+            await self._end(response.token)
             raise OfficeError("office_no_access")
         self.token, self.user = response.token, response.user
+        self.must_change_password = response.must_change_password
         return response.user
 
-    def logout(self) -> None:
+    async def logout(self) -> None:
+        """End this session's token at the server (it answers 401 from then on), then forget it."""
+        token = self.token
+        self.forget()
+        if token is not None:
+            await self._end(token)
+
+    def forget(self) -> None:
+        """Drop the token without telling the server (it no longer takes it anyway)."""
         self.token = None
         self.user = None
+        self.must_change_password = False
+
+    async def _end(self, token: str) -> None:
+        with contextlib.suppress(httpx.TransportError):
+            await self.http.post(f"{API}/auth/logout", headers={"Authorization": f"Bearer {token}"})
+
+    async def change_password(self, current: str, new: str) -> None:
+        """Replace a reset password; ``password_wrong``, ``password_too_short``, ``password_unchanged``."""
+        body = _body(PasswordChange, "password_too_short", current_password=current, new_password=new)
+        await self._request("POST", f"{API}/auth/password", json=body)
+        self.must_change_password = False
+
+    # --- the beheerder's users and devices -------------------------------------------------------
+    async def accounts(self) -> list[AccountRead]:
+        """The organisation's users with their devices."""
+        return _parse_list(AccountRead, await self._call("GET", f"{API}/admin/users"))
+
+    async def revoke_device(self, device_id: UUID) -> AccountRead:
+        return _parse(AccountRead, await self._call("POST", f"{API}/admin/devices/{device_id}/revoke"))
+
+    async def disable_user(self, user_id: UUID) -> AccountRead:
+        return _parse(AccountRead, await self._call("POST", f"{API}/admin/users/{user_id}/disable"))
+
+    async def enable_user(self, user_id: UUID) -> AccountRead:
+        return _parse(AccountRead, await self._call("POST", f"{API}/admin/users/{user_id}/enable"))
+
+    async def reset_password(self, user_id: UUID) -> PasswordResetRead:
+        return _parse(PasswordResetRead, await self._call("POST", f"{API}/admin/users/{user_id}/reset-password"))
 
     async def me(self) -> UserRead:
         return _parse(UserRead, await self._call("GET", f"{API}/me"))
@@ -171,6 +214,10 @@ class OfficeClient:
 
     async def agencies(self) -> list[AgencyRow]:
         return _parse_list(AgencyRow, await self._call("GET", f"{API}/reporting/agencies"))
+
+    async def audit_export(self) -> bytes:
+        """The organisation's whole audit trail as CSV (beheerder)."""
+        return (await self._request("GET", f"{API}/review/audit/export.csv")).content
 
     async def export(self, purpose: str, fmt: str) -> bytes:
         return (await self._request("GET", f"{API}/reporting/exports/{purpose}.{fmt}")).content
@@ -277,8 +324,8 @@ def _error(response: httpx.Response) -> OfficeError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("code"), str):
         code = body["code"]
-        if status == 401 and code != "login_failed":
-            code = "unauthorized"
+        if status == 401 and code in SESSION_ENDED:
+            code = "unauthorized"  # "your session has expired, log in again"; other 401s keep their own words
         return OfficeError(code, str(body.get("message", "")), str(body.get("message_en", "")), status)
     fallback = {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(status, "office_server_error")
     return OfficeError(fallback, status=status)

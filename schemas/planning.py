@@ -8,8 +8,10 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
+from schemas.dates import Day
+from schemas.inputs import InputModel
 from schemas.records import Address
 
 KWETSBARE_BRANCHES_DEFAULT = ["massagesalon", "seksinrichting_vergund", "seksinrichting_onvergund", "flitsbezorger"]
@@ -37,7 +39,7 @@ class LicenceStatus(StrEnum):
 
 # --- year plan --------------------------------------------------------------------------------------
 
-class PlanTargets(BaseModel):
+class PlanTargets(InputModel):
     """The targets of one year (defaults: the municipal plan's minimums)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -45,7 +47,7 @@ class PlanTargets(BaseModel):
     pandenacties: int = Field(default=6, ge=0, le=1000)
     integrale_controles: int = Field(default=2, ge=0, le=1000)
     kwetsbare_branches: list[str] = Field(default_factory=lambda: list(KWETSBARE_BRANCHES_DEFAULT), max_length=20)
-    seksinrichtingen_jaarlijks: bool = True
+    seksinrichtingen_jaarlijks: StrictBool = True  # 0 or "ja" is a mistake, not a yes
 
 
 class TargetProgress(BaseModel):
@@ -70,7 +72,7 @@ class YearPlan(BaseModel):
 
 # --- establishments ---------------------------------------------------------------------------------
 
-class EstablishmentCreate(BaseModel):
+class EstablishmentCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
@@ -78,9 +80,9 @@ class EstablishmentCreate(BaseModel):
     address: Address
     licence_status: LicenceStatus = LicenceStatus.NONE
     licence_number: str = Field(default="", max_length=60)
-    licence_date: date | None = None
+    licence_date: Day | None = None
     notes: str = Field(default="", max_length=4000)
-    active: bool = True
+    active: StrictBool = True
 
     @model_validator(mode="after")
     def _licence(self) -> EstablishmentCreate:
@@ -113,10 +115,10 @@ class ControlHistoryItem(BaseModel):
     level: int | None = None
 
 
-class ViolationCreate(BaseModel):
+class ViolationCreate(InputModel):
     model_config = ConfigDict(extra="forbid")
 
-    occurred_on: date
+    occurred_on: Day
     category: str = Field(min_length=1, max_length=40)
     description: str = Field(default="", max_length=4000)
     inspection_id: UUID | None = None
@@ -153,7 +155,7 @@ class EstablishmentDetail(BaseModel):
 
 # --- handhavingsmatrix ------------------------------------------------------------------------------
 
-class MatrixCategory(BaseModel):
+class MatrixCategory(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
@@ -171,7 +173,7 @@ class MatrixCategory(BaseModel):
         return [_bilingual(s, f"steps[{i}]") for i, s in enumerate(v)]
 
 
-class EnforcementMatrix(BaseModel):
+class EnforcementMatrix(InputModel):
     """The handhavingsmatrix: per category of violation, the step for the 1st, 2nd, … violation within
     ``lookback_months``; beyond the last step the last one applies again."""
 
@@ -224,12 +226,12 @@ class Suggestion(BaseModel):
 
 # --- scheduling -------------------------------------------------------------------------------------
 
-class PlannedControlUpdate(BaseModel):
+class PlannedControlUpdate(InputModel):
     """A move, reassignment or edit of a planned control; fields left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
 
-    scheduled_on: date | None = None
+    scheduled_on: Day | None = None
     start_time: time | None = None
     duration_minutes: int | None = Field(default=None, ge=15, le=24 * 60)
     inspector_ids: list[UUID] | None = Field(default=None, min_length=1, max_length=20)

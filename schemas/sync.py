@@ -12,6 +12,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from schemas.inputs import InputModel
+
 SCHEMA_VERSION = 3
 """The version of this protocol the code speaks; sent as ``X-Schema-Version`` on every request.
 
@@ -52,7 +54,7 @@ class PushRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     client_id: UUID
-    schema_version: int
+    schema_version: int = Field(le=2**31 - 1)  # stored in an INTEGER column
     mutations: list[Mutation] = Field(max_length=MAX_MUTATIONS_PER_PUSH)
 
 
@@ -67,14 +69,15 @@ class PushResponse(BaseModel):
     rejections: list[Rejection] = Field(default_factory=list)
 
 
-class PullRequest(BaseModel):
+class PullRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     client_id: UUID
-    schema_version: int
-    cursor: int = Field(default=0, ge=0)
+    schema_version: int = Field(le=2**31 - 1)  # stored in an INTEGER column
+    cursor: int = Field(default=0, ge=0, le=2**63 - 1)
     limit: int = Field(default=500, ge=1, le=1000)
-    scope_epoch: int | None = None  # v2: the epoch of the cursor; a different server epoch means reset
+    # v2: the epoch of the cursor; a different server epoch means reset
+    scope_epoch: int | None = Field(default=None, ge=0, le=2**63 - 1)
 
 
 EntityName = Literal["template", "catalogue", "planned_control", "inspection_flag", "rejection", "comment",

@@ -15,12 +15,15 @@ PostgreSQL: READ COMMITTED plus the locked ``sync_counter`` row for sync orderin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, Table, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sync_server.config import Settings
 
@@ -39,6 +42,28 @@ READ_ONLY = {"inspectie_read_only": True}
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _aware_columns(cls: type) -> tuple[str, ...]:
+    """The attribute names of ``cls``'s ``DateTime(timezone=True)`` columns (cached per class)."""
+    cached: tuple[str, ...] | None = cls.__dict__.get("_inspectie_aware_columns")
+    if cached is None:
+        mapper: Any = sa_inspect(cls)
+        cached = tuple(attr.key for attr in mapper.column_attrs
+                       if any(isinstance(c.type, DateTime) and c.type.timezone for c in attr.columns))
+        type.__setattr__(cls, "_inspectie_aware_columns", cached)
+    return cached
+
+
+@event.listens_for(Base, "load", propagate=True)
+@event.listens_for(Base, "refresh", propagate=True)
+def _utc_on_load(target: Any, *_args: Any) -> None:
+    """SQLite hands a stored UTC time back without its zone; every loaded row gets it back, so an answer never
+    carries a date-time without an offset (PostgreSQL's are aware already)."""
+    for key in _aware_columns(type(target)):
+        value = target.__dict__.get(key)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            set_committed_value(target, key, value.replace(tzinfo=UTC))
 
 
 def make_engine(settings: Settings) -> Engine:

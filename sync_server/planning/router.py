@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
+from schemas.dates import Day
 from schemas.planning import PlannedControlUpdate, PlanTargets, Suggestion, YearPlan
 from schemas.records import PlannedControlRead, UserRead
 from sync_server.auth.deps import require_roles
@@ -26,6 +27,9 @@ TargetEditor = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.BEH
 Advised = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.TEAMLEIDER, Role.KETENREGISSEUR))]
 
 
+Year = Annotated[int, Path(ge=2000, le=2100)]
+
+
 def _year(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise ApiError("validation_error", detail="year: 2000..2100")
@@ -39,8 +43,8 @@ def list_inspectors(user: PlanReader, session: SessionDep) -> list[UserRead]:
 
 
 @router.get("/controls", response_model=list[PlannedControlRead])
-def list_controls(user: PlanReader, session: SessionDep, start: Annotated[date | None, Query(alias="from")] = None,
-                  end: Annotated[date | None, Query(alias="to")] = None,
+def list_controls(user: PlanReader, session: SessionDep, start: Annotated[Day | None, Query(alias="from")] = None,
+                  end: Annotated[Day | None, Query(alias="to")] = None,
                   include_cancelled: bool = False) -> list[PlannedControlRead]:
     """Controls (planned, in progress, done; cancelled on request), soonest first."""
     return service.list_controls(session=session, organisation_id=user.organisation_id, start=start, end=end,
@@ -70,7 +74,7 @@ def cancel_control(control_id: UUID, user: Planner, session: SessionDep) -> Resp
 
 @router.get("/calendar.ics", response_class=Response)
 def calendar_ics(user: PlanReader, session: SessionDep,
-                 start: Annotated[date | None, Query(alias="from")] = None) -> Response:
+                 start: Annotated[Day | None, Query(alias="from")] = None) -> Response:
     """The schedule from ``from`` (default: 90 days back) as an iCalendar file."""
     since = start or (date.today() - timedelta(days=90))
     controls = service.list_controls(session=session, organisation_id=user.organisation_id, start=since,
@@ -80,13 +84,13 @@ def calendar_ics(user: PlanReader, session: SessionDep,
 
 
 @router.get("/years/{year}", response_model=YearPlan)
-def get_year(year: int, user: PlanReader, session: SessionDep) -> YearPlan:
+def get_year(year: Year, user: PlanReader, session: SessionDep) -> YearPlan:
     """The organisation's targets of the year and the progress against each."""
     return yearplan.year_plan(session=session, organisation_id=user.organisation_id, year=_year(year))
 
 
 @router.put("/years/{year}/targets", response_model=YearPlan)
-def put_targets(year: int, body: PlanTargets, user: TargetEditor, session: SessionDep) -> YearPlan:
+def put_targets(year: Year, body: PlanTargets, user: TargetEditor, session: SessionDep) -> YearPlan:
     """Set the year's targets (planner or beheerder)."""
     return yearplan.save_targets(session=session, organisation_id=user.organisation_id, year=_year(year), data=body,
                                  by=user.username)

@@ -3,15 +3,17 @@ edit's models are in ``schemas.planning``."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from schemas.dates import Day
+from schemas.inputs import InputModel
 from schemas.records import Address
 
 
-class PlannedControlCreate(BaseModel):
+class PlannedControlCreate(InputModel):
     """A control to schedule: at an address or at a registered establishment (its address is then used).
 
     ``template_id`` may be left empty: the newest published checklist of ``control_type`` is taken."""
@@ -20,7 +22,7 @@ class PlannedControlCreate(BaseModel):
 
     control_type: str = Field(min_length=1, max_length=40)
     template_id: str = Field(default="", max_length=64)
-    scheduled_on: date
+    scheduled_on: Day
     start_time: time | None = None
     duration_minutes: int = Field(default=120, ge=15, le=24 * 60)
     address: Address | None = None

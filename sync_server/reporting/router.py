@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from schemas.review import AgencyRow, Overview
 from sync_server.auth.deps import require_roles
@@ -22,7 +22,8 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlforma
 
 
 @router.get("/overview", response_model=Overview)
-def overview(user: Reader, session: SessionDep, year: int | None = None) -> Overview:
+def overview(user: Reader, session: SessionDep,
+             year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Overview:
     """Counts and trends of the controls and signals the caller may see."""
     return service.overview(session=session, user=user, year=year)
 

@@ -3,12 +3,12 @@ the audit trail. Team leads act; ketenregisseurs read; inspectors and planners a
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from schemas.dates import Day
 from schemas.records import InspectionDetail, InspectionStatus
 from schemas.review import (
     AuditRead,
@@ -47,7 +47,7 @@ def _within(request: Request) -> int:
 def list_inspections(user: Reviewer, session: SessionDep, request: Request,
                      status: InspectionStatus | None = None, level: Annotated[int | None, Query(ge=0, le=3)] = None,
                      control_type: str | None = None, inspector_id: UUID | None = None,
-                     date_from: date | None = None, date_to: date | None = None,
+                     date_from: Day | None = None, date_to: Day | None = None,
                      neighbourhood: str | None = None) -> list[ReviewItem]:
     """Synced controls, worst signal first, then newest; filters combine."""
     filters = service.ReviewFilter(level=level, control_type=control_type or None, status=status,

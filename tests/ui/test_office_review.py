@@ -206,3 +206,14 @@ async def test_tablet_identifier_panel(logged_in: Any, tmp_path: Path) -> None:
         assert t.errors() == []
     status = await logged_in.sync_now()
     assert status.pending_changes == 0 and status.last_error is None
+
+
+async def test_beheerder_exports_the_audit_trail(server_app: FastAPI, controls: dict[str, Any]) -> None:
+    async with office(server_app, method_fakes=FAKES) as h:
+        await login(h, "beheerder1")
+        await h.click(h.find_one(ft.TextButton, key="nav_audit"))
+        assert h.find(ft.DataTable, key="audit-table")
+        await h.click(h.find_one(ft.FilledButton, key="audit-export"))
+        assert SAVED[-1]["file_name"] == "inspectie-audittrail.csv"
+        assert h.find_one(ft.Text, key="office-notice").value == "Audittrail klaar om op te slaan."
+        assert h.errors() == []

@@ -17,6 +17,7 @@ import httpx
 from inspectie_app.i18n import has_key, t
 from inspectie_app.office_client import PLANNER_ROLES, OfficeClient, OfficeError
 from inspectie_app.ui.login_form import LoginForm
+from inspectie_app.ui.password_form import PasswordForm
 from inspectie_app.ui.widgets import TOUCH, tagged
 
 
@@ -68,9 +69,12 @@ class OfficeApp:
         try:
             await render()
         except OfficeError as exc:
-            if exc.code == "unauthorized":
-                self.client.logout()
+            if exc.status == 401 or exc.code == "unauthorized":  # expired, ended, disabled, revoked
+                self.client.forget()
                 await self.show_login(self.error_text(exc))
+                return
+            if exc.code == "password_change_required":
+                await self.show_password_change()
                 return
             self.body.controls = [ft.Text(self.error_text(exc), key="office-error", color=ft.Colors.RED_800)]
         logged_in = self.client.user is not None
@@ -118,14 +122,23 @@ class OfficeApp:
 
         await self.show(AuditScreen(self).render)
 
+    async def show_users(self) -> None:
+        """The beheerder's users and devices."""
+        from inspectie_app.ui.office.users import UsersScreen
+
+        await self.show(UsersScreen(self).render)
+
+    async def show_password_change(self) -> None:
+        await self.show(PasswordScreen(self).render)
+
     def _draw_nav(self, logged_in: bool) -> None:
         """One button per screen the user's role may open."""
         role = self.client.user.role if self.client.user else ""
         review = role in ("teamleider", "ketenregisseur")
         entries = [("nav_review", self.show_list, review), ("nav_signals", self.show_signals, review),
                    ("nav_links", self.show_links, role == "ketenregisseur"),
-                   ("nav_reporting", self.show_reporting, review), ("nav_audit", self.show_audit, role == "teamleider"),
-                   ("nav_planner", self.show_planner, bool(role))]
+                   ("nav_reporting", self.show_reporting, review), ("nav_audit", self.show_audit, role in ("teamleider", "beheerder")),
+                   ("nav_planner", self.show_planner, bool(role)), ("nav_users", self.show_users, role == "beheerder")]
         self.nav.visible = logged_in
         self.nav.controls = [tagged(ft.TextButton(content=self.t(key), on_click=_go(go), key=key, height=TOUCH), key)
                              for key, go, allowed in entries if allowed]
@@ -150,7 +163,7 @@ class OfficeApp:
             await self.show(self._render)
 
     async def logout(self, _e: Any = None) -> None:
-        self.client.logout()
+        await self.client.logout()  # the token dies at the server too
         await self.show_login()
 
     def _label_header(self) -> None:
@@ -189,10 +202,41 @@ class LoginScreen:
         except OfficeError as exc:
             self.form.fail(app.error_text(exc))
             return
+        if app.client.must_change_password:
+            await app.show_password_change()
+            return
         if app.client.user is not None and app.client.user.role in PLANNER_ROLES:
             await app.show_planner()
             return
         await app.show_list()
+
+
+class PasswordScreen:
+    """A beheerder reset this user's password: choose a new one before any other screen answers."""
+
+    def __init__(self, app: OfficeApp) -> None:
+        self.app = app
+        self.form = PasswordForm(self.save)
+
+    async def render(self) -> None:
+        self.app.title.value = self.app.t("password_title")
+        self.app.body.controls = [self.form.control(self.app.t)]
+
+    async def save(self, _e: Any = None) -> None:
+        app = self.app
+        values = self.form.values(app.t)
+        if values is None:
+            app.page.update()
+            return
+        try:
+            await app.client.change_password(*values)
+        except OfficeError as exc:
+            self.form.fail(app.error_text(exc))
+            app.page.update()
+            return
+        role = app.client.user.role if app.client.user else ""
+        await (app.show_planner() if role in PLANNER_ROLES else app.show_list())
+        app.say(app.t("password_changed"))
 
 
 def _go(show: Callable[[], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]:
@@ -202,11 +246,12 @@ def _go(show: Callable[[], Awaitable[None]]) -> Callable[[Any], Awaitable[None]]
     return handler
 
 
-def make_office_main(client_factory: Callable[[], httpx.AsyncClient]) -> Callable[[ft.Page], Awaitable[None]]:
-    """The Flet ``main`` for the office app; ``client_factory`` makes the httpx client (base URL = the server)."""
+def make_office_main(client_factory: Callable[[str], httpx.AsyncClient]) -> Callable[[ft.Page], Awaitable[None]]:
+    """The Flet ``main`` for the office app; ``client_factory(browser_address)`` makes the httpx client (base URL =
+    the server; the address lets the server count login attempts per browser)."""
 
     async def main(page: ft.Page) -> None:
-        app = OfficeApp(page, OfficeClient(client_factory()))
+        app = OfficeApp(page, OfficeClient(client_factory(page.client_ip or "")))
         page.data = app
         await app.start()
 

@@ -1,12 +1,14 @@
-"""The audit trail: who saw and changed what, newest first (team lead)."""
+"""The audit trail: who saw and changed what, newest first (team lead, beheerder); the beheerder exports the whole
+trail as CSV."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
 from inspectie_app.i18n import fmt_datetime
+from inspectie_app.ui.widgets import TOUCH, tagged
 
 if TYPE_CHECKING:
     from inspectie_app.ui.office.app import OfficeApp
@@ -24,6 +26,16 @@ class AuditScreen:
         rows = [ft.DataRow(cells=[ft.DataCell(ft.Text(v)) for v in (
             fmt_datetime(e.at), f"{e.username} ({e.role})", app.t(f"action_{e.action}"),
             f"{e.object_type} {e.object_id[:13]}")]) for e in entries]
-        app.body.controls = [ft.DataTable(columns=[ft.DataColumn(label=c) for c in columns], rows=rows,
-                                          key="audit-table") if rows
-                             else ft.Text(app.t("audit_empty"), key="audit-empty")]
+        table = (ft.DataTable(columns=[ft.DataColumn(label=c) for c in columns], rows=rows, key="audit-table")
+                 if rows else ft.Text(app.t("audit_empty"), key="audit-empty"))
+        top: list[ft.Control] = []
+        if app.client.user is not None and app.client.user.role == "beheerder":
+            top.append(tagged(ft.FilledButton(content=app.t("audit_export"), on_click=self.export, key="audit-export",
+                                              height=TOUCH), "audit-export"))
+        app.body.controls = [*top, table]
+
+    async def export(self, _e: Any = None) -> None:
+        """Offer the whole trail as a CSV download."""
+        data = await self.app.client.audit_export()
+        await self.app.save_bytes("inspectie-audittrail.csv", data)
+        self.app.say(self.app.t("audit_exported"))
