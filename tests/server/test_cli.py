@@ -14,7 +14,8 @@ from sync_server.cli import build_parser, in_transaction, main
 from sync_server.config import Settings
 from sync_server.planning.models import PlannedControl
 
-SUBCOMMANDS = ["serve", "migrate", "create-team", "create-user", "move-user", "seed-demo", "publish-assets"]
+SUBCOMMANDS = ["serve", "migrate", "create-team", "create-user", "move-user", "seed-demo", "publish-assets", "audit",
+               "purge"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -59,7 +60,7 @@ def test_migrate_seed_demo_is_idempotent(env: Settings) -> None:
 
 def test_seed_demo_refuses_production(env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INSPECTIE_ENVIRONMENT", "production")
-    monkeypatch.setenv("INSPECTIE_IDENTIFIER_KEY", "a-real-secret-for-this-test")
+    monkeypatch.setenv("INSPECTIE_IDENTIFIER_KEY", "a-real-secret-for-this-test-of-32-bytes")
     main(["migrate"])
     assert main(["seed-demo"]) == 1
 
