@@ -6,6 +6,7 @@ Each test works in an organisation of its own: a purge covers the whole server, 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -269,3 +270,20 @@ def test_help_names_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert "usage: inspectie-server " + " ".join(command) in capsys.readouterr().out
 
 
+
+
+async def test_serve_purges_daily_when_asked(settings: Settings, http: httpx.Client, org: Org) -> None:
+    """``INSPECTIE_PURGE_DAILY``: the server purges once at its start (then every 24 hours)."""
+    from sync_server.app import create_app
+
+    iid = flagged_control(org.inspector, passport=False)
+    app = create_app(_with(settings, controls_without_signals=1).model_copy(update={"purge_daily": True}))
+    async with app.router.lifespan_context(app):
+        for _ in range(600):  # the first run starts with the server; wait for it (bounded)
+            if not _exists(settings, iid):
+                break
+            await asyncio.sleep(0.05)
+    assert not _exists(settings, iid)
+    runs = in_transaction(settings, lambda s: list(s.scalars(select(PurgeRun.trigger).where(
+        PurgeRun.organisation_id == org.id))))
+    assert runs == ["daily"]
