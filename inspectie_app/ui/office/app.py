@@ -137,7 +137,8 @@ class OfficeApp:
         review = role in ("teamleider", "ketenregisseur")
         entries = [("nav_review", self.show_list, review), ("nav_signals", self.show_signals, review),
                    ("nav_links", self.show_links, role == "ketenregisseur"),
-                   ("nav_reporting", self.show_reporting, review), ("nav_audit", self.show_audit, role in ("teamleider", "beheerder")),
+                   ("nav_reporting", self.show_reporting, review),
+                   ("nav_audit", self.show_audit, role in ("teamleider", "beheerder")),
                    ("nav_planner", self.show_planner, bool(role)), ("nav_users", self.show_users, role == "beheerder")]
         self.nav.visible = logged_in
         self.nav.controls = [tagged(ft.TextButton(content=self.t(key), on_click=_go(go), key=key, height=TOUCH), key)
