@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
 
 from schemas.dates import Day
 from schemas.inputs import InputModel
@@ -44,8 +44,8 @@ class PlanTargets(InputModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pandenacties: int = Field(default=6, ge=0, le=1000)
-    integrale_controles: int = Field(default=2, ge=0, le=1000)
+    pandenacties: StrictInt = Field(default=6, ge=0, le=1000)  # a count, not true/false
+    integrale_controles: StrictInt = Field(default=2, ge=0, le=1000)
     kwetsbare_branches: list[str] = Field(default_factory=lambda: list(KWETSBARE_BRANCHES_DEFAULT), max_length=20)
     seksinrichtingen_jaarlijks: StrictBool = True  # 0 or "ja" is a mistake, not a yes
 
