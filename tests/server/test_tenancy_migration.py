@@ -27,6 +27,7 @@ from sync_server.inspections.models import Inspection
 from sync_server.links.models import Identifier
 from sync_server.migrate import alembic_config, upgrade
 from sync_server.planning.models import PlannedControl, PlanYear
+from sync_server.review import chain
 from sync_server.review.models import AuditEntry
 from sync_server.sync.models import ChangeLog, SyncClient
 from sync_server.sync.service import scopes_for
@@ -153,6 +154,8 @@ def test_an_existing_server_upgrades_into_the_default_organisation(old_db: Setti
         assert s.get(PlanYear, (org, 2026)).targets == {"pandenacties": 9}  # type: ignore[union-attr]
         assert s.get(EnforcementMatrixVersion, (org, 2)) is not None
         assert set(s.scalars(select(AuditEntry.organisation_id))) == {org}
+        report = chain.verify(session=s, organisation_id=org)  # the upgrade chained the old entry (2026_12_03_1400)
+        assert report.intact and report.entries == 1, report.problems
         scopes = dict(s.execute(select(ChangeLog.seq, ChangeLog.scope)).all())
         assert scopes == {1: f"user:{ids['user']}@{org}", 2: "all"}
         client = s.get(SyncClient, ids["client"])
