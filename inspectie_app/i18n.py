@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from inspectie_app.i18n_accounts import EN_ACCOUNTS, NL_ACCOUNTS
 from inspectie_app.i18n_corrections import EN_CORRECTIONS, NL_CORRECTIONS
 from inspectie_app.i18n_planner import EN_PLANNER, NL_PLANNER
 from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
@@ -83,6 +84,7 @@ NL: dict[str, str] = {
     "required_field": "Verplicht veld.",
     "invalid_house_number": "Gebruik een huisnummer zoals 12 of 12a.",
     "invalid_postcode": "Gebruik een postcode zoals 6811 AB.",
+    "invalid_characters": "Dit veld bevat een teken dat niet kan worden opgeslagen (een stuurteken). Typ het opnieuw.",
     "no_template": "Er is nog geen checklist voor dit type controle. Synchroniseer eerst met de server.",
     "new_inspection": "Nieuwe controle",
     "new_inspection_title": "Nieuwe controle",
@@ -273,6 +275,7 @@ EN: dict[str, str] = {
     "required_field": "Required field.",
     "invalid_house_number": "Use a house number such as 12 or 12a.",
     "invalid_postcode": "Use a postcode such as 6811 AB.",
+    "invalid_characters": "This field holds a character that cannot be stored (a control character). Type it again.",
     "no_template": "There is no checklist for this control type yet. Synchronise with the server first.",
     "new_inspection": "New inspection",
     "new_inspection_title": "New inspection",
@@ -406,6 +409,8 @@ NL.update({k: v for k, v in NL_CORRECTIONS.items() if k not in NL})
 EN.update({k: v for k, v in EN_CORRECTIONS.items() if k not in EN})
 NL.update({k: v for k, v in NL_SIGNALS.items() if k not in NL})
 EN.update({k: v for k, v in EN_SIGNALS.items() if k not in EN})
+NL.update({k: v for k, v in NL_ACCOUNTS.items() if k not in NL})
+EN.update({k: v for k, v in EN_ACCOUNTS.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 
