@@ -9,10 +9,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.inputs import InputModel
+
 PASSWORD_MIN_LENGTH = 10
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: str = Field(min_length=1, max_length=200)

@@ -10,6 +10,7 @@ import flet as ft
 from inspectie_app.contract import AppError, AssignedControl, InspectionListItem
 from inspectie_app.i18n import fmt_date
 from inspectie_app.ui.widgets import TOUCH, control_type_text, heading, level_badge, tagged
+from schemas.inputs import text_problem
 from schemas.records import Address, InspectionStatus
 from schemas.templates import Template
 
@@ -167,6 +168,10 @@ class NewInspectionScreen:
                                    else None if HOUSE_NUMBER.match(number) else t("invalid_house_number"))
         self.postcode.error = None if not postcode or POSTCODE.match(postcode) else t("invalid_postcode")
         self.city.error = None if city else t("required_field")
+        for field, value in ((self.street, street), (self.house_number, number), (self.postcode, postcode),
+                             (self.city, city)):
+            if text_problem(value):  # pasted control characters: no database stores them (schemas.inputs)
+                field.error = t("invalid_characters")
         if any(f.error for f in (self.street, self.house_number, self.postcode, self.city)):
             return None
         if postcode and " " not in postcode:

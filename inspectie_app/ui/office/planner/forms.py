@@ -15,6 +15,7 @@ from uuid import UUID
 
 from inspectie_app.i18n import parse_date
 from schemas.addresses import address_problems, normalise
+from schemas.inputs import text_problem
 from schemas.planning import EstablishmentCreate, EstablishmentKind, LicenceStatus, ViolationCreate
 from schemas.records import Address, PlannedControlRead
 
@@ -42,7 +43,8 @@ class AddressDraft:
                               addition=self.addition.strip()[:10], postcode=self.postcode.strip()[:7],
                               city=self.city.strip()[:100], neighbourhood=self.neighbourhood.strip()[:100])
         except ValueError:
-            return None, {"postcode": "invalid_postcode"}
+            unstorable = {k: "invalid_characters" for k, v in vars(self).items() if text_problem(v)}
+            return None, unstorable or {"postcode": "invalid_postcode"}
         problems = {k: ("pl_invalid_house_number" if v == "invalid_house_number" else v)
                     for k, v in address_problems(address).items()}
         return (None, problems) if problems else (normalise(address), {})
