@@ -24,6 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="inspectie-app",
         description="Inspectie: offline field inspections for the interventieteam ondermijning (inspector app).",
+        epilog="The local store is encrypted (docs/SECURITY.md). Its key is kept in the system keyring where one is "
+               "available, else in <data-dir>/inspectie.db.key (0600); INSPECTIE_APP_KEY_STORE=auto|keyring|file "
+               "chooses. Sent changes are deleted once the server acknowledged them "
+               "(INSPECTIE_APP_OUTBOX_HISTORY_DAYS keeps them longer, to re-send to a server restored from a "
+               "backup); full-size photos INSPECTIE_APP_PHOTO_PURGE_DAYS (default 7) after the server has them.",
     )
     p.add_argument("--server", default=DEFAULT_SERVER, help=f"sync server base URL (default {DEFAULT_SERVER})")
     p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, type=Path,

@@ -29,7 +29,8 @@ class AppSettings(BaseSettings):
     request_timeout: float = Field(default=30.0, gt=0)
     photo_long_edge: int = Field(default=2048, ge=320)
     photo_purge_days: float = Field(default=7.0, ge=0)  # full-size photo deleted this long after the server has it
-    outbox_history_days: float = Field(default=30.0, ge=1)  # acknowledged changes kept to re-send to a restored server
+    # acknowledged changes kept to re-send to a server restored from a backup; 0 (default): deleted once acknowledged
+    outbox_history_days: float = Field(default=0.0, ge=0)
     device_name: str = "tablet"
 
 

@@ -29,7 +29,8 @@ class AppError(Exception):
 
 
 class LoginError(AppError):
-    """codes: login_failed, login_offline, login_rate_limited, login_wrong_role"""
+    """codes: login_failed, login_offline, login_rate_limited, login_wrong_role, login_account_disabled,
+    login_device_revoked (this tablet was revoked: it handed over its unsynced work and wiped itself)"""
 
 
 class AnswerError(AppError):
@@ -56,6 +57,7 @@ class LocalUser:
     display_name: str
     role: str
     server_url: str
+    must_change_password: bool = False  # a beheerder reset the password: the app asks for a new one first
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ class SyncStatus:
     syncing: bool = False
     rejections: list[str] = field(default_factory=list)  # messages of mutations the server refused
     conflicts: list[ConflictNotice] = field(default_factory=list)  # open conflicts with office corrections
+    revoked: bool = False  # the server revoked this device: its unsynced work waits for the handover, then a wipe
 
 
 class InspectorServiceProtocol(Protocol):
@@ -159,6 +162,10 @@ class InspectorServiceProtocol(Protocol):
 
     async def logout(self) -> None:
         """Raises AppError("logout_pending") while there is unsynced work."""
+
+    async def change_password(self, current: str, new: str) -> None:
+        """Replace a reset password; AppError password_wrong, password_too_short, password_unchanged, or a sync
+        error code (e.g. sync_offline)."""
 
     async def assigned_controls(self) -> list[AssignedControl]: ...
 
@@ -185,6 +192,9 @@ class InspectorServiceProtocol(Protocol):
     async def set_note(self, inspection_id: UUID, text: str) -> None: ...
 
     async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem: ...
+
+    async def thumbnail(self, photo: PhotoItem) -> bytes | None:
+        """The photo's thumbnail, decrypted (None when its file is gone)."""
 
     async def identifiers(self, inspection_id: UUID) -> list[LocalIdentifier]:
         """Every identifier recorded on the control, oldest first."""

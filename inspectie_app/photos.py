@@ -19,6 +19,7 @@ import os
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,12 +138,13 @@ def photo_paths(photos_dir: Path, sha256: str) -> StoredPhoto:
     return StoredPhoto(folder / f"{sha256}.jpg", folder / f"{sha256}.thumb.jpg")
 
 
-def store_photo(photos_dir: Path, photo: ProcessedPhoto) -> StoredPhoto:
-    """Write the photo and its thumbnail durably (tmp + fsync + rename + directory fsync)."""
+def store_photo(photos_dir: Path, photo: ProcessedPhoto, seal: Callable[[bytes], bytes] | None = None) -> StoredPhoto:
+    """Write the photo and its thumbnail durably (tmp + fsync + rename + directory fsync), each encrypted with
+    ``seal`` (the store's key: ``SqliteStore.seal_file``; the app always passes it)."""
     paths = photo_paths(photos_dir, photo.sha256)
     paths.path.parent.mkdir(parents=True, exist_ok=True)
-    write_durably(paths.path, photo.jpeg)
-    write_durably(paths.thumbnail_path, photo.thumbnail)
+    write_durably(paths.path, seal(photo.jpeg) if seal else photo.jpeg)
+    write_durably(paths.thumbnail_path, seal(photo.thumbnail) if seal else photo.thumbnail)
     return paths
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +39,8 @@ from inspectie_app.contract import (
 )
 from inspectie_app.photos import LONG_EDGE, process_photo, store_photo
 from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore, review_store
-from inspectie_app.sync_client import CHUNK_SIZE, SyncClient
+from inspectie_app.store.crypto import StoreKeyError
+from inspectie_app.sync_client import CHUNK_SIZE, SyncClient, SyncError
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult, evaluate
 from schemas.identifiers import IdentifierKind, normalise
@@ -78,23 +80,46 @@ class InspectorService:
         return await asyncio.to_thread(self._store.local_user)
 
     async def login(self, username: str, password: str) -> LocalUser:
-        """Log in at the server (needs a connection), remember the user, then sync once."""
-        reply = await self._client.login(username, password, self._device_name)
+        """Log in at the server (needs a connection), remember the user, then sync once. The same user logging in
+        again (their token expired) keeps this tablet's device and its outbox. A user whose password was reset
+        gets ``must_change_password``: nothing syncs until ``change_password``."""
+        previous = await asyncio.to_thread(self._store.local_user)
+        meta = await asyncio.to_thread(self._store.meta)
+        again = previous is not None and previous.username == username.strip().lower()
+        try:
+            reply = await self._client.login(username, password, self._device_name,
+                                             client_id=meta.client_id if again else None)
+        except LoginError as exc:
+            if exc.code == "login_device_revoked":  # this tablet was revoked while its user was logged out
+                async with self._sync_lock:
+                    await self._retire()
+            raise
         if reply.user.role != INSPECTOR_ROLE:
             raise LoginError("login_wrong_role", reply.user.role)
         user = LocalUser(reply.user.id, reply.user.username, reply.user.display_name, reply.user.role,
-                         self._client.server_url)
+                         self._client.server_url, reply.must_change_password)
         async with self._sync_lock:
             previous = await asyncio.to_thread(self._store.local_user)
             if previous is not None and previous.id != user.id:
                 await self._forget_user()
             await asyncio.to_thread(self._store.save_login, user, token=reply.token, device_id=str(reply.device_id))
-        await self.sync_now()
+        if not reply.must_change_password:
+            await self.sync_now()
         return user
 
+    async def change_password(self, current: str, new: str) -> None:
+        """Replace a reset password at the server, then sync."""
+        await self._client.change_password(current, new)
+        await self.sync_now()
+
     async def logout(self) -> None:
-        """Forget the user and their data on this device; refused while work is unsynced."""
+        """End the token at the server (when reachable) and forget the user and their data on this device; refused
+        while work is unsynced."""
         async with self._sync_lock:
+            status = await self.sync_status()
+            if status.pending_changes or status.pending_photos:
+                raise AppError("logout_pending", f"{status.pending_changes} changes, {status.pending_photos} photos")
+            await self._client.logout()
             await self._forget_user()
 
     async def _forget_user(self) -> None:
@@ -103,6 +128,27 @@ class InspectorService:
             raise AppError("logout_pending", f"{status.pending_changes} changes, {status.pending_photos} photos")
         files = await asyncio.to_thread(self._store.forget_user)
         await asyncio.to_thread(_delete_files, files)
+
+    async def _retire(self) -> None:
+        """The server revoked this device (the caller holds the sync lock). Delete what the server already has,
+        hand the unsynced work over (into quarantine on the server), then delete the database, the photos and the
+        key. When the handover cannot finish now (offline), the unsynced work stays, encrypted, the app stays
+        locked, and the next contact tries again: nothing is lost and nothing else stays readable."""
+        await asyncio.to_thread(self._store.mark_revoked)
+        await asyncio.to_thread(_delete_files, await asyncio.to_thread(self._store.purge_synced))
+        try:
+            handed = await self._client.hand_over()
+        except SyncError as exc:
+            log.info("revoked device: handover not finished (%s); kept encrypted, retried later", exc)
+            await asyncio.to_thread(self._store.record_sync, error="sync_device_revoked")
+            return
+        token = (await asyncio.to_thread(self._store.meta)).token
+        await asyncio.to_thread(self._store.wipe)
+        await asyncio.to_thread(shutil.rmtree, self._photos_dir, True)
+        if token:
+            await self._client.confirm_wiped(token)
+        await asyncio.to_thread(self._store.record_sync, error="sync_device_wiped")
+        log.warning("revoked device: %d unsynced changes handed over; local data, photos and key deleted", handed)
 
     # ---- lists ---------------------------------------------------------------------------------
 
@@ -259,6 +305,13 @@ class InspectorService:
         return review_store.add_identifier(self._store, inspection_id, kind, value,  # type: ignore[arg-type]
                                            question_id=question_id)
 
+    async def thumbnail(self, photo: PhotoItem) -> bytes | None:
+        """The photo's thumbnail, decrypted (None when its file is gone or unreadable)."""
+        try:
+            return await asyncio.to_thread(self._store.open_file, photo.thumbnail_path)
+        except (OSError, StoreKeyError):
+            return None
+
     async def add_photo(self, inspection_id: UUID, data: bytes, caption: str = "") -> PhotoItem:
         """Strip and store a photo, then record it; raises ``PhotoError`` for unusable input."""
         record, _template = await asyncio.to_thread(self._load, inspection_id)
@@ -266,7 +319,7 @@ class InspectorService:
         if len(caption) > 500:
             raise AnswerError("answer_invalid", "caption longer than 500 characters")
         processed = await asyncio.to_thread(process_photo, data, long_edge=self._photo_long_edge)
-        stored = await asyncio.to_thread(store_photo, self._photos_dir, processed)
+        stored = await asyncio.to_thread(store_photo, self._photos_dir, processed, self._store.seal_file)
         photo = NewPhoto(uuid.uuid4(), processed.sha256, len(processed.jpeg), processed.width, processed.height,
                          caption, str(stored.path), str(stored.thumbnail_path))
         item = await asyncio.to_thread(self._store.add_photo, inspection_id, photo)
@@ -295,7 +348,10 @@ class InspectorService:
         async with self._sync_lock:
             self._syncing = True
             try:
-                await self._client.sync()
+                if (await asyncio.to_thread(self._store.meta)).revoked_at is not None:
+                    await self._retire()  # the handover did not finish last time: try again
+                elif await self._client.sync() == "sync_device_revoked":
+                    await self._retire()
             except Exception:  # a bug must not stop syncing for good; the outbox keeps the work
                 log.exception("sync round failed unexpectedly")
                 await asyncio.to_thread(self._store.record_sync, error="sync_server_error")
@@ -315,7 +371,8 @@ class InspectorService:
         return SyncStatus(pending_changes=self._store.outbox_count(),
                           pending_photos=self._store.pending_photo_count(),
                           last_success_at=meta.last_success_at, last_error=meta.last_error, syncing=self._syncing,
-                          rejections=[r.message for r in self._store.rejections()], conflicts=conflicts)
+                          rejections=[r.message for r in self._store.rejections()], conflicts=conflicts,
+                          revoked=meta.revoked_at is not None)
 
     def start_autosync(self, interval: float = 10.0) -> asyncio.Task[None]:
         """Sync in the background every ``interval`` seconds and soon after every local change."""
@@ -380,12 +437,13 @@ def _delete_files(paths: list[str]) -> None:
 
 def build_service(data_dir: Path, server_url: str, transport: httpx.AsyncBaseTransport | None = None, *,
                   photo_long_edge: int = LONG_EDGE, device_name: str = "tablet", timeout: float = 30.0,
-                  photo_purge_days: float | None = 7.0, outbox_history_days: float = 30.0,
+                  photo_purge_days: float | None = 7.0, outbox_history_days: float = 0.0,
                   chunk_size: int | None = None) -> InspectorService:
     """The app's service over ``<data_dir>/inspectie.db`` (migrated now) and ``<data_dir>/photos``.
 
     ``photo_purge_days``: delete a full-size photo this long after the server confirmed it (None: never).
-    ``outbox_history_days``: keep acknowledged mutations this long, to re-send them to a restored server."""
+    ``outbox_history_days``: keep acknowledged mutations this long, to re-send them to a restored server (default 0:
+    deleted once acknowledged). The store's key: ``store.keys.key_store_for`` (``INSPECTIE_APP_KEY_STORE``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(database_url(data_dir), history_days=outbox_history_days)
     purge = None if photo_purge_days is None else timedelta(days=photo_purge_days)

@@ -17,18 +17,22 @@ server confirmed them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from uuid import UUID
 
 import httpx
 from pydantic import ValidationError
 
 from inspectie_app.contract import AppError, LoginError
 from inspectie_app.store import InspectorStore, PendingPhoto, PullDataError
+from inspectie_app.store.crypto import StoreKeyError
+from schemas.accounts import PasswordChange
 from schemas.records import LoginRequest, LoginResponse
 from schemas.sync import (
     MAX_MUTATIONS_PER_PUSH,
@@ -52,7 +56,19 @@ M = TypeVar("M", PushResponse, PullResponse)
 
 
 class SyncError(AppError):
-    """codes: sync_offline, sync_server_error, sync_unauthorized, sync_update_app, sync_history_lost"""
+    """codes: sync_offline, sync_server_error, sync_unauthorized, sync_update_app, sync_history_lost; for a token
+    the server no longer takes: sync_login_again (expired or ended: log in again, the work stays),
+    sync_account_disabled, sync_password_change (a reset password must be replaced first), sync_device_revoked
+    (hand over and wipe)"""
+
+
+# the server's 401/403 codes for a token, and what the tablet makes of them
+TOKEN_REFUSALS = {"token_expired": "sync_login_again", "session_ended": "sync_login_again",
+                  "not_authenticated": "sync_login_again", "client_id_mismatch": "sync_login_again",
+                  "account_disabled": "sync_account_disabled", "password_change_required": "sync_password_change",
+                  "device_revoked": "sync_device_revoked"}
+LOGIN_REFUSALS = {"account_disabled": "login_account_disabled", "device_revoked": "login_device_revoked"}
+PASSWORD_REFUSALS = ("password_wrong", "password_too_short", "password_unchanged")
 
 
 class SyncClient:
@@ -76,16 +92,21 @@ class SyncClient:
 
     # ---- login -------------------------------------------------------------------------------
 
-    async def login(self, username: str, password: str, device_name: str = "tablet") -> LoginResponse:
-        """Exchange credentials for a device token; raises ``LoginError``."""
-        body = LoginRequest(username=username, password=password, device_name=device_name)
+    async def login(self, username: str, password: str, device_name: str = "tablet",
+                    client_id: UUID | None = None) -> LoginResponse:
+        """Exchange credentials for a device token (``client_id``: this tablet logs in again as the same user and
+        keeps its device); raises ``LoginError``."""
         try:
-            resp = await self._http.post(f"{API}/auth/login", json=body.model_dump(),
+            body = LoginRequest(username=username, password=password, device_name=device_name, client_id=client_id)
+        except ValidationError:  # e.g. a control character pasted into the name (schemas.inputs)
+            raise LoginError("login_failed") from None
+        try:
+            resp = await self._http.post(f"{API}/auth/login", json=body.model_dump(mode="json"),
                                          headers={"X-Schema-Version": str(SCHEMA_VERSION)})
         except httpx.TransportError as exc:
             raise LoginError("login_offline", type(exc).__name__) from None
-        if resp.status_code in (401, 403):
-            raise LoginError("login_failed")
+        if resp.status_code in (401, 403, 422):
+            raise LoginError(LOGIN_REFUSALS.get(_server_code(resp), "login_failed"))
         if resp.status_code == 429:
             raise LoginError("login_rate_limited")
         if resp.status_code == 426:
@@ -96,6 +117,46 @@ class SyncClient:
             return LoginResponse.model_validate_json(resp.content)
         except ValidationError:
             raise LoginError("login_offline", "unexpected login response") from None
+
+    async def logout(self) -> None:
+        """End this device's token on the server (best effort: offline, it expires by itself)."""
+        with contextlib.suppress(SyncError):
+            await self._call("POST", f"{API}/auth/logout", allowed=(204, 401, 403))
+
+    async def change_password(self, current: str, new: str) -> None:
+        """Set a new password (after a beheerder's reset); raises ``AppError`` password_wrong, password_too_short,
+        password_unchanged, or a ``SyncError``."""
+        try:
+            body = PasswordChange(current_password=current, new_password=new).model_dump()
+        except ValidationError:
+            raise AppError("password_too_short") from None
+        resp = await self._call("POST", f"{API}/auth/password", json=body, allowed=(204, 422))
+        if resp.status_code == 422:
+            code = _server_code(resp)
+            raise AppError(code if code in PASSWORD_REFUSALS else "password_too_short")
+
+    # ---- a revoked device's last contact ------------------------------------------------------
+
+    async def hand_over(self) -> int:
+        """Send every unacknowledged mutation into the server's quarantine and every photo it lacks (the revoked
+        token is good for that only, ``sync_server.sync.handover``); returns how many mutations went. Raises
+        ``SyncError`` when any of it fails: then nothing may be wiped yet."""
+        meta = await asyncio.to_thread(self._store.meta)
+        after = sent = 0
+        while batch := await asyncio.to_thread(self._store.pending_mutations, MAX_MUTATIONS_PER_PUSH, after):
+            body = PushRequest(client_id=meta.client_id, schema_version=SCHEMA_VERSION, mutations=batch)
+            await self._call("POST", f"{API}/sync/handover", json=body.model_dump(mode="json"))
+            sent, after = sent + len(batch), batch[-1].id
+        for photo in await asyncio.to_thread(self._store.photos_to_upload):
+            data = await asyncio.to_thread(_read_verified, photo, self._store.open_file)
+            # 404: no handed-over or stored work refers to it (e.g. its attachment was refused): nothing to keep
+            await self._call("PUT", f"{API}/sync/handover/photos/{photo.sha256}", content=data, allowed=(204, 404))
+        return sent
+
+    async def confirm_wiped(self, token: str) -> None:
+        """Tell the server this revoked device deleted its data and keys (best effort)."""
+        with contextlib.suppress(SyncError):
+            await self._call("POST", f"{API}/auth/wiped", allowed=(204, 401, 403), token=token)
 
     # ---- one sync round ------------------------------------------------------------------------
 
@@ -238,7 +299,7 @@ class SyncClient:
         HEAD for the offset first; then 1 MiB chunks; on 409 resume from the offset the reply names (HEAD
         when it names none), restart on 410 (expired) and once on 422 (the bytes arrived damaged). A server
         that already holds the content answers the first PATCH with 201."""
-        data = await asyncio.to_thread(_read_verified, photo)
+        data = await asyncio.to_thread(_read_verified, photo, self._store.open_file)
         url = f"{API}/blobs/{photo.sha256}"
         offset = await self._blob_offset(url, token) if photo.started else 0
         restarted, conflicts = False, 0
@@ -299,10 +360,19 @@ class SyncClient:
         raise _status_error(method, url, resp)
 
 
+def _server_code(resp: httpx.Response) -> str:
+    """The error code in a server's reply ("" when it sent none)."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    return str(body.get("code", "")) if isinstance(body, dict) else ""
+
+
 def _status_error(method: str, url: str, resp: httpx.Response) -> SyncError:
     where = f"{method} {url}: HTTP {resp.status_code}"
     if resp.status_code in (401, 403):
-        return SyncError("sync_unauthorized", where)
+        return SyncError(TOKEN_REFUSALS.get(_server_code(resp), "sync_unauthorized"), where)
     if resp.status_code == 426:
         return SyncError("sync_update_app", where)
     return SyncError("sync_server_error", where)
@@ -327,12 +397,15 @@ def _delete_files(paths: list[str]) -> None:
         Path(path).unlink(missing_ok=True)
 
 
-def _read_verified(photo: PendingPhoto) -> bytes:
-    """The photo's bytes, checked against its hash (a damaged file would be refused by the server anyway)."""
+def _read_verified(photo: PendingPhoto, read: Callable[[str], bytes]) -> bytes:
+    """The photo's bytes (decrypted by ``read``), checked against its hash (a damaged file would be refused by the
+    server anyway)."""
     try:
-        data = Path(photo.local_path).read_bytes()
+        data = read(photo.local_path)
     except OSError as exc:
         raise SyncError("sync_server_error", f"photo file unreadable: {exc.strerror}") from None
+    except StoreKeyError as exc:
+        raise SyncError("sync_server_error", f"photo file {photo.sha256[:12]}: {exc}") from None
     if hashlib.sha256(data).hexdigest() != photo.sha256:
         raise SyncError("sync_server_error", f"photo file {photo.sha256[:12]} is damaged")
     return data

@@ -3,7 +3,9 @@
 Tablets lose power, so every connection runs in WAL mode with ``synchronous=FULL`` (a committed
 change survives a power cut) and enforces foreign keys. The pysqlite driver's own transaction
 handling is switched off and SQLAlchemy emits ``BEGIN`` itself, so a transaction really starts at
-its first statement (reads included), as SQLAlchemy's SQLite documentation recommends.
+its first statement (reads included), as SQLAlchemy's SQLite documentation recommends. ``secure_delete``
+overwrites deleted and replaced content with zeros, so a purged outbox row or an answer in clear replaced by its
+sealed form leaves nothing behind in free pages.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -51,8 +54,23 @@ def alembic_config() -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the store's schema to the newest revision."""
+    """Bring the store's schema to the newest revision (the engine carries the store's cipher: a revision may seal
+    data); VACUUM afterwards when a revision asks for it, so no old page keeps what it replaced."""
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    if config.attributes.get("vacuum"):
+        vacuum(engine)
+
+
+def vacuum(engine: Engine) -> None:
+    """Rewrite the database file without free pages and empty the WAL (outside any transaction)."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("VACUUM")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()

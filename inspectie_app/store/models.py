@@ -3,6 +3,8 @@
 Server-owned data (templates, catalogues, planned controls, flags, rejections) arrives by pull;
 inspector-owned data (inspections, answers, persons, photos) is written locally together with an
 ``outbox`` row in one transaction, so a change never exists without the mutation that syncs it.
+Sensitive columns are sealed with the store's key (``inspectie_app.store.crypto``: ``EncryptedJSON``,
+``EncryptedText``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Te
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from inspectie_app.store.crypto import EncryptedJSON, EncryptedText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -58,7 +62,7 @@ class SyncMeta(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(36))
     device_id: Mapped[str | None] = mapped_column(String(36))
-    token: Mapped[str | None] = mapped_column(Text)
+    token: Mapped[str | None] = mapped_column(EncryptedText("sync_meta.token"))
     server_url: Mapped[str] = mapped_column(String(500), default="")
     pull_cursor: Mapped[int] = mapped_column(Integer, default=0)
     next_mutation_id: Mapped[int] = mapped_column(Integer, default=1)
@@ -66,6 +70,9 @@ class SyncMeta(Base):
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(64))
     scope_epoch: Mapped[int | None] = mapped_column(Integer, default=None)
+    key_check: Mapped[str | None] = mapped_column(EncryptedText("sync_meta.key_check"), default=None)
+    # the server revoked this device; set until its unsynced work is handed over and the store wiped
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class LocalUserRow(Base):
@@ -103,7 +110,7 @@ class PlannedControlRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     scheduled_on: Mapped[str] = mapped_column(String(10))
-    data: Mapped[dict[str, Any]]
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("planned_control.data"))
 
 
 class InspectionRow(Base):
@@ -113,10 +120,10 @@ class InspectionRow(Base):
     template_id: Mapped[str] = mapped_column(String(64))
     template_version: Mapped[int] = mapped_column(Integer)
     control_type: Mapped[str] = mapped_column(String(64))
-    address: Mapped[dict[str, Any]]
+    address: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("inspection.address"))
     planned_control_id: Mapped[str | None] = mapped_column(String(36))
     status: Mapped[str] = mapped_column(String(16), default="draft")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(EncryptedText("inspection.note"), default="")
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     person_counter: Mapped[int] = mapped_column(Integer, default=0)
@@ -142,7 +149,7 @@ class AnswerRow(Base):
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     scope_key: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(EncryptedJSON("answer.value"))
     updated_at: Mapped[datetime]
 
 
@@ -155,7 +162,7 @@ class PhotoRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
-    caption: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(EncryptedText("photo.caption"), default="")
     local_path: Mapped[str] = mapped_column(String(1000))
     thumbnail_path: Mapped[str] = mapped_column(String(1000))
     uploaded: Mapped[bool] = mapped_column(default=False)
@@ -173,7 +180,7 @@ class ServerFlagRow(Base):
 
     inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     level: Mapped[int] = mapped_column(Integer)
-    flag: Mapped[dict[str, Any]]
+    flag: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("server_flag.flag"))
     photos_expected: Mapped[int] = mapped_column(Integer, default=0)
     photos_present: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -183,7 +190,7 @@ class RejectionRow(Base):
 
     mutation_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     code: Mapped[str] = mapped_column(String(64))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(EncryptedText("rejection.message"))
     received_at: Mapped[datetime]
 
 
@@ -195,14 +202,15 @@ class ConflictRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
     status: Mapped[str] = mapped_column(String(12))
-    data: Mapped[dict[str, Any]]
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("conflict.data"))
 
 
 class OutboxRow(Base):
     """A mutation waiting for the server's ack; ids are gap-free per client id.
 
-    Acknowledged rows stay as history (``acked_at`` set) for a while: if the server is restored from a
-    backup and reports a lower ``last_mutation_id``, they are sent again.
+    Acknowledged rows are deleted at once by default; with ``outbox_history_days`` they stay as history
+    (``acked_at`` set) for a while: if the server is restored from a backup and reports a lower
+    ``last_mutation_id``, they are sent again.
     """
 
     __tablename__ = "outbox"
@@ -211,7 +219,7 @@ class OutboxRow(Base):
     name: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     base_version: Mapped[int | None] = mapped_column(Integer)
-    args: Mapped[dict[str, Any]]
+    args: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("outbox.args"))
     schema_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,8 +8,12 @@ store shares one connection; a file store has one writer anyway).
 
 Each mutation records as ``base_version`` the pull cursor at the moment it was made: the server seq up to
 which this tablet had seen the server's changes (corrections included), so the server can tell a deliberate
-overwrite from a conflict without trusting any clock. Acknowledged mutations are kept as history for
-``history_days``: a server restored from a backup reports a lower ``last_mutation_id`` and gets them again.
+overwrite from a conflict without trusting any clock. Acknowledged mutations are deleted at once (the default), or
+kept as history for ``history_days``: a server restored from a backup reports a lower ``last_mutation_id`` and gets
+them again (docs/SYNC.md; a trade-off against keeping sent work on the tablet, docs/SECURITY.md).
+
+Sensitive values and photo files are sealed with the store's key (``crypto``; the key from ``keys``). ``wipe``
+deletes the database file, its WAL and the key, and starts an empty store with a new key.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -28,7 +33,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inspectie_app.contract import AnswerError, AppError, LocalUser, PhotoItem
-from inspectie_app.store.db import create_store_engine, migrate
+from inspectie_app.store.crypto import StoreCipher, StoreKeyError, attach, new_key
+from inspectie_app.store.db import MEMORY_URL, create_store_engine, migrate
+from inspectie_app.store.keys import KeyStore, key_store_for
 from inspectie_app.store.models import (
     AnswerRow,
     CatalogueRow,
@@ -68,6 +75,7 @@ class SyncMetaView:
     last_success_at: datetime | None
     last_error: str | None
     scope_epoch: int | None = None
+    revoked_at: datetime | None = None  # the server revoked this device: hand over, then wipe
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,7 @@ class InspectorStore(Protocol):
     def set_note(self, inspection_id: UUID, text: str) -> None: ...
     def add_photo(self, inspection_id: UUID, photo: NewPhoto) -> PhotoItem: ...
     def finish(self, inspection_id: UUID, finished_at: datetime) -> None: ...
-    def pending_mutations(self, limit: int) -> list[Mutation]: ...
+    def pending_mutations(self, limit: int, after: int = 0) -> list[Mutation]: ...
     def mark_attempt(self, mutation_ids: list[int], error: str | None) -> None: ...
     def ack(self, last_mutation_id: int, rejections: list[Rejection]) -> int: ...
     def outbox_count(self) -> int: ...
@@ -170,24 +178,78 @@ class InspectorStore(Protocol):
     def mark_photos_uploaded(self, sha256s: list[str]) -> None: ...
     def pending_photo_count(self) -> int: ...
     def purge_photos(self, confirmed_before: datetime) -> list[str]: ...
+    def seal_file(self, data: bytes) -> bytes: ...
+    def open_file(self, path: str) -> bytes: ...
+    def mark_revoked(self) -> None: ...
+    def purge_synced(self) -> list[str]: ...
+    def wipe(self) -> None: ...
     def close(self) -> None: ...
 
 
-class SqliteStore:
-    """``InspectorStore`` over SQLite; ``url`` may be ``sqlite://`` for a fast in-memory store."""
+KEY_CHECK = "inspectie-store-key"
 
-    def __init__(self, url: str, *, history_days: float = 30.0) -> None:
+
+class SqliteStore:
+    """``InspectorStore`` over SQLite; ``url`` may be ``sqlite://`` for a fast in-memory store.
+
+    ``history_days``: keep acknowledged mutations this long (0: delete them once acknowledged). ``key_store``: where
+    the store key lives (default: ``keys.key_store_for`` the database file)."""
+
+    def __init__(self, url: str, *, history_days: float = 0.0, key_store: KeyStore | None = None) -> None:
+        self._url = url
         self._history = timedelta(days=history_days)
-        self._engine = create_store_engine(url)
+        self._path = database_path(url)
+        self._keys = key_store or key_store_for(self._path)
         self._lock = threading.RLock()
+        self._open()
+
+    def _open(self) -> None:
+        """Open (and migrate) the database with its key; a new store gets a new key, saved before any data is
+        sealed with it. ``StoreKeyError`` when the key does not open the data (missing or wrong)."""
+        key = self._keys.load()
+        if key is None:
+            key = new_key()
+            self._keys.save(key)
+        self._cipher = StoreCipher(key)
+        self._engine = create_store_engine(self._url)
+        attach(self._engine, self._cipher)
         migrate(self._engine)
         with self._tx() as s:
-            if s.get(SyncMeta, 1) is None:
+            meta = s.get(SyncMeta, 1)
+            if meta is None:
                 s.add(_fresh_meta())
+            elif meta.key_check is None:
+                meta.key_check = KEY_CHECK
+            elif meta.key_check != KEY_CHECK:
+                raise StoreKeyError("the store key does not fit this store")
 
     @property
     def engine(self) -> Any:
         return self._engine
+
+    @property
+    def key_location(self) -> str:
+        """Where the key is kept (for the log and the docs)."""
+        return self._keys.description
+
+    def seal_file(self, data: bytes) -> bytes:
+        """``data`` encrypted for a photo file."""
+        return self._cipher.seal_file(data)
+
+    def open_file(self, path: str) -> bytes:
+        """A photo file's bytes, decrypted."""
+        return self._cipher.open_file(Path(path).read_bytes())
+
+    def wipe(self) -> None:
+        """Delete the database (its WAL too) and the key, then start an empty store with a new key: what was in it
+        cannot be read back, not even from the disk's free blocks, since its key is gone."""
+        with self._lock:
+            self._engine.dispose()
+            if self._path is not None:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+            self._keys.delete()
+            self._open()
 
     def close(self) -> None:
         """Release the database connections."""
@@ -206,7 +268,7 @@ class SqliteStore:
             m = _meta(s)
             return SyncMetaView(UUID(m.client_id), m.device_id, m.token, m.server_url, m.pull_cursor,
                                 m.next_mutation_id, m.last_acked_mutation_id, m.last_success_at, m.last_error,
-                                m.scope_epoch)
+                                m.scope_epoch, m.revoked_at)
 
     def local_user(self) -> LocalUser | None:
         """The user who last logged in on this device, if any."""
@@ -246,6 +308,27 @@ class SqliteStore:
                 m.last_success_at = utcnow()
             s.execute(delete(OutboxRow).where(OutboxRow.acked_at.is_not(None),
                                               OutboxRow.acked_at < utcnow() - self._history))
+
+    def mark_revoked(self) -> None:
+        """The server revoked this device: from now on the app only hands over its unsynced work, then wipes."""
+        with self._tx() as s:
+            meta = _meta(s)
+            meta.revoked_at = meta.revoked_at or utcnow()
+
+    def purge_synced(self) -> list[str]:
+        """Delete everything the server already has (controls with nothing unsynced, planned controls, flags,
+        comments, conflicts, rejections); keep the unsynced work, the token and the outbox for the handover.
+        Returns the photo files to delete."""
+        with self._tx() as s:
+            unsynced = {str(i) for i in _unsynced_ids(s)}
+            synced = [r for r in s.scalars(select(InspectionRow)) if r.id not in unsynced]
+            files = [p for row in s.scalars(select(PhotoRow).where(PhotoRow.inspection_id.in_([r.id for r in synced])))
+                     for p in (row.local_path, row.thumbnail_path)]
+            for row in synced:
+                s.delete(row)
+            for model in (PlannedControlRow, ServerFlagRow, RejectionRow, ConflictRow):
+                s.execute(delete(model))
+            return files
 
     # ---- server data -----------------------------------------------------------------------
 
@@ -309,7 +392,7 @@ class SqliteStore:
             meta.pull_cursor = cursor
             if scope_epoch is not None:
                 meta.scope_epoch = scope_epoch
-            _ack(s, last_mutation_id, [])
+            _ack(s, last_mutation_id, [], keep_history=self._keeps_history)
 
     def conflicts(self, inspection_id: UUID | None = None) -> list[LocalConflict]:
         """Conflicts pulled from the server (open ones first), optionally of one inspection."""
@@ -353,9 +436,7 @@ class SqliteStore:
     def unsynced_inspection_ids(self) -> set[UUID]:
         """Inspections with outbox entries or photos the server has not acknowledged."""
         with self._tx() as s:
-            ids = set(s.scalars(select(OutboxRow.entity_id).where(OutboxRow.acked_at.is_(None)).distinct()))
-            ids |= set(s.scalars(select(PhotoRow.inspection_id).where(PhotoRow.uploaded.is_(False))))
-            return {UUID(i) for i in ids}
+            return _unsynced_ids(s)
 
     def set_answer(self, inspection_id: UUID, question_id: str, value: AnswerValue,
                    person_id: str | None) -> None:
@@ -424,11 +505,11 @@ class SqliteStore:
 
     # ---- outbox and photos -----------------------------------------------------------------
 
-    def pending_mutations(self, limit: int) -> list[Mutation]:
-        """The oldest unacknowledged mutations, in id order."""
+    def pending_mutations(self, limit: int, after: int = 0) -> list[Mutation]:
+        """The oldest unacknowledged mutations (with an id above ``after``), in id order."""
         with self._tx() as s:
-            rows = s.scalars(select(OutboxRow).where(OutboxRow.acked_at.is_(None)).order_by(OutboxRow.mutation_id)
-                             .limit(limit))
+            rows = s.scalars(select(OutboxRow).where(OutboxRow.acked_at.is_(None), OutboxRow.mutation_id > after)
+                             .order_by(OutboxRow.mutation_id).limit(limit))
             return [Mutation(id=r.mutation_id, name=r.name, entity_id=UUID(r.entity_id),
                              base_version=r.base_version, args=r.args) for r in rows]
 
@@ -442,7 +523,11 @@ class SqliteStore:
     def ack(self, last_mutation_id: int, rejections: list[Rejection]) -> int:
         """Drop outbox rows the server acknowledged and keep its rejections; returns rows dropped."""
         with self._tx() as s:
-            return _ack(s, last_mutation_id, rejections)
+            return _ack(s, last_mutation_id, rejections, keep_history=self._keeps_history)
+
+    @property
+    def _keeps_history(self) -> bool:
+        return self._history > timedelta(0)
 
     def outbox_count(self) -> int:
         """Mutations not yet acknowledged."""
@@ -509,9 +594,22 @@ def _uuid_or_none(value: str | None) -> UUID | None:
     return UUID(value) if value else None
 
 
+def database_path(url: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URL (None for an in-memory store)."""
+    if url in (MEMORY_URL, "sqlite:///:memory:") or not url.startswith("sqlite:///"):
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
 def _fresh_meta() -> SyncMeta:
     return SyncMeta(id=1, client_id=str(uuid.uuid4()), server_url="", pull_cursor=0, next_mutation_id=1,
-                    last_acked_mutation_id=0)
+                    last_acked_mutation_id=0, key_check=KEY_CHECK)
+
+
+def _unsynced_ids(s: Session) -> set[UUID]:
+    ids = set(s.scalars(select(OutboxRow.entity_id).where(OutboxRow.acked_at.is_(None)).distinct()))
+    ids |= set(s.scalars(select(PhotoRow.inspection_id).where(PhotoRow.uploaded.is_(False))))
+    return {UUID(i) for i in ids}
 
 
 def _meta(s: Session) -> SyncMeta:
@@ -531,8 +629,9 @@ def _enqueue(s: Session, name: str, entity_id: UUID, args: dict[str, Any]) -> in
     return mutation_id
 
 
-def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection]) -> int:
-    """Move acknowledged rows into history; a server *behind* our last ack lost them: queue them again."""
+def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection], *, keep_history: bool) -> int:
+    """Delete acknowledged rows (or move them into history); a server *behind* our last ack lost them: queue the
+    history again."""
     meta = _meta(s)
     for r in rejections:
         _put_rejection(s, r)
@@ -540,8 +639,11 @@ def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection]) -> int:
         _requeue_after(s, last_mutation_id)
         return 0
     meta.last_acked_mutation_id = last_mutation_id
-    result = s.execute(update(OutboxRow).where(OutboxRow.mutation_id <= last_mutation_id,
-                                               OutboxRow.acked_at.is_(None)).values(acked_at=utcnow()))
+    acked = (OutboxRow.mutation_id <= last_mutation_id, OutboxRow.acked_at.is_(None))
+    if keep_history:
+        result = s.execute(update(OutboxRow).where(*acked).values(acked_at=utcnow()))
+    else:
+        result = s.execute(delete(OutboxRow).where(*acked))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from inspectie_app.contract import LocalIdentifier
+from inspectie_app.store.crypto import EncryptedString, EncryptedText
 from inspectie_app.store.models import Base, InspectionRow, utcnow
 from schemas.identifiers import IdentifierKind
 from schemas.review import CommentRead
@@ -32,7 +33,7 @@ class CommentRow(Base):
     inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
     author_name: Mapped[str] = mapped_column(String(200))
     author_role: Mapped[str] = mapped_column(String(20))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText("review_comment.body"))
     created_at: Mapped[datetime]
 
 
@@ -42,7 +43,7 @@ class IdentifierRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(500))
+    value: Mapped[str] = mapped_column(EncryptedString("control_identifier.value", 500))
     created_at: Mapped[datetime]
     question_id: Mapped[str | None] = mapped_column(String(64), default=None)  # the identifier question, if any
 

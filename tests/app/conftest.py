@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from app_fakes import FakeServer, jpeg_bytes
 
 from inspectie_app.services import InspectorService, build_service
 from inspectie_app.store import SqliteStore
+
+os.environ.setdefault("INSPECTIE_APP_KEY_STORE", "file")  # tests never write into a developer's keyring
 
 
 @pytest.fixture

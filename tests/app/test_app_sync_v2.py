@@ -100,7 +100,8 @@ def test_base_version_is_the_pull_cursor(store: SqliteStore) -> None:
     assert [m.base_version for m in store.pending_mutations(10)] == [41, 41]
 
 
-def test_history_is_requeued_when_the_server_is_behind(store: SqliteStore) -> None:
+def test_history_is_requeued_when_the_server_is_behind() -> None:
+    store = SqliteStore("sqlite://", history_days=30)  # history is kept only when configured (default: purged)
     iid = _new(store)
     for n in range(4):
         store.set_note(iid, f"n{n}")
@@ -108,6 +109,7 @@ def test_history_is_requeued_when_the_server_is_behind(store: SqliteStore) -> No
     store.ack(2, [])  # a restored server knows only up to 2
     assert [m.id for m in store.pending_mutations(10)] == [3, 4, 5]
     assert store.meta().last_acked_mutation_id == 2
+    store.close()
 
 
 def test_old_history_is_pruned(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ import pytest
 from fault_support import Proxy, ServerProcess, drop_pg_db, make_server_settings, pg_available
 
 from inspectie_app.services import InspectorService, build_service
+
+os.environ.setdefault("INSPECTIE_APP_KEY_STORE", "file")  # tests never write into a developer's keyring
 
 
 @pytest.fixture(params=["sqlite"])

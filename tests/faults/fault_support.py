@@ -162,7 +162,9 @@ class Proxy:
     Faults, each per connection: ``cut_after`` closes both sides after N client→server bytes; ``drop_replies``
     lets the request through and swallows the server's answer (the server committed, the tablet never
     hears it); ``corrupt`` flips one byte ``skip`` bytes after ``marker`` in the client→server stream, once;
-    ``on_upstream(total)`` is called with the running total of client→server bytes (e.g. to kill the server).
+    ``on_upstream(total)`` is called with the running total of client→server bytes (e.g. to kill the server);
+    ``cut_on`` closes a connection, forwarding nothing more, as soon as its client→server bytes contain that marker
+    (e.g. a request line).
     """
 
     def __init__(self, target_port: int) -> None:
@@ -172,6 +174,7 @@ class Proxy:
         self.drop_replies = False
         self.corrupt: tuple[bytes, int] | None = None
         self.on_upstream: Callable[[int], None] | None = None
+        self.cut_on: bytes | None = None
         self.upstream_total = 0
         self.cuts = 0
         self._loop = asyncio.new_event_loop()
@@ -215,6 +218,12 @@ class Proxy:
 
     async def _pipe_up(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, state: dict[str, Any]) -> None:
         while data := await reader.read(65536):
+            if self.cut_on is not None:
+                window = state.get("cut_window", b"") + data
+                if self.cut_on in window:
+                    self.cuts += 1
+                    return
+                state["cut_window"] = window[-len(self.cut_on):]
             if self.cut_after is not None and state["sent"] + len(data) > self.cut_after:
                 writer.write(data[: self.cut_after - state["sent"]])
                 await writer.drain()

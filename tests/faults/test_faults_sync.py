@@ -311,7 +311,8 @@ async def test_two_devices_of_one_user(server: ServerProcess, tablets: Any) -> N
 
 @BOTH
 async def test_server_restored_from_an_earlier_backup(server: ServerProcess, tablets: Any, backend: str) -> None:
-    svc = tablets(server.url, photo_purge_days=None)
+    # re-sending needs the sent changes kept as history: a setting since issue 12 (the default deletes them at once)
+    svc = tablets(server.url, photo_purge_days=None, outbox_history_days=30)
     await svc.login("inspecteur1", LEAD_PASSWORD)
     await make_work(svc, controls=1, answers=5, persons=1, photos=1, seed=1)
     await sync_until_clean(svc)

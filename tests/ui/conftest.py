@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.migrate import upgrade
 from sync_server.seed import seed_demo
+
+os.environ.setdefault("INSPECTIE_APP_KEY_STORE", "file")  # tests never write into a developer's keyring
 
 
 def write_assets(root: Path) -> Path:

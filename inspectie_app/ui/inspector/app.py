@@ -16,7 +16,7 @@ from uuid import UUID
 
 import flet as ft
 
-from inspectie_app.contract import AppError, InspectorServiceProtocol, LocalUser
+from inspectie_app.contract import AppError, InspectorServiceProtocol, LocalUser, SyncStatus
 from inspectie_app.i18n import t
 from inspectie_app.ui.inspector.sync_bar import SyncBar
 from inspectie_app.ui.widgets import TOUCH, tagged
@@ -59,8 +59,13 @@ class InspectorApp:
         page.add(header, self.sync_bar.control, ft.Divider(height=1), self.body)
         self._label_header()
         self.user = await self.service.current_user()
-        if self.user is None:
-            await self.show_login()
+        status = await self.service.sync_status()
+        if status.revoked:
+            await self.show_revoked()
+        elif self.user is None:
+            await self.show_login(self.t("sync_device_wiped") if status.last_error == "sync_device_wiped" else "")
+        elif status.last_error == "sync_password_change":
+            await self.show_password_change()
         else:
             await self.show_home()
         if self.refresh_seconds:
@@ -72,6 +77,8 @@ class InspectorApp:
             await asyncio.sleep(self.refresh_seconds)
             if self.user is not None:
                 await self.sync_bar.refresh()
+                if self.sync_bar.status is not None:
+                    await self.follow(self.sync_bar.status)
                 self.page.update()
 
     async def _on_close(self, _e: Any = None) -> None:
@@ -110,10 +117,37 @@ class InspectorApp:
             await self.sync_bar.refresh()
         self.page.update()
 
-    async def show_login(self) -> None:
+    async def show_login(self, message: str = "", username: str = "") -> None:
         from inspectie_app.ui.inspector.login import LoginScreen
 
-        await self.show(LoginScreen(self).render)
+        await self.show(LoginScreen(self, message, username).render)
+
+    async def show_password_change(self) -> None:
+        from inspectie_app.ui.inspector.login import PasswordScreen
+
+        await self.show(PasswordScreen(self).render)
+
+    async def show_revoked(self) -> None:
+        from inspectie_app.ui.inspector.login import RevokedScreen
+
+        self.user = None
+        await self.show(RevokedScreen(self).render)
+
+    async def login_again(self, _e: Any = None) -> None:
+        """The token expired or was ended: log in again as the same user; the work on the tablet stays."""
+        name = self.user.username if self.user else ""
+        await self.show_login(self.t("login_again_intro"), username=name)
+
+    async def follow(self, status: SyncStatus) -> None:
+        """Leave the current screen when the server revoked this device (it hands over and wipes itself) or a
+        reset password must be replaced first."""
+        if status.revoked:
+            await self.show_revoked()
+        elif status.last_error == "sync_device_wiped":
+            self.user = None
+            await self.show_login(self.t("sync_device_wiped"))
+        elif status.last_error == "sync_password_change" and self.user is not None:
+            await self.show_password_change()
 
     async def show_home(self) -> None:
         from inspectie_app.ui.inspector.home import HomeScreen

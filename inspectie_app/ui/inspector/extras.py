@@ -206,10 +206,7 @@ class PhotosPanel:
 
     async def _thumb(self, n: int, photo: Any) -> ft.Control:
         app = self.screen.app
-        try:
-            data = await asyncio.to_thread(Path(photo.thumbnail_path).read_bytes)
-        except OSError:
-            data = None
+        data = await app.service.thumbnail(photo)
         label = app.t("photo_thumbnail", n=n)
         status = app.t("photo_uploaded") if photo.uploaded else app.t("photo_waiting")
         image: ft.Control = (ft.Image(src=data, width=120, height=120, fit=ft.BoxFit.COVER, semantics_label=label)

@@ -27,6 +27,8 @@ class SyncBar:
         self.conflicts = ft.Text("", key="sync-conflicts", color=ft.Colors.ORANGE_900, visible=False)
         self.button = ft.OutlinedButton(content="", icon=ft.Icons.SYNC, on_click=self.sync_now, key="sync-now",
                                         height=TOUCH)
+        self.login_again = ft.FilledButton(content="", icon=ft.Icons.LOGIN, on_click=self._login_again,
+                                           key="login-again", height=TOUCH, visible=False)
         self.control = ft.Container(
             key="sync-bar",
             visible=False,
@@ -37,7 +39,7 @@ class SyncBar:
                 [
                     tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error,
                                       self.conflicts], spacing=2, expand=True), "sync-status"),
-                    tagged(self.button, "sync-button"),
+                    ft.Row([tagged(self.login_again, "login-again"), tagged(self.button, "sync-button")]),
                 ],
                 alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
             ),
@@ -72,6 +74,8 @@ class SyncBar:
         self.conflicts.visible = bool(lines)
         self.button.content = t("syncing") if status.syncing else t("sync_now")
         self.button.disabled = status.syncing
+        self.login_again.content = t("login_again")
+        self.login_again.visible = status.last_error == "sync_login_again"
 
     def _conflict_line(self, c: ConflictNotice) -> str:
         t = self.app.t
@@ -82,6 +86,9 @@ class SyncBar:
                      corrections=dropped_corrections_text(dropped, None, self.app.lang))
         field = t("conflict_field_note") if c.field == "note" else str(c.question_id)
         return t("sync_conflict_item", field=field, mine=_show(c.device_value), kept=_show(c.kept_value))
+
+    async def _login_again(self, _e: Any = None) -> None:
+        await self.app.login_again()
 
     def _show_error(self, code: str) -> None:
         self.error.value = self.app.t(code)
@@ -101,7 +108,10 @@ class SyncBar:
             return
         self.show(status)
         self.app.changed()
-        if status.last_error == "sync_unauthorized":
+        if status.revoked or status.last_error in ("sync_device_wiped", "sync_password_change"):
+            await self.app.follow(status)
+            return
+        if status.last_error in ("sync_unauthorized", "sync_login_again", "sync_account_disabled"):
             return
         # new planned controls, flags or rejections may have arrived: redraw the current screen
         await self.app.rerender()
