@@ -1,5 +1,6 @@
 """``inspectie-server``: serve, migrate, create-team, create-user, move-user, seed-demo, publish-assets,
-catalogue test|docs, audit verify, purge."""
+catalogue test|docs, audit verify, purge, devices list, revoke-device, disable-user, enable-user, reset-password,
+quarantine list|replay."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from sync_server.admin import cli as admin_cli
 from sync_server.auth.schemas import Role
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
@@ -56,14 +58,40 @@ def cmd_publish(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Migrate, publish and serve; in production refuse plain HTTP and demo passwords (``sync_server.production``)."""
     import uvicorn
+    from pydantic import ValidationError
 
+    from sync_server import production
     from sync_server.app import create_served_app
 
-    if cmd_publish(settings, args) != 0:  # migrates first
-        return 1
-    uvicorn.run(create_served_app(settings), host=args.host, port=args.port, log_level="info")
+    given = {"tls_certfile": args.tls_certfile, "tls_keyfile": args.tls_keyfile,
+             "trusted_proxies": args.trusted_proxies}
+    try:
+        settings = Settings(**{**settings.model_dump(), **{k: v for k, v in given.items() if v is not None}})
+    except ValidationError as exc:
+        return _settings_error(exc)
+    problems = production.transport_problems(settings) if settings.environment == "production" else []
+    if not problems:
+        if cmd_publish(settings, args) != 0:  # migrates first
+            return 1
+        problems = in_transaction(settings, lambda s: production.startup_problems(settings=settings, session=s))
+    if problems:
+        print("error: INSPECTIE_ENVIRONMENT=production refuses to start:\n  " + "\n  ".join(problems), file=sys.stderr)
+        return 2
+    uvicorn.run(create_served_app(settings), host=args.host, port=args.port, log_level="info",
+                **production.uvicorn_options(settings))
     return 0
+
+
+def _settings_error(exc: Exception) -> int:
+    """A refused setting as one line per problem (pydantic's ``ValidationError``), exit 2."""
+    from pydantic import ValidationError
+
+    assert isinstance(exc, ValidationError)
+    lines = [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+    print("error: " + "\n  ".join(lines), file=sys.stderr)
+    return 2
 
 
 def _fail(exc: ApiError) -> int:
@@ -238,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="migrate, publish assets and run the server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--tls-certfile", type=Path, default=None, metavar="PEM",
+                       help="serve over TLS with this certificate (default: INSPECTIE_TLS_CERTFILE)")
+    serve.add_argument("--tls-keyfile", type=Path, default=None, metavar="PEM",
+                       help="the certificate's private key (default: INSPECTIE_TLS_KEYFILE)")
+    serve.add_argument("--trusted-proxies", default=None, metavar="ADDRESSES",
+                       help="comma-separated addresses of the TLS-terminating proxy whose X-Forwarded-* headers "
+                            "are believed (default: INSPECTIE_TRUSTED_PROXIES). With INSPECTIE_ENVIRONMENT="
+                            "production one of TLS or a trusted proxy is required, and no user may still have "
+                            "the demo password")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(func=cmd_migrate)
     _add_tenancy_commands(sub)
@@ -248,12 +285,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalogue_commands(sub)
     audit_cli.add_commands(sub)
     retention_cli.add_commands(sub)
+    admin_cli.add_account_commands(sub)  # devices list, revoke-device, disable/enable-user, reset-password, quarantine
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(Settings(), args))
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # e.g. a short identifier key in production: a message, not a traceback
+        return _settings_error(exc)
+    return int(args.func(settings, args))
 
 
 if __name__ == "__main__":

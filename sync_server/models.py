@@ -1,7 +1,7 @@
 """Imports every feature's models so ``Base.metadata`` is complete (Alembic and tests use this)."""
 
-from sync_server.auth.models import Device, User
-from sync_server.blobs.models import Blob, BlobArrival
+from sync_server.auth.models import Device, LoginFailure, User
+from sync_server.blobs.models import Blob, BlobArrival, BlobHolder
 from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
 from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
@@ -20,4 +20,6 @@ __all__ = [
     "Organisation", "Photo", "PlannedControl", "PlannedControlInspector", "PublishedCatalogue", "PublishedTemplate",
     "Quarantine", "Referral", "SyncClient", "SyncCounter", "Team", "User", "Verification",
     "AuditChain", "AuditCheckpoint", "PurgeRun",
+    "LoginFailure",
+    "BlobHolder",
 ]

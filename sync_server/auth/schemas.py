@@ -26,3 +26,5 @@ class Principal:
     device_id: UUID
     team_id: UUID
     organisation_id: UUID
+    client_id: UUID | None = None  # the tablet's sync client this device is bound to
+    must_change_password: bool = False  # a beheerder reset the password: only the password change answers

@@ -56,7 +56,9 @@ class ChangeLog(Base):
 
 
 class Quarantine(Base):
-    """A push from a client outside the supported schema window, kept raw for manual replay."""
+    """A push kept raw for a person to look at and replay: from a client outside the supported schema window
+    (``reason`` "schema"), or the last work a revoked device handed over before wiping itself ("device_revoked",
+    ``device_id`` set; ``inspectie-server quarantine``)."""
 
     __tablename__ = "quarantine"
 
@@ -67,3 +69,6 @@ class Quarantine(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     replayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    reason: Mapped[str] = mapped_column(String(20), default="schema", server_default="schema")
+    device_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("device.id"), default=None, index=True)
+    size: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # bytes of the payload (quota)

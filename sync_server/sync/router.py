@@ -1,31 +1,47 @@
-"""``POST /sync/push`` and ``POST /sync/pull``."""
+"""``POST /sync/push`` and ``POST /sync/pull``; a revoked tablet's last handover (``POST /sync/handover``,
+``PUT /sync/handover/photos/{sha256}``)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header
-from pydantic import ValidationError
+from fastapi import APIRouter, Body, Header, Request, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from schemas.sync import SCHEMA_VERSION, PullRequest, PullResponse, PushRequest, PushResponse
-from sync_server.auth.deps import CurrentUser
+from sync_server.auth.deps import CurrentUser, RevokedDevice
+from sync_server.blobs import service as blobs
+from sync_server.blobs.store import SHA256, BlobStore
+from sync_server.config import Settings
 from sync_server.db import SessionDep
 from sync_server.errors import ApiError
+from sync_server.sync import handover as handover_service
 from sync_server.sync import service
 
 router = APIRouter(prefix="/sync", tags=["sync"])
-SchemaHeader = Annotated[int | None, Header(alias="X-Schema-Version")]
+
+
+class HandoverReceipt(BaseModel):
+    received: int  # mutations kept in quarantine from this batch
+
+SchemaHeader = Annotated[int | None, Header(alias="X-Schema-Version", ge=0, le=1_000_000)]
 
 
 @router.post("/push", response_model=PushResponse)
 def push(payload: Annotated[dict[str, Any], Body(description="a PushRequest")], user: CurrentUser,
-         session: SessionDep, x_schema_version: SchemaHeader = None) -> PushResponse:
-    """Apply the device's outbox; a push from outside the schema window is quarantined and acknowledged."""
+         session: SessionDep, http_request: Request, x_schema_version: SchemaHeader = None) -> PushResponse:
+    """Apply the device's outbox; a push from outside the schema window is quarantined (within its limits: 413
+    ``quarantine_full``) and acknowledged."""
     raw_version = payload.get("schema_version")
     body_version = raw_version if isinstance(raw_version, int) and not isinstance(raw_version, bool) else None
     version = service.effective_schema_version(body_version, x_schema_version)
     if version is not None and not service.in_window(version):
-        return service.quarantine(session=session, user=user, payload=payload, schema_version=version)
+        settings: Settings = http_request.app.state.settings
+        return service.quarantine(session=session, user=user, payload=payload, schema_version=version,
+                                  max_bytes=settings.quarantine_max_push_bytes,
+                                  quota_bytes=settings.quarantine_quota_bytes)
     try:
         request = PushRequest.model_validate(payload)
     except ValidationError as exc:
@@ -44,3 +60,38 @@ def pull(body: PullRequest, user: CurrentUser, session: SessionDep,
     if not service.in_window(version):
         raise ApiError("schema_unsupported")
     return service.pull(session=session, user=user, request=body, schema_version=version)
+
+
+@router.post("/handover", response_model=HandoverReceipt)
+def handover(payload: Annotated[dict[str, Any], Body(description="a PushRequest")], device: RevokedDevice,
+             session: SessionDep) -> HandoverReceipt:
+    """A revoked device's unsynced mutations, kept raw in quarantine for a person to replay (``sync.handover``)."""
+    return HandoverReceipt(received=handover_service.receive(session=session, device=device, payload=payload))
+
+
+@router.put("/handover/photos/{sha256}", status_code=204)
+async def handover_photo(sha256: str, request: Request, device: RevokedDevice) -> Response:
+    """A photo the revoked device's handed-over (or already applied) work refers to, whole in one body."""
+    if not SHA256.match(sha256):
+        raise ApiError("invalid_sha256")
+    settings: Settings = request.app.state.settings
+    data = bytearray()
+    async for part in request.stream():
+        data += part
+        if len(data) > settings.max_blob_bytes:
+            raise ApiError("blob_too_large")
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    with factory() as session:
+        if not handover_service.expects_photo(session=session, device=device, sha256=sha256):
+            raise ApiError("not_found")
+    store: BlobStore = request.app.state.blob_store
+    result = await run_in_threadpool(handover_service.store_photo, store, device.organisation_id, sha256,
+                                     bytes(data))
+    if result.status != "complete":
+        raise ApiError(result.status)
+    with factory() as session, session.begin():
+        owed = blobs.record(session=session, organisation_id=device.organisation_id, sha256=sha256,
+                            size=len(data), uploaded_by=device.user_id)
+    if owed:
+        request.app.state.announcer.kick()
+    return Response(status_code=204)

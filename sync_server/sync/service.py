@@ -16,13 +16,15 @@ or when its cursor is beyond anything this server ever served it (the server was
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from schemas.inputs import INT_MAX, UNSTORABLE, clean, cleaned, problem
 from schemas.sync import (
     MIN_SUPPORTED_SCHEMA_VERSION,
     SCHEMA_VERSION,
@@ -36,6 +38,7 @@ from schemas.sync import (
     entities_for,
     readable_asset,
 )
+from sync_server.auth import tokens
 from sync_server.auth.schemas import Principal
 from sync_server.blobs import service as blobs
 from sync_server.errors import REJECTIONS, ApiError
@@ -70,6 +73,10 @@ def _client(session: Session, user: Principal, client_id: uuid.UUID, schema_vers
     client = session.get(SyncClient, client_id)
     if client is not None and client.user_id != user.user_id:
         raise ApiError("client_id_taken")
+    if user.client_id is None:  # a device that logged in without its client id is bound to it now
+        tokens.bind_client(session=session, device_id=user.device_id, client_id=client_id)
+    elif user.client_id != client_id:
+        raise ApiError("client_id_mismatch")
     now = datetime.now(UTC)
     if client is None:
         if not create:
@@ -81,20 +88,32 @@ def _client(session: Session, user: Principal, client_id: uuid.UUID, schema_vers
     return client
 
 
-def quarantine(*, session: Session, user: Principal, payload: dict[str, Any],
-               schema_version: int | None) -> PushResponse:
-    """Store a push from outside the schema window raw, and acknowledge it so the device keeps nothing stuck."""
+def quarantine(*, session: Session, user: Principal, payload: dict[str, Any], schema_version: int | None,
+               max_bytes: int, quota_bytes: int) -> PushResponse:
+    """Store a push from outside the schema window raw, and acknowledge it so the device keeps nothing stuck.
+
+    Up to ``max_bytes`` per push and ``quota_bytes`` for all of the user's quarantined pushes (raw data nobody
+    validates must not fill the disk): past either, 413 ``quarantine_full``; the app keeps its outbox and sends
+    it again once it is updated."""
     changes.lock(session=session)
-    client_raw = str(payload.get("client_id", ""))[:64]
-    session.add(Quarantine(user_id=user.user_id, client_id=client_raw, schema_version=schema_version,
-                           payload=payload, received_at=datetime.now(UTC)))
-    ids = [m.get("id") for m in payload.get("mutations", []) if isinstance(m, dict)]
-    top = max((i for i in ids if isinstance(i, int) and not isinstance(i, bool)), default=0)
+    stored = cleaned(payload)
+    size = len(json.dumps(stored, separators=(",", ":"), ensure_ascii=False, default=str).encode())
+    kept = session.scalar(select(func.coalesce(func.sum(Quarantine.size), 0))
+                          .where(Quarantine.user_id == user.user_id, Quarantine.reason == "schema")) or 0
+    if size > max_bytes or int(kept) + size > quota_bytes:
+        raise ApiError("quarantine_full", detail=f"{size} bytes; {int(kept)} of {quota_bytes} kept")
+    client_raw = clean(str(payload.get("client_id", ""))[:64])
+    storable_version = schema_version if schema_version is not None and 0 <= schema_version < 2**31 else None
+    session.add(Quarantine(user_id=user.user_id, client_id=client_raw, schema_version=storable_version,
+                           payload=stored, received_at=datetime.now(UTC), size=size))
+    mutations = payload.get("mutations")
+    ids = [m.get("id") for m in (mutations if isinstance(mutations, list) else []) if isinstance(m, dict)]
+    top = max((i for i in ids if isinstance(i, int) and not isinstance(i, bool) and 0 < i <= INT_MAX), default=0)
     try:
         client_id = uuid.UUID(client_raw)
     except ValueError:
         return PushResponse(last_mutation_id=top)
-    client = _client(session, user, client_id, schema_version or 0, create=True)
+    client = _client(session, user, client_id, storable_version or 0, create=True)
     assert client is not None
     client.last_mutation_id = max(client.last_mutation_id, top)
     return PushResponse(last_mutation_id=client.last_mutation_id)
@@ -130,6 +149,9 @@ def _apply(ctx: MutationContext, mutation: Mutation) -> Rejection | None:
     handler = HANDLERS.get(mutation.name)
     if handler is None:
         return _rejection(mutation, "unknown_mutation", mutation.name)
+    unstorable = problem({"args": mutation.args, "base_version": mutation.base_version})
+    if unstorable is not None:  # refused before any handler reads it: this mutation only, the queue goes on
+        return _rejection(mutation, UNSTORABLE, unstorable)
     touched_before = set(ctx.touched)
     try:
         if mutation.name in CHECKS_BEFORE_WRITING:
@@ -145,13 +167,14 @@ def _apply(ctx: MutationContext, mutation: Mutation) -> Rejection | None:
 
 def _rejection(mutation: Mutation, code: str, detail: str) -> Rejection:
     nl, _en = REJECTIONS[code]
-    return Rejection(mutation_id=mutation.id, code=code, message=f"{nl} ({detail})" if detail else nl)
+    return Rejection(mutation_id=mutation.id, code=code, message=f"{nl} ({clean(detail)})" if detail else nl)
 
 
 def _emit_rejection(session: Session, user: Principal, client_id: uuid.UUID, mutation: Mutation,
                     rejection: Rejection) -> None:
     data = {**rejection.model_dump(mode="json"), "message_en": REJECTIONS[rejection.code][1],
-            "client_id": str(client_id), "mutation_name": mutation.name, "inspection_id": str(mutation.entity_id)}
+            "client_id": str(client_id), "mutation_name": clean(mutation.name),
+            "inspection_id": str(mutation.entity_id)}
     changes.emit(session=session, entity="rejection", entity_id=f"{client_id}:{mutation.id}",
                  scope=changes.user_scope(user.user_id, user.organisation_id), data=data)
 

@@ -285,3 +285,47 @@ def test_year_plan_and_matrix_are_per_organisation(http: httpx.Client, login_as:
     assert http.get("/api/v1/enforcement-matrix", headers=planner_a.headers).json() == matrix_a
     assert http.get("/api/v1/enforcement-matrix", headers=planner_b.headers).json()["lookback_months"] == \
         edited["lookback_months"]
+
+
+def test_users_and_devices_are_per_organisation(http: httpx.Client, settings: Settings, login_as: LoginAs) -> None:
+    """Another organisation's beheerder neither lists nor acts on this organisation's users and devices (404), and a
+    revoke, disable or reset by them changes nothing here (issue 12, part B)."""
+    tablet = login_as("inspecteur1")
+    target = in_transaction(settings, lambda s: users.get_by_username(session=s, username="inspecteur1"))
+    assert target is not None
+    foreign = login_as("beheerder-vb")
+    listed = http.get("/api/v1/admin/users", headers=foreign.headers)
+    assert listed.status_code == 200 and "inspecteur1" not in listed.text and "beheerder-vb" in listed.text
+    for method, path in (("GET", f"/admin/users/{target.id}"), ("POST", f"/admin/devices/{tablet.device_id}/revoke"),
+                         ("POST", f"/admin/users/{target.id}/disable"), ("POST", f"/admin/users/{target.id}/enable"),
+                         ("POST", f"/admin/users/{target.id}/reset-password")):
+        r = http.request(method, f"/api/v1{path}", headers=foreign.headers)
+        assert r.status_code == 404 and r.json()["code"] == "not_found", path
+    assert http.get("/api/v1/me", headers=tablet.headers).status_code == 200  # untouched
+    own = login_as("beheerder1").headers
+    assert "beheerder-vb" not in http.get("/api/v1/admin/users", headers=own).text
+
+
+def test_a_photo_hash_is_not_a_download_key(http: httpx.Client, login_as: LoginAs,
+                                            arnhem_control: tuple[str, str]) -> None:
+    """Issue 12 (7): an inspector who learns the hash of a colleague's photo and attaches it to a control of their
+    own gets neither the photo nor, for their team lead, a way to it: a control's photo is present only when its
+    own inspector uploaded every byte (dedupe per uploader)."""
+    iid, sha = arnhem_control  # inspecteur1's control and photo
+    for attacker_name, lead_name in (("inspecteur2", "teamleider1"), ("inspecteur-rc", "teamleider-rc")):
+        attacker, lead = login_as(attacker_name), login_as(lead_name)
+        assert http.get(f"/api/v1/blobs/{sha}", headers=attacker.headers).status_code == 404
+        own, create = attacker.create_inspection()
+        attach = attacker.mutation("photo.attach.v1", own, {"photo_id": str(uuid.uuid4()), "sha256": sha,
+                                                            "size": 2003, "caption": "niet van mij"})
+        assert attacker.push([create, attach]).json()["rejections"] == []
+        got = http.get(f"/api/v1/blobs/{sha}", headers=attacker.headers)
+        assert got.status_code == 404 and got.json()["code"] == "not_found"  # was 200
+        head = http.head(f"/api/v1/blobs/{sha}", headers=attacker.headers)
+        assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"  # "send it yourself"
+        detail = http.get(f"/api/v1/review/inspections/{own}", headers=lead.headers).json()
+        assert detail["summary"]["photos_present"] == 0 and [p["present"] for p in detail["photos"]] == [False]
+        if lead_name == "teamleider-rc":  # another team: the attack would have crossed the team boundary
+            assert http.get(f"/api/v1/blobs/{sha}", headers=lead.headers).status_code == 404
+    for reader in ("inspecteur1", "teamleider1", "ketenregisseur1"):  # the photo's own control still shows it
+        assert http.get(f"/api/v1/blobs/{sha}", headers=login_as(reader).headers).status_code == 200
