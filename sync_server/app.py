@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from sync_server.admin.router import router as admin_router
-from sync_server.auth.ratelimit import LoginRateLimiter
+from sync_server.auth.ratelimit import LoginThrottle
 from sync_server.auth.router import router as auth_router
 from sync_server.blobs.announcer import Announcer
 from sync_server.blobs.router import router as blobs_router
@@ -28,11 +28,13 @@ from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
 from sync_server.establishments.router import router as establishments_router
-from sync_server.inspections.router import router as findings_router
 from sync_server.inputs import refuse_unstorable_parameters
+from sync_server.inspections.router import router as findings_router
+from sync_server.limits import BodyLimit, limits
 from sync_server.links.router import router as links_router
 from sync_server.openapi import install_openapi
 from sync_server.planning.router import router as planning_router
+from sync_server.production import docs_urls, install_docs
 from sync_server.reporting.router import router as reporting_router
 from sync_server.retention.daily import purge_daily
 from sync_server.retention.router import router as retention_router
@@ -90,17 +92,19 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
             await run_in_threadpool(app.state.announcer.wait_idle, 30)
             engine.dispose()
 
-    app = FastAPI(title="Inspectie sync server", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Inspectie sync server", version="0.1.0", lifespan=lifespan, **docs_urls(settings))
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.sessionmaker.configure(info={"identifier_key": settings.identifier_key})  # links.service
     app.state.blob_store = BlobStore(settings.blobs, expiry_seconds=settings.upload_expiry_hours * 3600)
     app.state.announcer = Announcer(app.state.sessionmaker)
-    app.state.login_limiter = LoginRateLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.state.login_throttle = LoginThrottle(app.state.sessionmaker, settings)  # kept in the database
     install_error_handlers(app)
     app.include_router(api_router())
     install_openapi(app)
+    install_docs(app, settings)  # production: /docs, /redoc, /openapi.json for a beheerder only
+    app.add_middleware(BodyLimit, limit_for=limits(settings, API_PREFIX))  # 413 before a byte too many is read
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
@@ -121,7 +125,8 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
 
     The office app is just another API client: each browser session gets an ``httpx.AsyncClient`` that
     calls this same app in-process (``ASGITransport``), so every office action passes the API's
-    authentication, role checks and the sync path, without knowing which address the server is bound to.
+    authentication, role checks and the sync path, without knowing which address the server is bound to. The
+    browser's address is the client address of those calls, so the login throttle counts office logins per browser.
     """
     import httpx
 
@@ -129,8 +134,8 @@ def create_served_app(settings: Settings | None = None) -> FastAPI:
 
     holder: dict[str, FastAPI] = {}
 
-    def client_factory() -> httpx.AsyncClient:
-        transport = httpx.ASGITransport(app=holder["app"], client=("127.0.0.1", 0))
+    def client_factory(client_ip: str = "") -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=holder["app"], client=(client_ip or "127.0.0.1", 0))
         return httpx.AsyncClient(transport=transport, base_url=INTERNAL_BASE_URL)
 
     holder["app"] = app = create_app(settings, office_main=make_office_main(client_factory))

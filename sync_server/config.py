@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sync_server.assets import ASSETS_DIR
 
 DEV_SECRET = "dev-only-not-secret"
+MIN_KEY_BYTES = 32  # the identifier key's minimum length in production (an HMAC-SHA256 key of 256 bits)
 
 
 class Settings(BaseSettings):
@@ -26,8 +27,10 @@ class Settings(BaseSettings):
     assets_dir: Path = ASSETS_DIR
     identifier_key: str = DEV_SECRET
     verify_within_days: int = 5  # a signal unverified for longer shows up in red
-    login_max_failures: int = 5
-    login_window_seconds: int = 300
+    login_max_failures: int = Field(default=5, ge=1)  # failed logins per account within the window (auth.ratelimit)
+    login_max_failures_per_address: int = Field(default=20, ge=1)  # and per client address (IPv4, IPv6 /64)
+    login_window_seconds: int = Field(default=300, ge=1)
+    login_failures_kept: int = Field(default=100_000, ge=100)  # the throttle table never holds more rows
     max_blob_bytes: int = 25 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
     upload_expiry_hours: float = 72.0  # an interrupted photo upload untouched this long is deleted
@@ -43,6 +46,19 @@ class Settings(BaseSettings):
     retention_photos_days: PositiveInt | None = None
     retention_audit_days: PositiveInt | None = None
     purge_daily: bool = False
+    # Request bodies and storage per inspector (docs/SECURITY.md, "Limits and quotas"): a body over its limit is
+    # refused with 413 before it is read; the photo PATCH's limit is ``max_chunk_bytes``.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)  # any request body but a push or a photo chunk
+    max_push_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)  # POST /sync/push (500 mutations)
+    quarantine_max_push_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)  # one push of an app below the window
+    quarantine_quota_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)  # all of one user's quarantined pushes
+    upload_unreferenced_quota_bytes: int = Field(default=512 * 1024 * 1024, ge=0)  # photos no own control uses yet
+    upload_in_flight_quota_bytes: int = Field(default=128 * 1024 * 1024, ge=0)  # unfinished uploads on disk
+    # Production serves over TLS (cert + key for uvicorn) or behind a TLS-terminating proxy trusted by address
+    # (comma-separated IPs or networks, uvicorn's forwarded_allow_ips); see sync_server/production.py.
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
+    trusted_proxies: str = ""
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:
@@ -52,6 +68,11 @@ class Settings(BaseSettings):
             self.blob_dir = self.data_dir / "blobs"
         if self.environment == "production" and self.identifier_key in ("", DEV_SECRET):
             raise ValueError("INSPECTIE_IDENTIFIER_KEY must be set to a real secret in production")
+        if self.environment == "production" and len(self.identifier_key.encode()) < MIN_KEY_BYTES:
+            raise ValueError(f"INSPECTIE_IDENTIFIER_KEY must be at least {MIN_KEY_BYTES} bytes in production "
+                             "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        if (self.tls_certfile is None) != (self.tls_keyfile is None):
+            raise ValueError("INSPECTIE_TLS_CERTFILE and INSPECTIE_TLS_KEYFILE go together: set both or neither")
         return self
 
     @property

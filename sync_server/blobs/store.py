@@ -1,14 +1,16 @@
-"""The blob files: resumable appends to ``partial/<org>_<sha>``, verified and moved atomically to
-``<org>/<sha[:2]>/<sha>`` when complete (``<org>`` is the organisation's id).
+"""The blob files: resumable appends to ``partial/<org>_<user>_<sha>``, verified and moved atomically to
+``<org>/<sha[:2]>/<sha>`` when complete (``<org>`` is the organisation's id, ``<user>`` the uploader's).
 
 The partial file's size *is* the upload offset, so a server restart loses nothing that was fsynced.
 A per-hash lock keeps two concurrent uploads of the same photo from interleaving. A partial upload
 untouched for ``expiry_seconds`` expires: it is deleted, HEAD reports offset 0 and a PATCH that continues
 it gets ``upload_expired`` (410), so the tablet starts that photo again from its own copy.
 
-Blobs are content-addressed and deduplicated per organisation: one stored file per (organisation, sha256)
-serves every inspection of that organisation that references it. Another organisation uploading the same
-bytes stores them again: nothing about one organisation's photos is ever answered to another.
+Blobs are content-addressed and stored once per organisation: one file per (organisation, sha256) serves every
+inspection of that organisation that references it. Another organisation uploading the same bytes stores them
+again: nothing about one organisation's photos is ever answered to another. Within an organisation each uploader
+sends every byte themselves (their own partial file; the hash is checked even when the file is already stored),
+so an upload is a proof of having the photo (``BlobHolder``), never a claim on someone else's.
 
 Files stored before organisations existed lie at ``<sha[:2]>/<sha>``; they belong to the default
 organisation (the migration put every existing row there), and are found there as a fallback (they are not
@@ -45,12 +47,12 @@ class BlobStore:
         self.root = root
         self.expiry_seconds = expiry_seconds
         self.legacy_organisation = legacy_organisation
-        self._locks: dict[tuple[uuid.UUID, str], threading.Lock] = {}
+        self._locks: dict[tuple[uuid.UUID, str, uuid.UUID | None], threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def _lock(self, org: uuid.UUID, sha: str) -> threading.Lock:
+    def _lock(self, org: uuid.UUID, sha: str, owner: uuid.UUID | None = None) -> threading.Lock:
         with self._guard:
-            return self._locks.setdefault((org, sha), threading.Lock())
+            return self._locks.setdefault((org, sha, owner), threading.Lock())
 
     def stored_path(self, org: uuid.UUID, sha: str) -> Path:
         """Where a completed upload of ``org`` is written."""
@@ -66,15 +68,37 @@ class BlobStore:
                 return legacy
         return path
 
-    def partial_path(self, org: uuid.UUID, sha: str) -> Path:
-        return self.root / "partial" / f"{org}_{sha}"
+    def partial_path(self, org: uuid.UUID, sha: str, owner: uuid.UUID | None = None) -> Path:
+        """The uploader's partial file (``owner`` None: one per organisation, as before uploads had owners)."""
+        return self.root / "partial" / (f"{org}_{sha}" if owner is None else f"{org}_{owner}_{sha}")
+
+    def preview_path(self, org: uuid.UUID, sha: str) -> Path:
+        """Where the downscaled copy the PDF report embeds is kept (``blobs.preview``)."""
+        return self.root / "previews" / str(org) / sha[:2] / f"{sha}.jpg"
+
+    def in_flight_bytes(self, org: uuid.UUID, owner: uuid.UUID) -> int:
+        """Bytes on disk in the owner's unfinished, unexpired uploads."""
+        folder, prefix, now, total = self.root / "partial", f"{org}_{owner}_", time.time(), 0
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            return 0
+        for entry in entries:
+            if entry.name.startswith(prefix):
+                try:
+                    stat = entry.stat()
+                except FileNotFoundError:
+                    continue
+                if now - stat.st_mtime <= self.expiry_seconds:
+                    total += stat.st_size
+        return total
 
     def present(self, org: uuid.UUID, sha: str) -> bool:
         return self.final_path(org, sha).is_file()
 
-    def offset(self, org: uuid.UUID, sha: str) -> int:
+    def offset(self, org: uuid.UUID, sha: str, owner: uuid.UUID | None = None) -> int:
         """Bytes received so far for an incomplete upload (0 once it expired)."""
-        path = self.partial_path(org, sha)
+        path = self.partial_path(org, sha, owner)
         try:
             stat = path.stat()
         except FileNotFoundError:
@@ -99,14 +123,17 @@ class BlobStore:
                 continue
         return gone
 
-    def append(self, org: uuid.UUID, sha: str, *, offset: int, length: int, chunk: bytes) -> AppendResult:
-        """Append ``chunk`` at ``offset``; verifies and stores the blob when ``length`` bytes are in."""
-        with self._lock(org, sha):
-            if self.present(org, sha):
+    def append(self, org: uuid.UUID, sha: str, *, offset: int, length: int, chunk: bytes,
+               owner: uuid.UUID | None = None) -> AppendResult:
+        """Append ``chunk`` at ``offset`` of ``owner``'s upload; verifies and stores the blob when ``length`` bytes
+        are in. With an owner every byte is received and checked even when the file is stored already (the upload
+        proves the owner has the photo); without one a stored file counts as complete at once."""
+        with self._lock(org, sha, owner):
+            if owner is None and self.present(org, sha):
                 return AppendResult("complete", length)
-            path = self.partial_path(org, sha)
+            path = self.partial_path(org, sha, owner)
             expired = path.exists()
-            current = self.offset(org, sha)
+            current = self.offset(org, sha, owner)
             expired = expired and not path.exists()
             if offset != current:
                 return AppendResult("upload_expired" if expired and offset > 0 else "upload_offset_mismatch", current)
@@ -128,6 +155,10 @@ class BlobStore:
         if digest != sha:
             partial.unlink(missing_ok=True)
             return AppendResult("hash_mismatch", 0)
+        if self.present(org, sha):  # another uploader's copy: the same bytes, already stored
+            size = partial.stat().st_size
+            partial.unlink(missing_ok=True)
+            return AppendResult("complete", size)
         final = self.stored_path(org, sha)
         final.parent.mkdir(parents=True, exist_ok=True)
         size = partial.stat().st_size

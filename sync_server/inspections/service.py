@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from schemas.engine import evaluate
 from schemas.records import PersonRecord
 from schemas.templates import AnswerValue, Template
-from sync_server.blobs.models import Blob
+from sync_server.blobs.models import BlobHolder
 from sync_server.catalog import service as catalog
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.sync import changes
@@ -64,11 +64,13 @@ def photo_counts(*, session: Session, inspection: Inspection) -> tuple[int, int]
 
 
 PHOTO_COUNTS = (
-    select(Inspection.id, func.count(Photo.id), func.count(Blob.sha256))
+    select(Inspection.id, func.count(Photo.id), func.count(BlobHolder.sha256))
     .join(Photo, Photo.inspection_id == Inspection.id)
-    .outerjoin(Blob, and_(Blob.sha256 == Photo.sha256, Blob.organisation_id == Inspection.organisation_id))
+    .outerjoin(BlobHolder, and_(BlobHolder.sha256 == Photo.sha256,
+                                BlobHolder.organisation_id == Inspection.organisation_id,
+                                BlobHolder.user_id == Inspection.inspector_id))
     .group_by(Inspection.id))
-"""(inspection, photos referenced, photos whose blob has arrived in its organisation); callers add the WHERE.
+"""(inspection, photos referenced, photos its inspector has uploaded in its organisation); callers add the WHERE.
 An inspection without photos has no row."""
 
 

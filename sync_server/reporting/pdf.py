@@ -52,7 +52,7 @@ class ReportInput:
     detail: InspectionDetail
     review: ReviewState
     partners_present: list[str] = field(default_factory=list)
-    photos: list[tuple[str, Path]] = field(default_factory=list)  # (caption, file)
+    photos: list[tuple[str, Path | None]] = field(default_factory=list)  # (caption, downscaled copy or None)
 
 
 def date_nl(value: datetime | None) -> str:
@@ -254,7 +254,8 @@ def _subject(review: ReviewState, subject_id: str) -> str:
     return subject_id
 
 
-def _photos(pdf: _Pdf, photos: list[tuple[str, Path]]) -> None:
+def _photos(pdf: _Pdf, photos: list[tuple[str, Path | None]]) -> None:
+    """Each photo's downscaled copy (``blobs.preview``: decoded once, bounded); None: refused as unreadable."""
     pdf.heading("Foto's")
     if not photos:
         pdf.line_text("Geen foto's ontvangen.")
@@ -262,6 +263,8 @@ def _photos(pdf: _Pdf, photos: list[tuple[str, Path]]) -> None:
         if pdf.get_y() > 200:
             pdf.add_page()
         try:
+            if path is None:
+                raise ValueError("refused")
             pdf.image(str(path), w=90)
         except Exception:  # a damaged image must not cost the whole report
             pdf.line_text("(foto niet leesbaar)")

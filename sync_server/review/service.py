@@ -15,7 +15,7 @@ from schemas.records import Address, InspectionDetail, InspectionStatus, Inspect
 from schemas.review import ReviewItem
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
-from sync_server.blobs.models import Blob
+from sync_server.blobs.models import BlobHolder
 from sync_server.catalog import service as catalog
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection, Photo
@@ -33,12 +33,16 @@ def _summary(inspection: Inspection, inspector: str, expected: int, present: int
                              photos_expected=expected, photos_present=present)
 
 
+HELD = and_(BlobHolder.sha256 == Photo.sha256, BlobHolder.organisation_id == Inspection.organisation_id,
+            BlobHolder.user_id == Inspection.inspector_id)
+"""A control's photo is present when its inspector has uploaded it (``blobs.models.BlobHolder``)."""
+
+
 def _photo_counts(session: Session, user: Principal) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
     visible = (select(Photo.inspection_id, func.count()).join(Inspection, Inspection.id == Photo.inspection_id)
                .where(access.inspection_clause(user)).group_by(Photo.inspection_id))
     expected_rows = session.execute(visible)
-    present_rows = session.execute(visible.join(Blob, and_(Blob.sha256 == Photo.sha256,
-                                                           Blob.organisation_id == Inspection.organisation_id)))
+    present_rows = session.execute(visible.join(BlobHolder, HELD))
     return ({k: int(v) for k, v in expected_rows}, {k: int(v) for k, v in present_rows})
 
 
@@ -119,8 +123,10 @@ def get_detail(*, session: Session, user: Principal, inspection_id: uuid.UUID) -
 
 
 def _photos(session: Session, inspection: Inspection) -> list[PhotoRead]:
-    stmt = (select(Photo, Blob.sha256)
-            .outerjoin(Blob, and_(Blob.sha256 == Photo.sha256, Blob.organisation_id == inspection.organisation_id))
+    stmt = (select(Photo, BlobHolder.sha256)
+            .outerjoin(BlobHolder, and_(BlobHolder.sha256 == Photo.sha256,
+                                        BlobHolder.organisation_id == inspection.organisation_id,
+                                        BlobHolder.user_id == inspection.inspector_id))
             .where(Photo.inspection_id == inspection.id).order_by(Photo.id))
     return [PhotoRead(id=p.id, sha256=p.sha256, size=p.size, caption=p.caption, present=blob is not None)
             for p, blob in session.execute(stmt)]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sync_server.app import create_app
 from sync_server.blobs import service
 from sync_server.blobs.announcer import Announcer
-from sync_server.blobs.models import Blob, BlobArrival
+from sync_server.blobs.models import Blob, BlobArrival, BlobHolder
 from sync_server.config import Settings
 from sync_server.db import Base, make_engine, make_sessionmaker
 from sync_server.sync.models import SyncCounter
@@ -140,6 +140,8 @@ def test_arrivals_owed_by_a_process_that_died_are_announced_at_start(finished: F
     owner, iid, data, sha = finished
     with Session(engine) as session, session.begin():  # the blob and its arrival committed, then the process died
         session.add(Blob(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=len(data), stored_at=func.now()))
+        session.add(BlobHolder(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, user_id=uuid.UUID(owner.user["id"]),
+                               size=len(data), received_at=func.now()))  # the inspector uploaded it
         session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
     restarted = create_app(settings)
 
@@ -157,6 +159,8 @@ def test_a_failed_announcement_stays_owed_and_the_next_kick_announces_it(
     owner, iid, data, sha = finished
     with Session(engine) as session, session.begin():
         session.add(Blob(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=len(data), stored_at=func.now()))
+        session.add(BlobHolder(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, user_id=uuid.UUID(owner.user["id"]),
+                               size=len(data), received_at=func.now()))  # the inspector uploaded it
         session.add(BlobArrival(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, arrived_at=func.now()))
     announcer = Announcer(make_sessionmaker(engine))
     real = service.announce_arrivals

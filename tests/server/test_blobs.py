@@ -28,7 +28,7 @@ def test_upload_in_two_chunks(http: httpx.Client, login_as: LoginAs, settings: S
     assert http.head(f"/api/v1/blobs/{sha}", headers=device.headers).status_code == 200
     stored = settings.blobs / str(DEFAULT_ORGANISATION_ID) / sha[:2] / sha  # the organisation's own folder
     assert stored.read_bytes() == data
-    assert not (settings.blobs / "partial" / f"{DEFAULT_ORGANISATION_ID}_{sha}").exists()
+    assert not list((settings.blobs / "partial").glob(f"*{sha}"))  # the uploader's partial file is gone
 
 
 def test_offset_mismatch_is_409_then_resume(http: httpx.Client, login_as: LoginAs) -> None:
@@ -56,13 +56,22 @@ def test_hash_mismatch_discards_partial(http: httpx.Client, login_as: LoginAs, s
     assert patch_blob(http, device, sha, 0, len(data), data).status_code == 201  # the client restarts
 
 
-def test_head_dedupes_existing_blob(http: httpx.Client, login_as: LoginAs) -> None:
+def test_a_colleague_sends_every_byte_and_the_file_is_stored_once(http: httpx.Client, login_as: LoginAs,
+                                                                   settings: Settings) -> None:
+    """Dedupe is per uploader (issue 12, 7): a stored photo is "not here" for a colleague until they have sent all
+    of its bytes themselves; the file stays one file."""
     first, second = login_as("inspecteur1"), login_as("inspecteur2")
     data, sha = fake_photo()
     assert patch_blob(http, first, sha, 0, len(data), data).status_code == 201
+    head = http.head(f"/api/v1/blobs/{sha}", headers=second.headers)
+    assert head.status_code == 404 and head.headers["Upload-Offset"] == "0"
+    assert patch_blob(http, second, sha, 0, len(data), b"\xff" * 10).status_code == 204  # no shortcut to "done"
+    assert http.head(f"/api/v1/blobs/{sha}", headers=second.headers).headers["Upload-Offset"] == "10"
+    r = patch_blob(http, second, sha, 10, len(data), data[10:])
+    assert r.status_code == 422 and r.json()["code"] == "hash_mismatch"  # the hash is checked for everyone
+    assert patch_blob(http, second, sha, 0, len(data), data).status_code == 201
     assert http.head(f"/api/v1/blobs/{sha}", headers=second.headers).status_code == 200
-    again = patch_blob(http, second, sha, 0, len(data), data)
-    assert again.status_code == 201  # harmless if a client uploads anyway
+    assert [p.name for p in settings.blobs.rglob(sha)] == [sha]  # one file for the organisation
 
 
 def test_chunk_past_declared_length_is_refused(http: httpx.Client, login_as: LoginAs) -> None:

@@ -130,3 +130,37 @@ def test_stored_hints_are_shortened(old_db: Settings) -> None:
     engine.dispose()
     assert stored == {"phone": "06••••••", "vehicle": "X••••••", "url": "e••••••", "landlord": "••••••",
                       "uitzendbureau": "12345678", "intermediary": "j••••••"}
+
+
+BLOBS = _t("blob", organisation_id=U, sha256=S, size=sa.BigInteger(), stored_at=D, uploaded_by=U)
+PHOTOS = _t("photo", id=U, inspection_id=U, sha256=S, size=sa.BigInteger(), caption=S)
+QUARANTINE = _t("quarantine", id=U, user_id=U, client_id=S, schema_version=sa.Integer(), payload=J, received_at=D)
+
+
+def test_photo_holders_come_from_uploaders_and_existing_attachments(old_db: Settings) -> None:
+    """Every control keeps the photos it had: its inspector holds each stored photo it references; an uploader
+    holds what they uploaded; an attachment of a photo never uploaded stays missing."""
+    engine = make_engine(old_db)
+    with engine.begin() as conn:
+        owner, owner_control = _inspector_with_control(conn, "eigenaar")
+        other, other_control = _inspector_with_control(conn, "ander")
+        stored, unused, missing = "a" * 64, "b" * 64, "c" * 64
+        for sha, by in ((stored, owner), (unused, None)):
+            conn.execute(BLOBS.insert().values(organisation_id=DEFAULT_ORGANISATION_ID, sha256=sha, size=10,
+                                               stored_at=NOW, uploaded_by=by))
+        for control, sha in ((owner_control, stored), (other_control, stored), (other_control, missing)):
+            conn.execute(PHOTOS.insert().values(id=uuid.uuid4(), inspection_id=control, sha256=sha, size=10,
+                                                caption=""))
+        conn.execute(QUARANTINE.insert().values(id=uuid.uuid4(), user_id=owner, client_id="c", schema_version=0,
+                                                payload={"mutations": ["x" * 100]}, received_at=NOW))
+    engine.dispose()
+    upgrade(old_db)
+    engine = make_engine(old_db)
+    holders = _t("blob_holder", organisation_id=U, sha256=S, user_id=U, size=sa.BigInteger(), received_at=D)
+    with engine.connect() as conn:
+        held = set(conn.execute(sa.select(holders.c.sha256, holders.c.user_id)).all())
+        sizes = conn.execute(sa.text("SELECT size FROM quarantine")).scalars().all()
+    engine.dispose()
+    # before this revision the attachment of a stored photo counted: both controls keep it (grandfathered)
+    assert held == {(stored, owner), (stored, other)}
+    assert len(sizes) == 1 and sizes[0] >= 100

@@ -145,7 +145,7 @@ def test_expired_partial_upload_restarts(login_as: LoginAs, settings: Settings, 
     headers = {**device.headers, "Upload-Length": str(len(data))}
     r = http.patch(url, content=data[:1000], headers={**headers, "Upload-Offset": "0"})
     assert r.status_code == 204
-    partial = settings.blobs / "partial" / f"{DEFAULT_ORGANISATION_ID}_{sha}"
+    partial = settings.blobs / "partial" / f"{DEFAULT_ORGANISATION_ID}_{device.user['id']}_{sha}"  # the uploader's
     old = time.time() - 73 * 3600
     os.utime(partial, (old, old))
     r = http.patch(url, content=data[1000:], headers={**headers, "Upload-Offset": "1000"})
