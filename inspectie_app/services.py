@@ -348,8 +348,11 @@ class InspectorService:
         async with self._sync_lock:
             self._syncing = True
             try:
-                if (await asyncio.to_thread(self._store.meta)).revoked_at is not None:
+                meta = await asyncio.to_thread(self._store.meta)
+                if meta.revoked_at is not None:
                     await self._retire()  # the handover did not finish last time: try again
+                elif meta.token is None:
+                    pass  # nobody logged in (after a logout or a wipe): nothing to sync, the last message stays
                 elif await self._client.sync() == "sync_device_revoked":
                     await self._retire()
             except Exception:  # a bug must not stop syncing for good; the outbox keeps the work

@@ -50,6 +50,7 @@ CHUNK_SIZE = 1024 * 1024
 PULL_PAGE_SIZE = 500
 MAX_UPLOAD_CONFLICTS = 5
 PARALLEL_UPLOADS = 3
+HANDOVER_BATCH = 50  # a revoked device's mutations per handover request: well within the server's body limit
 CONFIRM_BATCH = 32
 
 M = TypeVar("M", PushResponse, PullResponse)
@@ -143,7 +144,7 @@ class SyncClient:
         ``SyncError`` when any of it fails: then nothing may be wiped yet."""
         meta = await asyncio.to_thread(self._store.meta)
         after = sent = 0
-        while batch := await asyncio.to_thread(self._store.pending_mutations, MAX_MUTATIONS_PER_PUSH, after):
+        while batch := await asyncio.to_thread(self._store.pending_mutations, HANDOVER_BATCH, after):
             body = PushRequest(client_id=meta.client_id, schema_version=SCHEMA_VERSION, mutations=batch)
             await self._call("POST", f"{API}/sync/handover", json=body.model_dump(mode="json"))
             sent, after = sent + len(batch), batch[-1].id

@@ -15,7 +15,7 @@ from sync_server.config import Settings
 from sync_server.planning.models import PlannedControl
 
 SUBCOMMANDS = ["serve", "migrate", "create-team", "create-user", "move-user", "seed-demo", "publish-assets", "audit",
-               "purge"]
+               "purge", "devices", "revoke-device", "disable-user", "enable-user", "reset-password", "quarantine"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)

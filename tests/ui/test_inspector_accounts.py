@@ -121,6 +121,7 @@ async def test_a_revoked_tablet_wipes_itself_and_explains_why(server_app: FastAP
             assert not h.find_one(ft.Container, key="sync-bar").visible
             assert h.errors() == []
         assert await svc.current_user() is None and await svc.inspections() == []
+        assert (await svc.sync_now()).last_error == "sync_device_wiped"  # the background sync keeps the message
         async with harness(svc) as h:  # opened again later: still the explanation, nothing else
             assert "gewist" in h.find_one(ft.Text, key="login-error").value
     finally:

@@ -72,7 +72,8 @@ class UsersScreen:
         app.title.value = app.t("users_title")
         accounts = await app.client.accounts()
         app.body.controls = [ft.Text(app.t("users_intro"), key="users-intro"),
-                             *[self._card(a) for a in accounts]]
+                             ft.Column([self._card(a) for a in accounts], key="users-list", spacing=12,
+                                       horizontal_alignment=ft.CrossAxisAlignment.STRETCH)]
 
     def _card(self, a: AccountRead) -> ft.Control:
         app = self.app
