@@ -95,6 +95,7 @@ class InspectorService:
                     await self._retire()
             raise
         if reply.user.role != INSPECTOR_ROLE:
+            await self._client.logout(reply.token)  # the token the server just issued is of no use here
             raise LoginError("login_wrong_role", reply.user.role)
         user = LocalUser(reply.user.id, reply.user.username, reply.user.display_name, reply.user.role,
                          self._client.server_url, reply.must_change_password)

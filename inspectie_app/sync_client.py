@@ -119,10 +119,10 @@ class SyncClient:
         except ValidationError:
             raise LoginError("login_offline", "unexpected login response") from None
 
-    async def logout(self) -> None:
-        """End this device's token on the server (best effort: offline, it expires by itself)."""
+    async def logout(self, token: str | None = None) -> None:
+        """End this device's token (or ``token``) on the server (best effort: offline, it expires by itself)."""
         with contextlib.suppress(SyncError):
-            await self._call("POST", f"{API}/auth/logout", allowed=(204, 401, 403))
+            await self._call("POST", f"{API}/auth/logout", allowed=(204, 401, 403), token=token)
 
     async def change_password(self, current: str, new: str) -> None:
         """Set a new password (after a beheerder's reset); raises ``AppError`` password_wrong, password_too_short,

@@ -220,3 +220,17 @@ async def test_a_revoked_tablet_found_at_login_wipes_itself(tablet: InspectorSer
     assert err.value.code == "login_device_revoked"
     status = await tablet.sync_status()
     assert status.revoked and status.pending_changes == 4  # its token is unknown: no handover, kept and locked
+
+
+async def test_a_login_of_another_role_leaves_no_live_token(tmp_path: Path, switch: Switch,
+                                                             settings: Settings) -> None:
+    svc = build_service(tmp_path / "t3", URL, switch)
+    try:
+        with pytest.raises(LoginError) as err:
+            await svc.login("teamleider1", "demo-wachtwoord")
+        assert err.value.code == "login_wrong_role"
+    finally:
+        await svc.aclose()
+    devices = in_transaction(settings, lambda s: s.scalars(
+        select(Device).join(User, User.id == Device.user_id).where(User.username == "teamleider1")).all())
+    assert devices and all(d.ended_at is not None for d in devices)
