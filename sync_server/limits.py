@@ -63,7 +63,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope["method"], scope["path"])
+        path, root = scope["path"], scope.get("root_path", "")
+        limit = self.limit_for(scope["method"], path[len(root):] if root and path.startswith(root) else path)
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
             await _too_large(scope, receive, send, limit)

@@ -125,12 +125,10 @@ class BlobStore:
 
     def append(self, org: uuid.UUID, sha: str, *, offset: int, length: int, chunk: bytes,
                owner: uuid.UUID | None = None) -> AppendResult:
-        """Append ``chunk`` at ``offset`` of ``owner``'s upload; verifies and stores the blob when ``length`` bytes
-        are in. With an owner every byte is received and checked even when the file is stored already (the upload
-        proves the owner has the photo); without one a stored file counts as complete at once."""
+        """Append ``chunk`` at ``offset`` of ``owner``'s upload (``owner`` None: the organisation's shared partial
+        file); verifies and stores the blob when ``length`` bytes are in. Every byte is received and checked even
+        when the file is stored already: an upload proves its sender has the photo (``BlobHolder``)."""
         with self._lock(org, sha, owner):
-            if owner is None and self.present(org, sha):
-                return AppendResult("complete", length)
             path = self.partial_path(org, sha, owner)
             expired = path.exists()
             current = self.offset(org, sha, owner)

@@ -329,3 +329,25 @@ def test_a_photo_hash_is_not_a_download_key(http: httpx.Client, login_as: LoginA
             assert http.get(f"/api/v1/blobs/{sha}", headers=lead.headers).status_code == 404
     for reader in ("inspecteur1", "teamleider1", "ketenregisseur1"):  # the photo's own control still shows it
         assert http.get(f"/api/v1/blobs/{sha}", headers=login_as(reader).headers).status_code == 200
+
+
+def test_a_revoked_tablets_handover_is_no_shortcut_to_a_stored_photo(http: httpx.Client, login_as: LoginAs,
+                                                                      arnhem_control: tuple[str, str]) -> None:
+    """The handover of a revoked tablet (``PUT /sync/handover/photos/{sha}``) also has to carry the photo's bytes:
+    a stored copy of a colleague's photo is no "complete" for it (issue 12, 7)."""
+    _iid, sha = arnhem_control  # inspecteur1's photo, 2003 bytes
+    tablet, admin = login_as("inspecteur2"), login_as("beheerder1")
+    own, create = tablet.create_inspection()
+    attach = tablet.mutation("photo.attach.v1", own, {"photo_id": str(uuid.uuid4()), "sha256": sha, "size": 2003,
+                                                      "caption": ""})
+    assert http.post(f"/api/v1/admin/devices/{tablet.device_id}/revoke", headers=admin.headers).status_code == 200
+    body = {"client_id": tablet.client_id, "schema_version": 2, "mutations": [create, attach]}
+    assert http.post("/api/v1/sync/handover", json=body, headers=tablet.headers).status_code == 200
+    r = http.put(f"/api/v1/sync/handover/photos/{sha}", content=b"\x00" * 2003, headers=tablet.headers)
+    assert r.status_code == 422 and r.json()["code"] == "hash_mismatch"  # was 204: the stored file counted
+    again = login_as("inspecteur2")
+    own2, create2 = again.create_inspection()
+    attach2 = again.mutation("photo.attach.v1", own2, {"photo_id": str(uuid.uuid4()), "sha256": sha, "size": 2003,
+                                                       "caption": ""})
+    assert again.push([create2, attach2]).json()["rejections"] == []
+    assert http.get(f"/api/v1/blobs/{sha}", headers=again.headers).status_code == 404
