@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from sync_server.db import insert_if_absent
 from sync_server.review.models import AuditChain, AuditCheckpoint, AuditEntry
@@ -66,8 +66,10 @@ def queue(session: Session, entry: AuditEntry) -> None:
     session.info.setdefault(PENDING, []).append(entry)
 
 
-def discard(session: Session) -> None:
-    session.info.pop(PENDING, None)
+def discard(session: Session, transaction: SessionTransaction) -> None:
+    """Forget what was queued when the outermost transaction ends unwritten (a savepoint's end keeps it)."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 def _seal(session: Session) -> None:
@@ -86,7 +88,7 @@ def _seal(session: Session) -> None:
 
 
 event.listen(Session, "before_commit", _seal)
-event.listen(Session, "after_rollback", discard)
+event.listen(Session, "after_transaction_end", discard)
 
 
 def append(session: Session, organisation_id: uuid.UUID, entries: list[AuditEntry]) -> None:

@@ -182,6 +182,20 @@ def test_a_rolled_back_request_writes_no_entry(settings: Settings) -> None:
     assert report.intact and report.entries == 1
 
 
+def test_a_rolled_back_savepoint_keeps_the_entries_of_its_transaction(settings: Settings) -> None:
+    """A sync push rolls back one mutation's savepoint; what the request recorded before stays."""
+    user = _new_organisation(settings)
+
+    def work(s: Session) -> None:
+        audit.record(session=s, user=user, action="read_detail", object_type="inspection")
+        with pytest.raises(RuntimeError), s.begin_nested():
+            raise RuntimeError("one mutation refused")
+
+    in_transaction(settings, work)
+    report = _verify(settings, user.organisation_id)
+    assert report.intact and report.entries == 1
+
+
 def _actions(settings: Settings, username: str) -> list[str]:
     return in_transaction(settings, lambda s: list(s.scalars(
         select(AuditEntry.action).where(AuditEntry.username == username).order_by(AuditEntry.chain_seq))))
