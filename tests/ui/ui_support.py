@@ -38,7 +38,7 @@ def harness(service: Any, picked: list[bytes] | None = None, **kw: Any) -> FletH
 def office(app: FastAPI | None = None, transport: httpx.AsyncBaseTransport | None = None,
            method_fakes: dict[tuple[str, str], Any] | None = None) -> FletHarness:
     """The office app in the in-process harness, calling the server ``app`` (or ``transport``) in process."""
-    def factory() -> httpx.AsyncClient:
+    def factory(_browser_address: str = "") -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=transport or httpx.ASGITransport(app=app), base_url=SERVER_URL)
 
     return FletHarness(make_office_main(factory), method_fakes=method_fakes)
