@@ -11,12 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Device, login
 from photo_helpers import fake_photo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_tenancy_boundary import OTHER_ORG, OTHER_TEAM, add_user
-from test_tokens import PASSWORD, new_user
+from test_tokens import PASSWORD, login, new_user
 
 from schemas.sync import SCHEMA_VERSION
 from sync_server.auth.models import User
@@ -28,6 +27,7 @@ from sync_server.review.models import AuditEntry
 from sync_server.sync.models import Quarantine
 from sync_server.tenancy.service import DEFAULT_ORGANISATION_KEY
 
+Device = Any  # conftest's test device (login_as) or test_tokens.Device: token, headers, push, pull, mutation
 LoginAs = Callable[[str], Device]
 ADMIN = "/api/v1/admin"
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from conftest import Device, login
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from schemas.sync import SCHEMA_VERSION
 from sync_server.auth import service as users
 from sync_server.auth.models import Device as DeviceRow
 from sync_server.auth.models import User
@@ -25,9 +26,41 @@ from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.tenancy.service import DEFAULT_TEAM_ID
 
-LoginAs = Callable[[str], Device]
 SHA = "ab" * 32
 PASSWORD = "eerste-wachtwoord"
+
+
+@dataclass
+class Device:
+    """A logged-in device as these tests need it (``conftest.Device`` is not importable across test folders)."""
+
+    http: httpx.Client
+    token: str
+    user: dict[str, Any]
+    device_id: str
+    client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "X-Schema-Version": str(SCHEMA_VERSION)}
+
+    def push(self, mutations: list[dict[str, Any]]) -> httpx.Response:
+        body = {"client_id": self.client_id, "schema_version": SCHEMA_VERSION, "mutations": mutations}
+        return self.http.post("/api/v1/sync/push", json=body, headers=self.headers)
+
+    def pull(self, cursor: int = 0) -> httpx.Response:
+        body = {"client_id": self.client_id, "schema_version": SCHEMA_VERSION, "cursor": cursor, "limit": 500}
+        return self.http.post("/api/v1/sync/pull", json=body, headers=self.headers)
+
+
+LoginAs = Callable[[str], Any]  # conftest's login_as: a demo user on a new device (the same interface as Device)
+
+
+def login(http: httpx.Client, username: str, password: str) -> Device:
+    r = http.post("/api/v1/auth/login", json={"username": username, "password": password, "device_name": "test"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    return Device(http=http, token=body["token"], user=body["user"], device_id=body["device_id"])
 
 
 def new_user(settings: Settings, role: Role = Role.INSPECTEUR) -> str:
