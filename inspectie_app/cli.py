@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
                "available, else in <data-dir>/inspectie.db.key (0600); INSPECTIE_APP_KEY_STORE=auto|keyring|file "
                "chooses. Sent changes are deleted once the server acknowledged them "
                "(INSPECTIE_APP_OUTBOX_HISTORY_DAYS keeps them longer, to re-send to a server restored from a "
-               "backup); full-size photos INSPECTIE_APP_PHOTO_PURGE_DAYS (default 7) after the server has them.",
+               "backup); full-size photos INSPECTIE_APP_PHOTO_PURGE_DAYS (default 7) after the server has them; a "
+               "finished control the server holds in full INSPECTIE_APP_CONTROL_KEEP_DAYS (default 14) after it "
+               "was finished (drafts, unsynced work and open conflicts always stay).",
     )
     p.add_argument("--server", default=DEFAULT_SERVER, help=f"sync server base URL (default {DEFAULT_SERVER})")
     p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, type=Path,
@@ -71,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = AppSettings()  # INSPECTIE_APP_PHOTO_PURGE_DAYS, INSPECTIE_APP_OUTBOX_HISTORY_DAYS, ...
     service = build_service(args.data_dir, args.server, photo_purge_days=settings.photo_purge_days,
-                            outbox_history_days=settings.outbox_history_days)
+                            outbox_history_days=settings.outbox_history_days,
+                            control_keep_days=settings.control_keep_days)
     app_main = make_main(service, args.sync_interval)
     if args.web or not desktop_available():
         print(f"Inspectie app: http://{args.host}:{args.port}/ (server {args.server}, data {args.data_dir})")

@@ -29,6 +29,8 @@ class AppSettings(BaseSettings):
     request_timeout: float = Field(default=30.0, gt=0)
     photo_long_edge: int = Field(default=2048, ge=320)
     photo_purge_days: float = Field(default=7.0, ge=0)  # full-size photo deleted this long after the server has it
+    # a finished control the server holds in full is deleted from the tablet this long after it was finished
+    control_keep_days: float = Field(default=14.0, ge=0)
     # acknowledged changes kept to re-send to a server restored from a backup; 0 (default): deleted once acknowledged
     outbox_history_days: float = Field(default=0.0, ge=0)
     device_name: str = "tablet"

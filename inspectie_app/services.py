@@ -442,16 +442,19 @@ def _delete_files(paths: list[str]) -> None:
 def build_service(data_dir: Path, server_url: str, transport: httpx.AsyncBaseTransport | None = None, *,
                   photo_long_edge: int = LONG_EDGE, device_name: str = "tablet", timeout: float = 30.0,
                   photo_purge_days: float | None = 7.0, outbox_history_days: float = 0.0,
-                  chunk_size: int | None = None) -> InspectorService:
+                  control_keep_days: float | None = 14.0, chunk_size: int | None = None) -> InspectorService:
     """The app's service over ``<data_dir>/inspectie.db`` (migrated now) and ``<data_dir>/photos``.
 
     ``photo_purge_days``: delete a full-size photo this long after the server confirmed it (None: never).
+    ``control_keep_days``: delete a finished control the server holds in full this long after it was finished
+    (None: never).
     ``outbox_history_days``: keep acknowledged mutations this long, to re-send them to a restored server (default 0:
     deleted once acknowledged). The store's key: ``store.keys.key_store_for`` (``INSPECTIE_APP_KEY_STORE``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(database_url(data_dir), history_days=outbox_history_days)
     purge = None if photo_purge_days is None else timedelta(days=photo_purge_days)
-    client = SyncClient(store, server_url, transport, timeout=timeout, photo_purge_delay=purge,
+    keep = None if control_keep_days is None else timedelta(days=control_keep_days)
+    client = SyncClient(store, server_url, transport, timeout=timeout, photo_purge_delay=purge, control_keep=keep,
                         chunk_size=chunk_size or CHUNK_SIZE)
     return InspectorService(store=store, client=client, photos_dir=photos_dir(data_dir),
                             photo_long_edge=photo_long_edge, device_name=device_name)

@@ -77,10 +77,12 @@ class SyncClient:
 
     def __init__(self, store: InspectorStore, server_url: str, transport: httpx.AsyncBaseTransport | None = None,
                  *, timeout: float = 30.0, chunk_size: int = CHUNK_SIZE,
-                 photo_purge_delay: timedelta | None = timedelta(days=7)) -> None:
+                 photo_purge_delay: timedelta | None = timedelta(days=7),
+                 control_keep: timedelta | None = timedelta(days=14)) -> None:
         self._store = store
         self._chunk_size = chunk_size
         self._purge_delay = photo_purge_delay
+        self._control_keep = control_keep
         self._http = httpx.AsyncClient(base_url=server_url.rstrip("/"), transport=transport, timeout=timeout)
 
     @property
@@ -176,7 +178,7 @@ class SyncClient:
                 errors.append(exc.code)
 
         await asyncio.gather(step(self.push), step(self.upload_photos))
-        for follow_up in (self.pull, self._again, self.purge_photos):
+        for follow_up in (self.pull, self._again, self.purge_photos, self.purge_finished):
             if any(code != "sync_server_error" for code in errors):
                 break
             await step(follow_up)
@@ -195,6 +197,15 @@ class SyncClient:
         if self._purge_delay is None:
             return 0
         files = await asyncio.to_thread(self._store.purge_photos, datetime.now(UTC) - self._purge_delay)
+        await asyncio.to_thread(_delete_files, files)
+        return len(files)
+
+    async def purge_finished(self) -> int:
+        """Delete controls finished more than ``control_keep`` ago that the server holds in full (the tablet's
+        retention period: the office keeps the record); returns how many photo files went with them."""
+        if self._control_keep is None:
+            return 0
+        files = await asyncio.to_thread(self._store.purge_finished, datetime.now(UTC) - self._control_keep)
         await asyncio.to_thread(_delete_files, files)
         return len(files)
 

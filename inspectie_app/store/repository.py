@@ -182,6 +182,7 @@ class InspectorStore(Protocol):
     def open_file(self, path: str) -> bytes: ...
     def mark_revoked(self) -> None: ...
     def purge_synced(self) -> list[str]: ...
+    def purge_finished(self, finished_before: datetime) -> list[str]: ...
     def wipe(self) -> None: ...
     def close(self) -> None: ...
 
@@ -328,6 +329,31 @@ class SqliteStore:
                 s.delete(row)
             for model in (PlannedControlRow, ServerFlagRow, RejectionRow, ConflictRow):
                 s.execute(delete(model))
+            return files
+
+    def purge_finished(self, finished_before: datetime) -> list[str]:
+        """Delete controls finished before ``finished_before`` that the server holds in full: every change
+        acknowledged, every photo uploaded, no open conflict. Drafts always stay. With them go their persons,
+        answers, photos, the server's flag and settled conflicts. Returns the photo files to delete."""
+        with self._tx() as s:
+            unsynced = {str(i) for i in _unsynced_ids(s)}
+            open_conflicts = set(s.scalars(select(ConflictRow.inspection_id).where(ConflictRow.status == "open")))
+            expired = [r for r in s.scalars(select(InspectionRow).where(
+                InspectionRow.status == InspectionStatus.FINISHED.value,
+                InspectionRow.finished_at.is_not(None), InspectionRow.finished_at < finished_before))
+                if r.id not in unsynced and r.id not in open_conflicts]
+            ids = [r.id for r in expired]
+            if not ids:
+                return []
+            photos = list(s.scalars(select(PhotoRow).where(PhotoRow.inspection_id.in_(ids))))
+            kept = {p for row in s.execute(select(PhotoRow.local_path, PhotoRow.thumbnail_path)
+                                           .where(PhotoRow.inspection_id.not_in(ids))) for p in row}
+            files = sorted({p for row in photos for p in (row.local_path, row.thumbnail_path)
+                            if p and p not in kept})
+            for row in expired:
+                s.delete(row)
+            s.execute(delete(ServerFlagRow).where(ServerFlagRow.inspection_id.in_(ids)))
+            s.execute(delete(ConflictRow).where(ConflictRow.inspection_id.in_(ids)))
             return files
 
     # ---- server data -----------------------------------------------------------------------
