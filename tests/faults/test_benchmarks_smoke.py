@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
                          "server_ingest_answers_per_s"}),
     ("photo_pipeline.py", {"pipeline_ms_per_photo", "bare_pillow_ms_per_photo", "ratio_vs_bare_pillow"}),
     ("autosave.py", {"store_p50_ms", "store_p99_ms", "bare_sqlite_p50_ms", "ratio_vs_bare_sqlite"}),
+    ("office_history.py", {"review_queue_ms", "signals_ms", "clusters_ms", "audit_ms", "server_peak_rss_mb",
+                           "worst_ms"}),
 ])
 def test_benchmark_runs_small(script: str, keys: set[str]) -> None:
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--small"], capture_output=True,
