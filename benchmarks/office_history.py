@@ -19,6 +19,7 @@ Prints ``<endpoint>_ms: N`` (median of the first page or the aggregate; a failed
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import shutil
@@ -89,8 +90,10 @@ def cache_dir() -> Path:
 
 
 def migration_head() -> str:
-    versions = ROOT / "sync_server" / "migrations" / "versions"
-    return max(p.stem[:15] for p in versions.glob("2*.py")).replace("_", "")
+    """The newest revision and a digest of every migration file (the slots of issue 13 fill in place)."""
+    versions = sorted((ROOT / "sync_server" / "migrations" / "versions").glob("2*.py"))
+    content = hashlib.sha256(b"".join(p.read_bytes() for p in versions)).hexdigest()[:8]
+    return f"{versions[-1].stem[:15].replace('_', '')}_{content}"
 
 
 def cache_key(controls: int, via_push: bool) -> str:
