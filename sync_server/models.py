@@ -6,6 +6,7 @@ from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
 from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
+from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Identifier
 from sync_server.planning.models import PlannedControl, PlannedControlInspector, PlanYear
 from sync_server.retention.models import PurgeRun
@@ -22,4 +23,5 @@ __all__ = [
     "AuditChain", "AuditCheckpoint", "PurgeRun",
     "LoginFailure",
     "BlobHolder",
+    "SignalFact",
 ]

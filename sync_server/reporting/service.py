@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +15,9 @@ from schemas.records import Address
 from schemas.review import AgencyControl, AgencyRow, CountRow, Overview, QuarterRow
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Answer, Inspection, Person
+from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Identifier
+from sync_server.reporting import periods
 from sync_server.review import signals
 from sync_server.review.service import to_local
 from sync_server.tenancy import access
@@ -34,29 +37,37 @@ def _rows(counter: Counter[str]) -> list[CountRow]:
 
 def overview(*, session: Session, user: Principal, year: int | None = None) -> Overview:
     """Controls and signals counted by exploitation type, control type, level, neighbourhood and quarter."""
-    inspections = [i for i in session.scalars(select(Inspection).where(Inspection.status == "finished",
-                                                                       access.inspection_clause(user)))
-                   if year is None or to_local(i.started_at).year == year]
-    profiles: Counter[str] = Counter()
+    dialect = session.get_bind().dialect.name
+    quarter_cols = periods.quarter_columns(dialect, Inspection.started_at)
+    where = [Inspection.status == "finished", access.inspection_clause(user)]
+    if year is not None:
+        where.append(periods.year_range(Inspection.started_at, year))
+    hood = Inspection.address["neighbourhood"].as_string()
     types: Counter[str] = Counter()
     levels: Counter[str] = Counter()
     hoods: Counter[str] = Counter()
     quarters: dict[str, Counter[str]] = defaultdict(Counter)
-    total_signals = 0
-    for i in inspections:
-        subs = signals.subjects(i.flag)
-        total_signals += len(subs)
-        profiles.update(str(s.get("profile") or UNKNOWN) for s in subs)
-        types[i.control_type] += 1
-        levels[str(i.level) if i.level is not None else UNKNOWN] += 1
-        hoods[str(i.address.get("neighbourhood") or UNKNOWN)] += 1
-        q = quarters[quarter(i.started_at)]
-        q["controls"] += 1
-        q["signals"] += len(subs)
-        q[f"L{i.level}" if i.level is not None else UNKNOWN] += 1
+    stmt = (select(*quarter_cols, Inspection.control_type, Inspection.level, hood, func.count())
+            .where(*where).group_by(*quarter_cols, Inspection.control_type, Inspection.level, hood))
+    for row in session.execute(stmt):
+        a, b, control_type, level, neighbourhood, n = tuple[Any, ...](row)
+        types[control_type] += n
+        levels[str(level) if level is not None else UNKNOWN] += n
+        hoods[neighbourhood or UNKNOWN] += n
+        q = quarters[periods.quarter_key(dialect, a, b)]
+        q["controls"] += n
+        q[f"L{level}" if level is not None else UNKNOWN] += n
+    profiles: Counter[str] = Counter()
+    stmt = (select(*quarter_cols, SignalFact.profile, func.count())
+            .join(SignalFact, SignalFact.inspection_id == Inspection.id)
+            .where(*where).group_by(*quarter_cols, SignalFact.profile))
+    for row in session.execute(stmt):
+        a, b, profile, n = tuple[Any, ...](row)
+        profiles[profile or UNKNOWN] += n
+        quarters[periods.quarter_key(dialect, a, b)]["signals"] += n
     by_quarter = [QuarterRow(quarter=k, controls=c["controls"], signals=c["signals"],
                              by_level={f"L{n}": c[f"L{n}"] for n in range(4)}) for k, c in sorted(quarters.items())]
-    return Overview(controls=len(inspections), signals=total_signals, by_profile=_rows(profiles),
+    return Overview(controls=sum(types.values()), signals=sum(profiles.values()), by_profile=_rows(profiles),
                     by_control_type=_rows(types), by_level=sorted(_rows(levels), key=lambda r: r.key, reverse=True),
                     by_neighbourhood=_rows(hoods), by_quarter=by_quarter)
 
