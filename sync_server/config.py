@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     max_push_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)  # POST /sync/push (500 mutations)
     quarantine_max_push_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)  # one push of an app below the window
     quarantine_quota_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)  # all of one user's quarantined pushes
+    handover_quota_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)  # all of one revoked device's handover
     upload_unreferenced_quota_bytes: int = Field(default=512 * 1024 * 1024, ge=0)  # photos no own control uses yet
     upload_in_flight_quota_bytes: int = Field(default=128 * 1024 * 1024, ge=0)  # unfinished uploads on disk
     # Production serves over TLS (cert + key for uvicorn) or behind a TLS-terminating proxy trusted by address
@@ -59,6 +60,19 @@ class Settings(BaseSettings):
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
     trusted_proxies: str = ""
+    # Operations (docs/OPERATIONS.md): logs, /metrics, the photo store. ``log_format`` None: JSON lines in
+    # production, text in development. ``metrics_token``: /metrics wants "Authorization: Bearer <token>"; without
+    # one it is open in development and off (404) in production. Figures read from the database (devices, signals,
+    # photo store) are cached ``metrics_cache_seconds``. ``blob_backend`` "s3": photos in an S3-compatible bucket
+    # (boto3, the ``[s3]`` extra; credentials from the usual AWS_* variables), unfinished uploads stay in blob_dir.
+    log_format: Literal["json", "text"] | None = None
+    metrics_token: str = ""
+    metrics_cache_seconds: float = Field(default=60.0, ge=0)
+    blob_backend: Literal["file", "s3"] = "file"
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
 
     @model_validator(mode="after")
     def _defaults_and_secrets(self) -> Settings:
@@ -71,6 +85,8 @@ class Settings(BaseSettings):
         if self.environment == "production" and len(self.identifier_key.encode()) < MIN_KEY_BYTES:
             raise ValueError(f"INSPECTIE_IDENTIFIER_KEY must be at least {MIN_KEY_BYTES} bytes in production "
                              "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        if self.blob_backend == "s3" and not self.s3_bucket:
+            raise ValueError("INSPECTIE_BLOB_BACKEND=s3 needs INSPECTIE_S3_BUCKET")
         if (self.tls_certfile is None) != (self.tls_keyfile is None):
             raise ValueError("INSPECTIE_TLS_CERTFILE and INSPECTIE_TLS_KEYFILE go together: set both or neither")
         return self

@@ -113,6 +113,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
                                      "You cannot disable your own account."),
     # limits and quotas (issue 12 part C, docs/SECURITY.md "Limits and quotas")
     "body_too_large": ErrorSpec(413, "Het verzoek is te groot.", "The request body is too large."),
+    "handover_full": ErrorSpec(413, "De server bewaart niet meer van deze ingetrokken tablet. Het werk blijft "
+                                    "versleuteld op de tablet; neem contact op met de beheerder.",
+                               "The server keeps no more of this revoked tablet's work. The work stays on the tablet, "
+                               "encrypted; contact the beheerder."),
     "quarantine_full": ErrorSpec(413, "Deze app is te oud en de server bewaart niet meer van zijn werk. Werk de app "
                                       "bij; het werk blijft tot dan op de tablet.",
                                  "This app is too old and the server keeps no more of its work. Update the app; the "

@@ -12,15 +12,17 @@ it is then applied as the inspector's own push (same client id and mutation ids,
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemas.inputs import clean, cleaned
 from schemas.sync import PushRequest, PushResponse
+from sync_server.errors import ApiError
 from sync_server.auth.models import Device, User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.blobs.store import AppendResult, BlobStore
@@ -32,14 +34,24 @@ from sync_server.tenancy.models import Team
 REASON = "device_revoked"
 
 
-def receive(*, session: Session, device: Principal, payload: dict[str, Any]) -> int:
-    """Keep one batch of a revoked device's unsynced mutations raw in quarantine; returns how many it held."""
+def receive(*, session: Session, device: Principal, payload: dict[str, Any], quota_bytes: int) -> int:
+    """Keep one batch of a revoked device's unsynced mutations raw in quarantine; returns how many it held.
+
+    Up to ``quota_bytes`` for all of the device's handed-over batches (whoever holds a revoked tablet must not fill
+    the disk): past it, 413 ``handover_full``; the tablet then keeps its work, encrypted, and the beheerder sees the
+    device as revoked without a confirmed wipe."""
+    stored = cleaned(payload)
+    size = len(json.dumps(stored, separators=(",", ":"), ensure_ascii=False, default=str).encode())
+    kept = session.scalar(select(func.coalesce(func.sum(Quarantine.size), 0))
+                          .where(Quarantine.device_id == device.device_id, Quarantine.reason == REASON)) or 0
+    if int(kept) + size > quota_bytes:
+        raise ApiError("handover_full", detail=f"{size} bytes; {int(kept)} of {quota_bytes} kept")
     mutations = payload.get("mutations")
     version = payload.get("schema_version")
     session.add(Quarantine(user_id=device.user_id, client_id=clean(str(payload.get("client_id", "")))[:64],
                            schema_version=version if isinstance(version, int) and 0 <= version < 2**31 else None,
-                           payload=cleaned(payload), received_at=datetime.now(UTC), reason=REASON,
-                           device_id=device.device_id))
+                           payload=stored, received_at=datetime.now(UTC), reason=REASON,
+                           device_id=device.device_id, size=size))
     return len(mutations) if isinstance(mutations, list) else 0
 
 

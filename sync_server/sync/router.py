@@ -64,9 +64,12 @@ def pull(body: PullRequest, user: CurrentUser, session: SessionDep,
 
 @router.post("/handover", response_model=HandoverReceipt)
 def handover(payload: Annotated[dict[str, Any], Body(description="a PushRequest")], device: RevokedDevice,
-             session: SessionDep) -> HandoverReceipt:
-    """A revoked device's unsynced mutations, kept raw in quarantine for a person to replay (``sync.handover``)."""
-    return HandoverReceipt(received=handover_service.receive(session=session, device=device, payload=payload))
+             session: SessionDep, http_request: Request) -> HandoverReceipt:
+    """A revoked device's unsynced mutations, kept raw in quarantine for a person to replay (``sync.handover``), up to
+    the device's handover quota (413 ``handover_full``)."""
+    settings: Settings = http_request.app.state.settings
+    return HandoverReceipt(received=handover_service.receive(session=session, device=device, payload=payload,
+                                                             quota_bytes=settings.handover_quota_bytes))
 
 
 @router.put("/handover/photos/{sha256}", status_code=204)

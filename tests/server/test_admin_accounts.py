@@ -179,6 +179,33 @@ def test_a_revoked_tablet_hands_over_its_last_work_and_confirms_the_wipe(
     assert http.post("/api/v1/auth/wiped", headers=tablet.headers).status_code == 401
 
 
+def test_a_revoked_tablet_hands_over_only_up_to_its_quota(http: httpx.Client, settings: Settings, admin: Device,
+                                                           login_as: LoginAs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoever holds a revoked tablet cannot fill the disk through the handover: 413 ``handover_full`` past the
+    device's quota, nothing of the refused batch kept; the quota is the device's own."""
+    monkeypatch.setattr(settings, "handover_quota_bytes", 4096)  # read per request
+    tablet = login_as("inspecteur1")
+    other = login_as("inspecteur1")
+    for device in (tablet, other):
+        assert device.pull().status_code == 200
+        http.post(f"{ADMIN}/devices/{device.device_id}/revoke", headers=admin.headers)
+    iid, create = tablet.create_inspection()
+    batch = [create, *(tablet.mutation("inspection.update.v1", iid, {"note": "n" * 700}) for _ in range(2))]
+    codes = [handover(tablet, batch).status_code for _ in range(4)]
+    assert codes[0] == 200 and codes[-1] == 413, codes
+    refused = handover(tablet, batch)
+    assert refused.status_code == 413 and refused.json()["code"] == "handover_full" and refused.json()["message"]
+
+    def kept(s: Session) -> tuple[int, int]:
+        rows = list(s.scalars(select(Quarantine).where(Quarantine.device_id == uuid.UUID(tablet.device_id))))
+        return len(rows), sum(q.size for q in rows)
+
+    count, size = in_transaction(settings, kept)
+    assert count == codes.count(200) and 0 < size <= 4096
+    iid2, create2 = other.create_inspection()
+    assert handover(other, [create2]).status_code == 200  # another device has its own quota
+
+
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     monkeypatch.setenv("INSPECTIE_DATA_DIR", str(settings.data_dir))
