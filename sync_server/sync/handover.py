@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from schemas.inputs import clean, cleaned
 from schemas.sync import PushRequest, PushResponse
-from sync_server.errors import ApiError
 from sync_server.auth.models import Device, User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.blobs.store import AppendResult, BlobStore
+from sync_server.errors import ApiError
 from sync_server.inspections.models import Inspection, Photo
 from sync_server.sync import service as sync
 from sync_server.sync.models import Quarantine
