@@ -32,6 +32,11 @@ from sync_server.inputs import refuse_unstorable_parameters
 from sync_server.inspections.router import router as findings_router
 from sync_server.limits import BodyLimit, limits
 from sync_server.links.router import router as links_router
+from sync_server.observability import logs
+from sync_server.observability import router as observability
+from sync_server.observability.database import DatabaseCollector
+from sync_server.observability.metrics import RequestMetrics
+from sync_server.observability.middleware import RequestObserver
 from sync_server.openapi import install_openapi
 from sync_server.planning.router import router as planning_router
 from sync_server.production import docs_urls, install_docs
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        logs.configure(settings.log_format or ("json" if settings.environment == "production" else "text"))
         if settings.publish_assets_on_startup:
             await run_in_threadpool(_publish_assets, settings, app.state.sessionmaker)
         await run_in_threadpool(app.state.blob_store.expire_partials)
@@ -105,6 +111,11 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     install_openapi(app)
     install_docs(app, settings)  # production: /docs, /redoc, /openapi.json for a beheerder only
     app.add_middleware(BodyLimit, limit_for=limits(settings, API_PREFIX))  # 413 before a byte too many is read
+    app.state.request_metrics = RequestMetrics()
+    app.state.database_metrics = DatabaseCollector(app.state.sessionmaker, settings.metrics_cache_seconds)
+    app.add_middleware(RequestObserver, metrics=app.state.request_metrics,  # outermost: logs and counts every request
+                       routes=lambda: app.router.routes)
+    observability.install(app, settings)  # /readyz, /metrics
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -41,10 +41,16 @@ def _authenticated(request: Request) -> Principal:
             session.connection(execution_options=READ_ONLY)
             principal = service.authenticate(session=session, token=token, policy=policy)
             if not (session.dirty or session.new or session.deleted):
-                return principal
+                return _noted(request, principal)
             session.expunge_all()  # the last_seen refresh: written below, in a write transaction
         with session.begin():
-            return service.authenticate(session=session, token=token, policy=policy)
+            return _noted(request, service.authenticate(session=session, token=token, policy=policy))
+
+
+def _noted(request: Request, principal: Principal) -> Principal:
+    """Keep the caller for the request's log line (``observability.middleware``: id and role only)."""
+    request.state.principal = principal
+    return principal
 
 
 def current_principal(request: Request) -> Principal:
@@ -67,7 +73,7 @@ def revoked_principal(request: Request) -> Principal:
     factory: sessionmaker[Session] = request.app.state.sessionmaker
     with factory() as session, session.begin():
         session.connection(execution_options=READ_ONLY)
-        return service.authenticate_revoked(session=session, token=token)
+        return _noted(request, service.authenticate_revoked(session=session, token=token))
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

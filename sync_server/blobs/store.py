@@ -96,6 +96,13 @@ class BlobStore:
     def present(self, org: uuid.UUID, sha: str) -> bool:
         return self.final_path(org, sha).is_file()
 
+    def check(self) -> None:
+        """Raise ``OSError`` unless a file can be written and removed in the store (``/readyz``)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        probe = self.root / f".readyz-{os.getpid()}-{threading.get_ident()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+
     def offset(self, org: uuid.UUID, sha: str, owner: uuid.UUID | None = None) -> int:
         """Bytes received so far for an incomplete upload (0 once it expired)."""
         path = self.partial_path(org, sha, owner)
