@@ -64,9 +64,10 @@ def free_port() -> int:
 
 
 class BenchServer:
-    """A migrated, seeded server in a temporary folder, run by uvicorn in its own process."""
+    """A migrated, seeded server in a temporary folder, run by uvicorn in its own process (``workers`` worker
+    processes)."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, workers: int = 1) -> None:
         self.tmp = tempfile.TemporaryDirectory(prefix="inspectie-bench-")
         root = Path(self.tmp.name)
         assets = root / "assets"
@@ -91,7 +92,8 @@ class BenchServer:
         env = {**os.environ, "INSPECTIE_DATA_DIR": str(self.settings.data_dir), "INSPECTIE_DATABASE_URL": url,
                "INSPECTIE_ASSETS_DIR": str(assets)}
         self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "sync_server.app:create_app", "--factory",
-                                      "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+                                      "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+                                      "--workers", str(workers)],
                                      env=env, cwd=ROOT, start_new_session=True)
         for _ in range(600):
             try:

@@ -22,11 +22,14 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, model_validator
+from pydantic import AfterValidator, BaseModel, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 UNSTORABLE = "input_unstorable"
 """The pydantic error type (and the server's error and rejection code) for input the databases cannot store."""
+STORABLE_CHECKED = "storable_checked"
+"""Validation context key: the caller ran ``problem`` on exactly this input already, so ``InputModel`` skips its
+own walk (a sync push checks each mutation once)."""
 
 BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
@@ -75,8 +78,9 @@ def _find(value: Any, depth: int) -> tuple[list[str], str] | None:
     if depth >= MAX_DEPTH and isinstance(value, dict | list | tuple):
         return [], f"nested more than {MAX_DEPTH} levels deep"
     if isinstance(value, dict):
+        keys_clean = _keys_clean(value)
         for key, item in value.items():
-            if isinstance(key, str) and (bad := text_problem(key)):
+            if not keys_clean and isinstance(key, str) and (bad := text_problem(key)):
                 return [], f"a key with {bad}"
             if (found := _find(item, depth + 1)) is not None:
                 found[0].append(f".{key}")
@@ -87,6 +91,14 @@ def _find(value: Any, depth: int) -> tuple[list[str], str] | None:
                 found[0].append(f"[{i}]")
                 return found
     return None
+
+
+def _keys_clean(value: dict[Any, Any]) -> bool:
+    """Whether every key is a string free of unstorable characters (one search for all keys, not one per key)."""
+    try:
+        return BAD_CHARACTERS.search("".join(value)) is None
+    except TypeError:  # a key that is not a string
+        return False
 
 
 def clean(text: str) -> str:
@@ -116,7 +128,9 @@ class InputModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _storable(cls, data: Any) -> Any:
+    def _storable(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context and info.context.get(STORABLE_CHECKED):
+            return data
         found = problem(data)
         if found is not None:
             raise PydanticCustomError(UNSTORABLE, "cannot be stored: {problem}", {"problem": found})

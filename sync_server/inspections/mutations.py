@@ -12,6 +12,7 @@ send them.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,9 +22,10 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from schemas.inputs import UNSTORABLE
+from schemas.inputs import STORABLE_CHECKED, UNSTORABLE, problem
+from schemas.records import PersonRecord
 from schemas.sync import Mutation
-from schemas.templates import Scope, Template, check_answer
+from schemas.templates import AnswerValue, Question, Scope, Template, check_answer
 from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import service as catalog
 from sync_server.inspections import conflicts
@@ -57,6 +59,52 @@ class MutationContext:
     persons: dict[uuid.UUID, dict[str, Person]] = field(default_factory=dict)
     absent: set[uuid.UUID] = field(default_factory=set)
     photo_ids: set[uuid.UUID] | None = None
+    parsed: dict[int, BaseModel | Rejected] = field(default_factory=dict)
+    unstorable: dict[int, str] = field(default_factory=dict)
+    bumps: Counter[uuid.UUID] = field(default_factory=Counter)
+    questions: dict[tuple[str, int, Scope], dict[str, Question]] = field(default_factory=dict)
+
+    def parse(self, mutations: list[Mutation]) -> None:
+        """Check that every mutation can be stored (``unstorable``) and parse the arguments of the v1 ones, up
+        front: pure work that the push does before it takes the sync lock, so another worker's push can run
+        meanwhile. ``args`` hands the parsed arguments out."""
+        for m in mutations:
+            found = problem({"args": m.args, "base_version": m.base_version})
+            if found is not None:
+                self.unstorable[id(m)] = found
+                continue
+            model = ARGS.get(m.name)
+            if model is not None:
+                try:
+                    self.parsed[id(m)] = _args(model, m, storable_checked=True)
+                except Rejected as exc:
+                    self.parsed[id(m)] = exc
+
+    def problem(self, m: Mutation) -> str | None:
+        """What makes ``m`` unstorable (``schemas.inputs.problem``), from ``parse`` when it saw ``m``."""
+        if id(m) in self.parsed or id(m) in self.unstorable:
+            return self.unstorable.get(id(m))
+        return problem({"args": m.args, "base_version": m.base_version})
+
+    def args(self, model: type[A], m: Mutation) -> A:
+        """``m``'s arguments as ``model`` (parsed by ``parse``, or now); raises ``Rejected``."""
+        found = self.parsed.get(id(m))
+        if isinstance(found, Rejected):
+            raise found
+        return found if isinstance(found, model) else _args(model, m)
+
+    def question(self, template: Template, scope: Scope, question_id: str) -> Question | None:
+        """``template.question`` through a dict built once per push (the template's lookup is a linear scan)."""
+        key = (template.id, template.version, scope)
+        if key not in self.questions:
+            self.questions[key] = {q.id: q for q in template.questions(scope)}
+        return self.questions[key].get(question_id)
+
+    def apply_bumps(self) -> None:
+        """Add each touched inspection's version increments (``_touch``) in one attribute write per inspection."""
+        for inspection_id, count in self.bumps.items():
+            self.inspections[inspection_id].version += count
+        self.bumps.clear()
 
     def prefetch(self, mutations: list[Mutation]) -> None:
         """Load the batch's inspections and the photo ids it attaches in two queries, so the handlers need no
@@ -81,6 +129,25 @@ class MutationContext:
             answers = cast(Table, Answer.__table__)
             self.session.connection().execute(insert(answers), new)  # Core: no ORM bookkeeping per row
         self.answers.clear()
+
+    def findings(self) -> dict[uuid.UUID, tuple[dict[str, AnswerValue], list[PersonRecord]]]:
+        """``inspections.service.findings_of`` for the inspections whose answer and person rows this push holds
+        in full (created here, or loaded by ``answer_rows`` and ``person_rows``), without reading them back.
+        Call before ``write_answers``."""
+        out: dict[uuid.UUID, tuple[dict[str, AnswerValue], list[PersonRecord]]] = {}
+        for inspection_id in self.answers.keys() & self.persons.keys():
+            premises: dict[str, AnswerValue] = {}
+            by_person: dict[str, dict[str, AnswerValue]] = {}
+            for (person_id, question_id), row in self.answers[inspection_id].items():
+                if row.value is None:  # a team lead cleared it; the row keeps its office version
+                    continue
+                (premises if person_id == PREMISES else by_person.setdefault(person_id, {}))[question_id] = row.value
+            people = sorted(enumerate(self.persons[inspection_id].values()),  # creation order, as findings_of
+                            key=lambda item: (item[1].id is None, item[1].id or 0, item[0]))
+            out[inspection_id] = (premises, [PersonRecord(id=p.person_id, label=p.label,
+                                                          answers=by_person.get(p.person_id, {}))
+                                             for _n, p in people if not p.deleted])
+        return out
 
     def answer_rows(self, inspection_id: uuid.UUID) -> dict[tuple[str, str], Answer | NewAnswer]:
         """The inspection's answer rows by (person, question), loaded once per push."""
@@ -138,9 +205,11 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def _args(model: type[A], mutation: Mutation) -> A:
+def _args(model: type[A], mutation: Mutation, *, storable_checked: bool = False) -> A:
+    """``mutation.args`` as ``model``; ``storable_checked``: the push has run ``problem`` on them already
+    (``schemas.inputs.InputModel`` then skips its own walk)."""
     try:
-        return model.model_validate(mutation.args)
+        return model.model_validate(mutation.args, context={STORABLE_CHECKED: True} if storable_checked else None)
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
         code = UNSTORABLE if any(e["type"] == UNSTORABLE for e in exc.errors()) else "invalid_args"
@@ -158,9 +227,11 @@ def _own(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
 
 
 def _touch(ctx: MutationContext, inspection: Inspection) -> None:
-    """The first write of a mutation: bump the inspection's version and mark it for the flag refresh."""
+    """The first write of a mutation: bump the inspection's version (counted here, written by
+    ``MutationContext.apply_bumps``) and mark it for the flag refresh."""
     ctx.touched.add(inspection.id)
-    inspection.version += 1
+    ctx.inspections[inspection.id] = inspection
+    ctx.bumps[inspection.id] += 1
 
 
 def _owned(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
@@ -177,7 +248,7 @@ def _live_person(ctx: MutationContext, inspection_id: uuid.UUID, person_id: str)
 
 
 def create_inspection(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.InspectionCreateArgs, m)
+    a = ctx.args(s.InspectionCreateArgs, m)
     if ctx.user.role is not Role.INSPECTEUR:
         raise Rejected("forbidden")
     if ctx.inspection(m.entity_id) is not None:
@@ -206,7 +277,7 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
 
 
 def update_inspection(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.InspectionUpdateArgs, m)
+    a = ctx.args(s.InspectionUpdateArgs, m)
     inspection = _owned(ctx, m.entity_id)
     if conflicts.office_wins(inspection.note_office_seq, m.base_version, a.note, inspection.note):
         assert inspection.note_office_seq is not None
@@ -218,20 +289,20 @@ def update_inspection(ctx: MutationContext, m: Mutation) -> None:
 
 
 def finish_inspection(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.InspectionFinishArgs, m)
+    a = ctx.args(s.InspectionFinishArgs, m)
     inspection = _owned(ctx, m.entity_id)
     inspection.status = "finished"
     inspection.finished_at = a.finished_at
 
 
 def set_answer(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.AnswerSetArgs, m)
+    a = ctx.args(s.AnswerSetArgs, m)
     inspection = _own(ctx, m.entity_id)
     template = ctx.template(inspection.template_id, inspection.template_version)
     if template is None:
         raise Rejected("unknown_template", f"{inspection.template_id}@{inspection.template_version}")
     scope = Scope.PREMISES if a.person_id is None else Scope.PERSON
-    question = template.question(a.question_id, scope)
+    question = ctx.question(template, scope, a.question_id)
     if question is None:
         raise Rejected("unknown_question", f"{scope} question {a.question_id}")
     if a.person_id is not None and _live_person(ctx, inspection.id, a.person_id) is None:
@@ -276,7 +347,7 @@ def _store_answer(session: Session, rows: dict[tuple[str, str], Answer | NewAnsw
 
 
 def create_person(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.PersonCreateArgs, m)
+    a = ctx.args(s.PersonCreateArgs, m)
     inspection = _own(ctx, m.entity_id)
     if a.person_id == PREMISES:
         raise Rejected("invalid_args", "person_id may not be empty")
@@ -290,7 +361,7 @@ def create_person(ctx: MutationContext, m: Mutation) -> None:
 
 
 def delete_person(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.PersonDeleteArgs, m)
+    a = ctx.args(s.PersonDeleteArgs, m)
     inspection = _own(ctx, m.entity_id)
     person = _live_person(ctx, inspection.id, a.person_id)
     if person is None:
@@ -312,7 +383,7 @@ def delete_person(ctx: MutationContext, m: Mutation) -> None:
 
 
 def attach_photo(ctx: MutationContext, m: Mutation) -> None:
-    a = _args(s.PhotoAttachArgs, m)
+    a = ctx.args(s.PhotoAttachArgs, m)
     inspection = _own(ctx, m.entity_id)
     if ctx.photo_taken(a.photo_id):
         raise Rejected("already_exists", f"photo {a.photo_id}")
@@ -322,6 +393,17 @@ def attach_photo(ctx: MutationContext, m: Mutation) -> None:
     if ctx.photo_ids is not None:
         ctx.photo_ids.add(a.photo_id)
 
+
+ARGS: dict[str, type[BaseModel]] = {
+    "inspection.create.v1": s.InspectionCreateArgs,
+    "inspection.update.v1": s.InspectionUpdateArgs,
+    "inspection.finish.v1": s.InspectionFinishArgs,
+    "answer.set.v1": s.AnswerSetArgs,
+    "person.create.v1": s.PersonCreateArgs,
+    "person.delete.v1": s.PersonDeleteArgs,
+    "photo.attach.v1": s.PhotoAttachArgs,
+}
+"""The argument model of each v1 mutation, for ``MutationContext.parse``."""
 
 HANDLERS: dict[str, Handler] = {
     "inspection.create.v1": create_inspection,

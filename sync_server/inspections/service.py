@@ -88,9 +88,15 @@ def compute_flag(*, session: Session, inspection: Inspection) -> bool:
     return bool(compute_flags(session=session, inspections=[inspection]))
 
 
-def compute_flags(*, session: Session, inspections: list[Inspection]) -> list[Inspection]:
+Findings = dict[uuid.UUID, tuple[dict[str, AnswerValue], list[PersonRecord]]]
+"""Premises answers and live persons per inspection (``findings_of``)."""
+
+
+def compute_flags(*, session: Session, inspections: list[Inspection], known: Findings | None = None
+                  ) -> list[Inspection]:
     """Evaluate finished inspections with the current catalogue and store the results; returns those that
-    could be evaluated (template and catalogue known). Reads all their answers in two queries."""
+    could be evaluated (template and catalogue known). Reads the answers of those not in ``known`` (a push's
+    own rows, ``MutationContext.findings``) in two queries."""
     catalogue = catalog.get_current_catalogue(session=session)
     if catalogue is None or not inspections:
         return []
@@ -100,7 +106,9 @@ def compute_flags(*, session: Session, inspections: list[Inspection]) -> list[In
         if key not in templates:
             templates[key] = catalog.get_template(session=session, template_id=key[0], version=key[1])
     ready = [i for i in inspections if templates[(i.template_id, i.template_version)] is not None]
-    inputs = findings_of(session, [i.id for i in ready])
+    known = known or {}
+    inputs = {**findings_of(session, [i.id for i in ready if i.id not in known]),
+              **{i.id: known[i.id] for i in ready if i.id in known}}
     for inspection in ready:
         template = templates[(inspection.template_id, inspection.template_version)]
         assert template is not None
@@ -154,9 +162,10 @@ def inspector_scope(inspection: Inspection) -> str:
     return changes.user_scope(inspection.inspector_id, inspection.organisation_id)
 
 
-def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
-    """Recompute and emit the flag of every finished inspection among ``inspection_ids``; returns the photo
-    counts sent with them."""
+def refresh_flags(*, session: Session, inspection_ids: set[uuid.UUID], known: Findings | None = None
+                  ) -> dict[uuid.UUID, tuple[int, int]]:
+    """Recompute and emit the flag of every finished inspection among ``inspection_ids`` (``known``: findings
+    the caller holds, see ``compute_flags``); returns the photo counts sent with them."""
     found = [session.get(Inspection, iid) for iid in sorted(inspection_ids)]
     finished = [i for i in found if i is not None and i.status == "finished"]
-    return emit_flags(session=session, inspections=compute_flags(session=session, inspections=finished))
+    return emit_flags(session=session, inspections=compute_flags(session=session, inspections=finished, known=known))

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from schemas.inputs import INT_MAX, UNSTORABLE, clean, cleaned, problem
+from schemas.inputs import INT_MAX, UNSTORABLE, clean, cleaned
 from schemas.sync import (
     MIN_SUPPORTED_SCHEMA_VERSION,
     SCHEMA_VERSION,
@@ -121,12 +121,13 @@ def quarantine(*, session: Session, user: Principal, payload: dict[str, Any], sc
 
 def push(*, session: Session, user: Principal, request: PushRequest) -> PushResponse:
     """Apply a batch of mutations in order; see the module docstring."""
+    ctx = MutationContext(session=session, user=user, client_id=str(request.client_id))
+    ctx.parse(request.mutations)  # pure checks, before the lock
     changes.lock(session=session)
     client = _client(session, user, request.client_id, request.schema_version, create=True)
     assert client is not None
     client.schema_version = request.schema_version
     client.last_seen = datetime.now(UTC)
-    ctx = MutationContext(session=session, user=user, client_id=str(request.client_id))
     ctx.prefetch([m for m in request.mutations if m.id > client.last_mutation_id])
     rejections: list[Rejection] = []
     for mutation in request.mutations:
@@ -139,8 +140,10 @@ def push(*, session: Session, user: Principal, request: PushRequest) -> PushResp
             rejections.append(rejection)
             _emit_rejection(session, user, request.client_id, mutation, rejection)
         client.last_mutation_id = mutation.id
+    ctx.apply_bumps()
+    known = ctx.findings()  # the flags' inputs from the push's own rows, not read back
     ctx.write_answers()
-    sent = inspections.refresh_flags(session=session, inspection_ids=ctx.touched)
+    sent = inspections.refresh_flags(session=session, inspection_ids=ctx.touched, known=known)
     blobs.announce_arrivals(session=session, sent=sent)  # photos that arrived while this push held the lock
     return PushResponse(last_mutation_id=client.last_mutation_id, rejections=rejections)
 
@@ -149,18 +152,21 @@ def _apply(ctx: MutationContext, mutation: Mutation) -> Rejection | None:
     handler = HANDLERS.get(mutation.name)
     if handler is None:
         return _rejection(mutation, "unknown_mutation", mutation.name)
-    unstorable = problem({"args": mutation.args, "base_version": mutation.base_version})
+    unstorable = ctx.problem(mutation)
     if unstorable is not None:  # refused before any handler reads it: this mutation only, the queue goes on
         return _rejection(mutation, UNSTORABLE, unstorable)
-    touched_before = set(ctx.touched)
-    try:
-        if mutation.name in CHECKS_BEFORE_WRITING:
+    if mutation.name in CHECKS_BEFORE_WRITING:
+        try:
             handler(ctx, mutation)  # a rejection comes before any write: nothing to roll back
-        else:
-            with ctx.session.begin_nested():
-                handler(ctx, mutation)
+        except Rejected as exc:
+            return _rejection(mutation, exc.code, exc.detail)
+        return None
+    touched_before, bumps_before = set(ctx.touched), ctx.bumps.copy()
+    try:
+        with ctx.session.begin_nested():
+            handler(ctx, mutation)
     except Rejected as exc:
-        ctx.touched = touched_before
+        ctx.touched, ctx.bumps = touched_before, bumps_before
         return _rejection(mutation, exc.code, exc.detail)
     return None
 
