@@ -22,7 +22,7 @@ from sync_server.auth.ratelimit import LoginThrottle
 from sync_server.auth.router import router as auth_router
 from sync_server.blobs.announcer import Announcer
 from sync_server.blobs.router import router as blobs_router
-from sync_server.blobs.store import BlobStore
+from sync_server.blobs.store import open_blob_store
 from sync_server.catalog.service import publish_assets
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
@@ -103,7 +103,7 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.sessionmaker.configure(info={"identifier_key": settings.identifier_key})  # links.service
-    app.state.blob_store = BlobStore(settings.blobs, expiry_seconds=settings.upload_expiry_hours * 3600)
+    app.state.blob_store = open_blob_store(settings)  # on disk, or in an S3 bucket (INSPECTIE_BLOB_BACKEND)
     app.state.announcer = Announcer(app.state.sessionmaker)
     app.state.login_throttle = LoginThrottle(app.state.sessionmaker, settings)  # kept in the database
     install_error_handlers(app)

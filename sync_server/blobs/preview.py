@@ -21,6 +21,7 @@ import tempfile
 import uuid
 import warnings
 from pathlib import Path
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -45,7 +46,8 @@ def report_copy(store: BlobStore, organisation_id: uuid.UUID, sha256: str) -> Pa
     path = store.preview_path(organisation_id, sha256)
     if path.is_file():
         return path
-    image = decode_bounded(store.final_path(organisation_id, sha256))
+    with store.open(organisation_id, sha256) as source:
+        image = decode_bounded(source)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
@@ -58,7 +60,7 @@ def report_copy(store: BlobStore, organisation_id: uuid.UUID, sha256: str) -> Pa
     return path
 
 
-def decode_bounded(source: Path, *, edge: int = EDGE, max_pixels: int = MAX_PIXELS) -> Image.Image:
+def decode_bounded(source: Path | IO[bytes], *, edge: int = EDGE, max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Decode ``source`` to an RGB image of at most ``edge`` pixels a side, refusing what would cost too much."""
     try:
         with warnings.catch_warnings():

@@ -14,11 +14,12 @@ unfinished uploads on disk up to ``upload_in_flight_quota_bytes``; past either t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import IO, Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -147,7 +148,7 @@ async def patch_blob(sha256: str, request: Request, user: Inspecteur) -> Respons
 
 
 @router.get("/{sha256}")
-def get_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> FileResponse:
+def get_blob(sha256: str, request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """The stored photo, for reviewers and for the inspector whose inspection references it."""
     store: BlobStore = request.app.state.blob_store
     sha = _sha(sha256)
@@ -155,4 +156,13 @@ def get_blob(sha256: str, request: Request, user: CurrentUser, session: SessionD
     if not store.present(org, sha) or not service.may_download(session=session, user=user, sha256=sha):
         raise ApiError("not_found")
     audit.record(session=session, user=user, action="download_photo", object_type="photo", object_id=sha)
-    return FileResponse(store.final_path(org, sha), media_type="image/jpeg")
+    local = store.local_path(org, sha)
+    if local is not None:
+        return FileResponse(local, media_type="image/jpeg")
+    return StreamingResponse(_chunks(store.open(org, sha)), media_type="image/jpeg")  # S3: read through
+
+
+def _chunks(source: IO[bytes], size: int = 256 * 1024) -> Iterator[bytes]:
+    with source:
+        while chunk := source.read(size):
+            yield chunk

@@ -8,7 +8,7 @@ from sync_server.config import Settings
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
-    from sync_server.blobs.store import BlobStore
+    from sync_server.blobs.store import open_blob_store
     from sync_server.db import make_engine, make_sessionmaker
     from sync_server.retention import service
 
@@ -17,7 +17,7 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
                                            for k, v in p.model_dump().items()))
     engine = make_engine(settings)
     try:
-        store = BlobStore(settings.blobs, expiry_seconds=settings.upload_expiry_hours * 3600)
+        store = open_blob_store(settings)
         results = service.run(settings=settings, factory=make_sessionmaker(engine), store=store,
                               dry_run=args.dry_run)
     finally:

@@ -24,7 +24,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -249,9 +248,7 @@ def delete_files(store: BlobStore, files: Iterable[tuple[uuid.UUID, str]]) -> in
     """Delete photo files (after the purge committed); returns how many were there."""
     gone = 0
     for org, sha in files:
-        path: Path = store.final_path(org, sha)
-        if path.is_file():
-            path.unlink()
+        if store.delete(org, sha):
             gone += 1
     return gone
 

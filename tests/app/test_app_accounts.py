@@ -25,7 +25,7 @@ from sync_server.admin import service as admin
 from sync_server.app import create_app
 from sync_server.auth import service as users
 from sync_server.auth.models import Device, User
-from sync_server.blobs.store import BlobStore
+from sync_server.blobs.store import FileBlobStore
 from sync_server.catalog.service import publish_assets
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
@@ -170,7 +170,7 @@ async def test_a_revoked_tablet_hands_over_its_work_and_wipes_itself(tablet: Ins
     assert not (tmp_path / "tablet" / "photos").exists() and key_file.read_bytes() != old_key
     handed = [m for payload in _quarantined(settings) for m in payload["mutations"]]
     assert {m["entity_id"] for m in handed} == {str(unsynced)} and len(handed) == 4
-    assert BlobStore(settings.blobs).present(DEFAULT_ORGANISATION_ID, photo_sha)
+    assert FileBlobStore(settings.blobs).present(DEFAULT_ORGANISATION_ID, photo_sha)
     device = tablet_device_by_client(settings, handed)
     assert device.wiped_at is not None
     assert synced  # its work had reached the server before

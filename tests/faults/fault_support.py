@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import select
 
 from inspectie_app.store import SqliteStore
-from sync_server.blobs.store import BlobStore
+from sync_server.blobs.store import FileBlobStore
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
@@ -114,12 +114,14 @@ def make_server_settings(root: Path, backend: str, **extra: Any) -> tuple[Settin
 
 @dataclass
 class ServerProcess:
-    """``uvicorn sync_server.app:create_app --factory`` in its own process, configured by environment."""
+    """``uvicorn sync_server.app:create_app --factory`` in its own process (``workers`` worker processes behind one
+    socket, as ``inspectie-server serve --workers N`` runs them), configured by environment."""
 
     settings: Settings
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
+    workers: int = 1
 
     @property
     def url(self) -> str:
@@ -132,7 +134,8 @@ class ServerProcess:
                "INSPECTIE_UPLOAD_EXPIRY_HOURS": str(self.settings.upload_expiry_hours), **self.env_extra}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "sync_server.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"], env=env, start_new_session=True)
+             "--port", str(self.port), "--log-level", "warning", "--workers", str(self.workers)],
+            env=env, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -302,5 +305,5 @@ def tablet_view(store: SqliteStore) -> dict[str, Any]:
 
 def blobs_present(settings: Settings, shas: set[str]) -> bool:
     """Every photo stored for the demo users' (default) organisation."""
-    store = BlobStore(settings.blobs)
+    store = FileBlobStore(settings.blobs)
     return all(store.present(DEFAULT_ORGANISATION_ID, sha) for sha in shas)

@@ -71,8 +71,8 @@ def test_the_report_uses_the_stored_downscaled_copy_and_survives_a_bomb(
     decoded: list[Path] = []
     real = preview.decode_bounded
 
-    def counting(source: Path, **kwargs: Any) -> Any:
-        decoded.append(source)
+    def counting(source: Any, **kwargs: Any) -> Any:
+        decoded.append(Path(getattr(source, "name", source)))  # the stored file, opened through the blob store
         return real(source, **kwargs)
 
     monkeypatch.setattr(preview, "decode_bounded", counting)  # the server runs in this process

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sync_server.auth import service as auth
 from sync_server.auth.schemas import Role
 from sync_server.blobs.models import Blob
-from sync_server.blobs.store import BlobStore
+from sync_server.blobs.store import FileBlobStore
 from sync_server.cli import in_transaction, main
 from sync_server.config import Settings
 from sync_server.inspections.models import Answer, Inspection, Photo
@@ -58,7 +58,7 @@ def _with(settings: Settings, **days: int | None) -> Settings:
 
 
 def _purge(settings: Settings, org: Org, *, after: timedelta, dry_run: bool = False) -> service.OrgPurge:
-    store = BlobStore(settings.blobs)
+    store = FileBlobStore(settings.blobs)
     with_now = datetime.now(UTC) + after
 
     def work(s: Session) -> list[service.OrgPurge]:
@@ -201,7 +201,7 @@ def test_photos_expire_with_their_files_unless_another_control_uses_them(
     assert org.inspector.push([create, attach, finish]).json()["rejections"] == []
     for data, sha in ((shared, shared_sha), (own, own_sha)):
         assert upload(http, org.inspector, data, sha).status_code == 201
-    store = BlobStore(settings.blobs)
+    store = FileBlobStore(settings.blobs)
     assert store.present(org.id, shared_sha) and store.present(org.id, own_sha)
 
     # the level-0 controls go (plain and iid); the shared photo is still used by the flagged control

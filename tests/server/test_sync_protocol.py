@@ -157,9 +157,9 @@ def test_expired_partial_upload_restarts(login_as: LoginAs, settings: Settings, 
 
 
 def test_startup_sweeps_expired_partials(settings: Settings) -> None:
-    from sync_server.blobs.store import BlobStore
+    from sync_server.blobs.store import FileBlobStore
 
-    store = BlobStore(settings.blobs / "sweep", expiry_seconds=60)
+    store = FileBlobStore(settings.blobs / "sweep", expiry_seconds=60)
     (store.root / "partial").mkdir(parents=True)
     fresh, stale = store.root / "partial" / ("a" * 64), store.root / "partial" / ("b" * 64)
     fresh.write_bytes(b"x")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.blobs.models import Blob
-from sync_server.blobs.store import BlobStore
+from sync_server.blobs.store import FileBlobStore
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.db import make_engine
@@ -185,7 +185,7 @@ def test_migration_and_code_agree_on_the_default_ids() -> None:
 
 
 def test_photo_files_from_before_tenancy_stay_reachable(tmp_path: Path) -> None:
-    store = BlobStore(tmp_path)
+    store = FileBlobStore(tmp_path)
     sha = hashlib.sha256(b"old").hexdigest()  # an upload is verified even when the file is stored (issue 12)
     legacy = tmp_path / sha[:2] / sha
     legacy.parent.mkdir(parents=True)
