@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from schemas.planning import PlannedControlUpdate
@@ -207,6 +207,19 @@ def cancel(*, session: Session, by: Principal, control_id: uuid.UUID) -> None:
     control.status = "cancelled"
     control.updated_at = datetime.now(UTC)
     _emit_delete(session, control, inspector_ids(session=session, control_id=control_id))
+
+
+def done_clause(organisation_id: uuid.UUID) -> ColumnElement[bool]:
+    """A planned control is done: a finished inspection of the organisation carries its id."""
+    return (select(Inspection.id).where(Inspection.planned_control_id == PlannedControl.id,
+                                        Inspection.organisation_id == organisation_id,
+                                        Inspection.status == "finished").exists())
+
+
+def started_clause(organisation_id: uuid.UUID) -> ColumnElement[bool]:
+    """A planned control is under way or done: an inspection of the organisation carries its id."""
+    return (select(Inspection.id).where(Inspection.planned_control_id == PlannedControl.id,
+                                        Inspection.organisation_id == organisation_id).exists())
 
 
 def progress_states(*, session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, str]:

@@ -10,18 +10,19 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from schemas.planning import EstablishmentKind, LicenceStatus, PlanTargets, TargetProgress, YearPlan
-from schemas.records import PlannedControlRead
+from sync_server import periods
 from sync_server.establishments import service as establishments
 from sync_server.establishments.models import Establishment
 from sync_server.inspections.models import Inspection
 from sync_server.planning import service as planning
-from sync_server.planning.models import PlanYear
+from sync_server.planning.models import PlannedControl, PlanYear
 
 
 def targets(*, session: Session, organisation_id: uuid.UUID, year: int) -> tuple[PlanTargets, PlanYear | None]:
@@ -44,47 +45,62 @@ def save_targets(*, session: Session, organisation_id: uuid.UUID, year: int, dat
 
 
 def year_plan(*, session: Session, organisation_id: uuid.UUID, year: int) -> YearPlan:
-    """The organisation's targets of the year with progress against each (its own controls only)."""
+    """The organisation's targets of the year with progress against each (its own controls only), counted in SQL."""
     goal, row = targets(session=session, organisation_id=organisation_id, year=year)
-    controls = planning.list_controls(session=session, organisation_id=organisation_id, start=date(year, 1, 1),
-                                      end=date(year, 12, 31))
-    unplanned = _unplanned_finished(session, organisation_id, year)
+    counts = _plan_counts(session, organisation_id, year, goal.kwetsbare_branches)
+    pandenacties = counts.get(("pandenactie", "done"), 0), counts.get(("pandenactie", "open"), 0)
+    integraal = counts.get(("integraal", "done"), 0), counts.get(("integraal", "open"), 0)
     progress = [
-        _count("pandenacties", [c for c in controls if c.control_type == "pandenactie"],
-               unplanned.count("pandenactie"), goal.pandenacties),
-        _count("integrale_controles",
-               [c for c in controls if c.control_type in goal.kwetsbare_branches and c.partners], 0,
-               goal.integrale_controles),
+        TargetProgress(key="pandenacties", done=pandenacties[0] + _unplanned_finished(session, organisation_id, year),
+                       planned=pandenacties[1], target=goal.pandenacties),
+        TargetProgress(key="integrale_controles", done=integraal[0], planned=integraal[1],
+                       target=goal.integrale_controles),
     ]
     if goal.seksinrichtingen_jaarlijks:
-        progress.append(_licensed_sex(session, organisation_id, year, controls))
+        progress.append(_licensed_sex(session, organisation_id, year))
     return YearPlan(year=year, targets=goal, progress=progress, updated_by=row.updated_by if row else "",
                     updated_at=row.updated_at if row else None)
 
 
-def _count(key: str, controls: list[PlannedControlRead], extra_done: int, target: int) -> TargetProgress:
-    done = sum(1 for c in controls if c.status == "done") + extra_done
-    return TargetProgress(key=key, done=done, planned=sum(1 for c in controls if c.status != "done"), target=target)
+def _in_year(organisation_id: uuid.UUID, year: int) -> list[ColumnElement[bool]]:
+    """The organisation's not-cancelled planned controls scheduled in ``year``."""
+    return [PlannedControl.organisation_id == organisation_id, PlannedControl.status != "cancelled",
+            PlannedControl.scheduled_on >= date(year, 1, 1), PlannedControl.scheduled_on <= date(year, 12, 31)]
 
 
-def _unplanned_finished(session: Session, organisation_id: uuid.UUID, year: int) -> list[str]:
-    stmt = select(Inspection.control_type, Inspection.finished_at).where(
-        Inspection.status == "finished", Inspection.planned_control_id.is_(None),
-        Inspection.organisation_id == organisation_id)
-    return [t for t, at in session.execute(stmt) if at is not None and _local_year(at) == year]
+def _plan_counts(session: Session, organisation_id: uuid.UUID, year: int,
+                 kwetsbaar: list[str]) -> dict[tuple[str, str], int]:
+    """(``pandenactie`` | ``integraal``, ``done`` | ``open``) -> planned controls of the year."""
+    done = planning.done_clause(organisation_id).label("done")
+    partners = (func.json_array_length(PlannedControl.partners) > 0).label("partners")
+    stmt = (select(PlannedControl.control_type, partners, done, func.count())
+            .where(*_in_year(organisation_id, year)).group_by(PlannedControl.control_type, partners, done))
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for control_type, has_partners, is_done, n in session.execute(stmt):
+        state = "done" if is_done else "open"
+        if control_type == "pandenactie":
+            out[("pandenactie", state)] += n
+        if control_type in kwetsbaar and has_partners:
+            out[("integraal", state)] += n
+    return out
 
 
-def _local_year(moment: datetime) -> int:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(establishments.AMSTERDAM).year
+def _unplanned_finished(session: Session, organisation_id: uuid.UUID, year: int) -> int:
+    """Pandenacties finished in ``year`` (local time) without a plan."""
+    return int(session.scalar(select(func.count()).where(
+        Inspection.organisation_id == organisation_id, Inspection.status == "finished",
+        Inspection.planned_control_id.is_(None), Inspection.control_type == "pandenactie",
+        periods.year_range(Inspection.finished_at, year))) or 0)
 
 
-def _licensed_sex(session: Session, organisation_id: uuid.UUID, year: int,
-                  controls: list[PlannedControlRead]) -> TargetProgress:
+def _licensed_sex(session: Session, organisation_id: uuid.UUID, year: int) -> TargetProgress:
     rows = session.scalars(select(Establishment).where(
         Establishment.organisation_id == organisation_id, Establishment.kind == EstablishmentKind.SEKSINRICHTING.value,
         Establishment.licence_status == LicenceStatus.LICENSED.value, Establishment.active.is_(True))
         .order_by(Establishment.name))
+    open_plans = set(session.scalars(select(PlannedControl.establishment_id).where(
+        *_in_year(organisation_id, year), PlannedControl.establishment_id.is_not(None),
+        ~planning.done_clause(organisation_id))))
     done, planned, missing = 0, 0, []
     for e in rows:
         history = establishments.history(session=session, establishment=e)
@@ -92,7 +108,7 @@ def _licensed_sex(session: Session, organisation_id: uuid.UUID, year: int,
             done += 1
             continue
         missing.append(e.name)
-        if any(c.establishment_id == e.id and c.status != "done" for c in controls):
+        if e.id in open_plans:
             planned += 1
     return TargetProgress(key="seksinrichtingen_jaarlijks", done=done, planned=planned, target=done + len(missing),
                           missing=missing)

@@ -94,6 +94,8 @@ def populate(session: Session, *, count: int = 300, seed: int = 13) -> History:
     who = {n: principal(session, n) for n in names}
     inspectors = [who["inspecteur1"], who["inspecteur2"], who["inspecteur-noord"], who["inspecteur-vb"]]
     lead = who["teamleider1"]
+    _establishments(session, who)
+    session.flush()
     plans = _plans(session, rng, who)
     ids: list[uuid.UUID] = []
     for n in range(count):
@@ -102,7 +104,6 @@ def populate(session: Session, *, count: int = 300, seed: int = 13) -> History:
             session.flush()
     session.flush()
     _shared_identifiers(session, rng, ids)
-    _establishments(session, who)
     session.flush()
     return History(principals=who, inspection_ids=ids)
 
@@ -158,6 +159,8 @@ def _verify(session: Session, rng: random.Random, iid: uuid.UUID, subject: str, 
 
 
 def _plans(session: Session, rng: random.Random, who: dict[str, Principal]) -> list[PlannedControl]:
+    places = list(session.scalars(select(Establishment).where(
+        Establishment.organisation_id == who["inspecteur1"].organisation_id)))
     out = []
     for n in range(40):
         org = who["inspecteur-vb"] if n % 7 == 0 else who["inspecteur1"]
@@ -169,7 +172,8 @@ def _plans(session: Session, rng: random.Random, who: dict[str, Principal]) -> l
                                        "city": "Arnhem"},
                               partners=rng.choice([[], ["politie"], ["nla", "brandweer"]]), briefing="",
                               status=rng.choice(["planned", "planned", "cancelled"]), created_at=datetime.now(UTC),
-                              start_time=rng.choice([None, time(9, 0)]), duration_minutes=120)
+                              start_time=rng.choice([None, time(9, 0)]), duration_minutes=120,
+                              establishment_id=rng.choice(places).id if n % 7 and n % 3 == 0 else None)
         session.add(plan)
         session.flush()
         session.add(PlannedControlInspector(planned_control_id=plan.id, user_id=org.user_id))
@@ -189,9 +193,10 @@ def _establishments(session: Session, who: dict[str, Principal]) -> None:
     from schemas.addresses import address_key
     from schemas.records import Address
 
-    for n, (street, number, postcode) in enumerate(STREETS[:3]):
+    for n, (street, number, postcode) in enumerate(STREETS[:4]):
         address = Address(street=street, house_number=number, postcode=postcode)
+        kind = ["seksinrichting", "massagesalon", "horeca", "seksinrichting"][n]
         session.add(Establishment(organisation_id=who["inspecteur1"].organisation_id, name=f"Zaak {n}",
-                                  kind=["seksinrichting", "massagesalon", "horeca"][n], address=address.model_dump(),
+                                  kind=kind, address=address.model_dump(),
                                   address_key=address_key(address), licence_status="vergund", active=True,
                                   created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))

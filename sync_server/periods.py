@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, String, and_, case, extract, func, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute
 
-from sync_server.establishments.service import AMSTERDAM
-
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 QUARTER_ENDS = ("03-31", "06-30", "09-30", "12-31")
 EDGE_FROM = "21:00:00"  # UTC; a local day starts at the latest at 00:00 UTC and at the earliest at 22:00 UTC
 
@@ -27,7 +27,10 @@ def local_start(year: int, month: int = 1) -> datetime:
     return datetime(year, month, 1, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
-def year_range(column: InstrumentedAttribute[datetime], year: int) -> ColumnElement[bool]:
+Moment = InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None]
+
+
+def year_range(column: Moment, year: int) -> ColumnElement[bool]:
     """``column`` lies in Amsterdam's ``year``."""
     return and_(column >= local_start(year), column < local_start(year + 1))
 
