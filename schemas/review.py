@@ -234,7 +234,8 @@ class AgencyControl(BaseModel):
 
 
 class AgencyRow(BaseModel):
-    """An uitzendbureau (by KvK number) that houses people at the controlled addresses."""
+    """An uitzendbureau (by KvK number) that houses people at the controlled addresses. ``controls`` holds its
+    latest controls (oldest first), ``control_count`` all of them."""
 
     kvk: str
     addresses: int
@@ -242,3 +243,4 @@ class AgencyRow(BaseModel):
     signals: int
     worst_level: int | None
     controls: list[AgencyControl]
+    control_count: int = 0

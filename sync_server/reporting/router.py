@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from schemas.pages import Page
 from schemas.review import AgencyRow, Overview
+from sync_server import paging
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.config import Settings
@@ -28,12 +30,14 @@ def overview(user: Reader, session: SessionDep,
     return service.overview(session=session, user=user, year=year)
 
 
-@router.get("/agencies", response_model=list[AgencyRow])
-def agencies(user: Ketenregisseur, session: SessionDep) -> list[AgencyRow]:
-    """Uitzendbureaus that house people at controlled addresses (the read is audited)."""
-    rows = service.agencies(session=session, user=user)
+@router.get("/agencies", response_model=Page[AgencyRow])
+def agencies(user: Ketenregisseur, session: SessionDep, limit: paging.Limit = paging.DEFAULT_LIMIT,
+             cursor: paging.Cursor = None) -> Page[AgencyRow]:
+    """A page of the uitzendbureaus that house people at controlled addresses, worst level first, each with its
+    latest controls (the read is audited)."""
+    page = service.agencies(session=session, user=user, limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_agencies", object_type="report", object_id="agencies")
-    return rows
+    return page
 
 
 @router.get("/exports/{purpose}.{fmt}", response_class=Response,

@@ -3,32 +3,26 @@ the controls the caller may see (``tenancy.access``: the organisation's; a teaml
 
 from __future__ import annotations
 
-import uuid
+import json
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Text, case, cast, func, literal, select, union
 from sqlalchemy.orm import Session
 
+from schemas.pages import Page
 from schemas.records import Address
 from schemas.review import AgencyControl, AgencyRow, CountRow, Overview, QuarterRow
+from sync_server import paging, periods
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Answer, Inspection, Person
 from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Identifier
-from sync_server.reporting import periods
-from sync_server.review import signals
-from sync_server.review.service import to_local
 from sync_server.tenancy import access
 
 AGENCY_ANSWER = ("A15_landlord_relation", "employment_agency")
 UNKNOWN = "onbekend"
-
-
-def quarter(value: datetime) -> str:
-    local = to_local(value)
-    return f"{local.year}-K{(local.month - 1) // 3 + 1}"
 
 
 def _rows(counter: Counter[str]) -> list[CountRow]:
@@ -72,33 +66,91 @@ def overview(*, session: Session, user: Principal, year: int | None = None) -> O
                     by_neighbourhood=_rows(hoods), by_quarter=by_quarter)
 
 
-def agencies(*, session: Session, user: Principal) -> list[AgencyRow]:
-    """Uitzendbureaus (by KvK number) recorded on the caller's controls, or named as landlord in the answers."""
-    by_kvk: dict[str, set[uuid.UUID]] = defaultdict(set)
-    for iid, kvk in session.execute(select(Identifier.inspection_id, Identifier.public_value)
-                                    .join(Inspection, Inspection.id == Identifier.inspection_id)
-                                    .where(Identifier.kind == "uitzendbureau", access.inspection_clause(user))):
-        by_kvk[kvk or UNKNOWN].add(iid)
-    named = {i for ids in by_kvk.values() for i in ids}
-    for answer in session.scalars(select(Answer).join(Inspection, Inspection.id == Answer.inspection_id)
-                                  .where(Answer.question_id == AGENCY_ANSWER[0], Answer.person_id == "",
-                                         access.inspection_clause(user))):
-        if answer.value == AGENCY_ANSWER[1] and answer.inspection_id not in named:
-            by_kvk[UNKNOWN].add(answer.inspection_id)
-    persons = {iid: int(n) for iid, n in session.execute(
-        select(Person.inspection_id, func.count()).where(Person.deleted.is_(False)).group_by(Person.inspection_id))}
-    out = [_agency(session, kvk, ids, persons) for kvk, ids in by_kvk.items()]
-    return sorted(out, key=lambda a: (a.kvk == UNKNOWN, -(a.worst_level or 0), -a.persons, a.kvk))
+AGENCY_CURSOR = (paging.as_int, paging.as_int, paging.as_int, paging.as_str)
+AGENCY_CONTROLS = 25
 
 
-def _agency(session: Session, kvk: str, ids: set[uuid.UUID], persons: dict[uuid.UUID, int]) -> AgencyRow:
-    controls = [AgencyControl(inspection_id=i.id, address=Address.model_validate(i.address), started_at=i.started_at,
-                              persons=int(persons.get(i.id, 0)), level=i.level)
-                for i in (session.get(Inspection, x) for x in ids) if i is not None]
-    controls.sort(key=lambda c: c.started_at)
-    levels = [c.level for c in controls if c.level is not None]
-    sig = sum(len(signals.subjects(i.flag)) for i in (session.get(Inspection, c.inspection_id) for c in controls)
-              if i is not None)
-    return AgencyRow(kvk=kvk, addresses=len({c.address.one_line() for c in controls}),
-                     persons=sum(c.persons for c in controls), signals=sig, worst_level=max(levels, default=None),
-                     controls=controls)
+def _agency_pairs(user: Principal) -> Any:
+    """(kvk, inspection_id) of every uitzendbureau on a visible control: by its identifier (no number: onbekend),
+    or, on a control with no such identifier, named as landlord in the premises' answers (onbekend)."""
+    named = (select(Identifier.id).where(Identifier.inspection_id == Inspection.id,
+                                         Identifier.kind == "uitzendbureau").exists())
+    by_identifier = (select(func.coalesce(func.nullif(Identifier.public_value, ""), UNKNOWN).label("kvk"),
+                            Identifier.inspection_id.label("inspection_id"))
+                     .join(Inspection, Inspection.id == Identifier.inspection_id)
+                     .where(Identifier.kind == "uitzendbureau", access.inspection_clause(user)))
+    by_answer = (select(literal(UNKNOWN).label("kvk"), Answer.inspection_id.label("inspection_id"))
+                 .join(Inspection, Inspection.id == Answer.inspection_id)
+                 .where(Answer.question_id == AGENCY_ANSWER[0], Answer.person_id == "",
+                        cast(Answer.value, Text) == json.dumps(AGENCY_ANSWER[1]), ~named,
+                        access.inspection_clause(user)))
+    return union(by_identifier, by_answer).subquery("pairs")
+
+
+def _per_control(pairs: Any) -> Any:
+    persons = (select(func.count()).where(Person.inspection_id == pairs.c.inspection_id, Person.deleted.is_(False))
+               .scalar_subquery())
+    signal_count = select(func.count()).where(SignalFact.inspection_id == pairs.c.inspection_id).scalar_subquery()
+    return (select(pairs.c.kvk, pairs.c.inspection_id, Inspection.level, persons.label("persons"),
+                   signal_count.label("signals"))
+            .join(Inspection, Inspection.id == pairs.c.inspection_id).subquery("per_control"))
+
+
+def agencies(*, session: Session, user: Principal, limit: int | None = None, cursor: str | None = None,
+             controls_limit: int | None = AGENCY_CONTROLS) -> Page[AgencyRow]:
+    """Uitzendbureaus (by KvK number) recorded on the caller's controls, or named as landlord in the answers: worst
+    level first, then most persons (onbekend last); each with its latest ``controls_limit`` controls."""
+    per = _per_control(_agency_pairs(user))
+    kvk = per.c.kvk.collate("C") if session.get_bind().dialect.name == "postgresql" else per.c.kvk
+    persons = cast(func.sum(per.c.persons), Integer)
+    agg = (select(case((per.c.kvk == UNKNOWN, 1), else_=0).label("k0"),
+                  (-func.coalesce(func.max(per.c.level), 0)).label("k1"), (-persons).label("k2"), kvk.label("k3"),
+                  func.max(per.c.level).label("worst"), persons.label("persons"),
+                  cast(func.sum(per.c.signals), Integer).label("signals"), func.count().label("controls"))
+           .group_by(per.c.kvk).subquery("agencies"))
+    keys = [agg.c.k0, agg.c.k1, agg.c.k2, agg.c.k3]
+    total = int(session.scalar(select(func.count()).select_from(agg)) or 0)
+    stmt = select(agg).order_by(*keys)
+    if cursor is not None:
+        stmt = stmt.where(paging.after(keys, paging.decode(cursor, AGENCY_CURSOR)))
+    rows = list(session.execute(stmt.limit(limit + 1 if limit else None)))
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit]
+    details = _agency_controls(session, user, [r.k3 for r in rows], controls_limit)
+    items = [AgencyRow(kvk=r.k3, addresses=details[r.k3][0], persons=int(r.persons or 0),
+                       signals=int(r.signals or 0), worst_level=r.worst, controls=details[r.k3][1],
+                       control_count=int(r.controls)) for r in rows]
+    next_cursor = paging.encode([rows[-1].k0, rows[-1].k1, rows[-1].k2, rows[-1].k3]) if more else None
+    return Page[AgencyRow](items=items, next_cursor=next_cursor, total=total)
+
+
+def _agency_controls(session: Session, user: Principal, kvks: list[str], controls_limit: int | None
+                     ) -> dict[str, tuple[int, list[AgencyControl]]]:
+    """Per agency: how many distinct addresses its controls have, and its latest controls (oldest first)."""
+    if not kvks:
+        return {}
+    pairs = _agency_pairs(user)
+    mine = pairs.c.kvk.in_(kvks)
+    addresses: dict[str, set[str]] = defaultdict(set)
+    for k, address in session.execute(select(pairs.c.kvk, cast(Inspection.address, Text)).distinct()
+                                      .join(Inspection, Inspection.id == pairs.c.inspection_id).where(mine)):
+        addresses[k].add(Address.model_validate_json(address).one_line())
+    per = _per_control(pairs)
+    rank = func.row_number().over(partition_by=per.c.kvk,
+                                  order_by=(Inspection.started_at.desc(), Inspection.id.desc())).label("rank")
+    ranked = (select(per.c.kvk, per.c.persons, Inspection.id, Inspection.address, Inspection.started_at,
+                     Inspection.level, rank)
+              .join(Inspection, Inspection.id == per.c.inspection_id).where(per.c.kvk.in_(kvks)).subquery())
+    stmt = select(ranked).order_by(ranked.c.started_at, ranked.c.id)
+    if controls_limit is not None:
+        stmt = stmt.where(ranked.c.rank <= controls_limit)
+    controls: dict[str, list[AgencyControl]] = defaultdict(list)
+    for r in session.execute(stmt):
+        controls[r.kvk].append(AgencyControl(inspection_id=r.id, address=Address.model_validate(r.address),
+                                             started_at=_utc(r.started_at), persons=int(r.persons), level=r.level))
+    return {k: (len(addresses[k]), controls[k]) for k in kvks}
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands a stored UTC time back without its zone (a column read, not an entity: ``db._utc_on_load``)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

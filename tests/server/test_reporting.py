@@ -37,7 +37,7 @@ def test_pdf_report_text(http: httpx.Client, login_as: LoginAs) -> None:
                      "Paspoort ingehouden.", "gegrond", "Paspoort bij de werkgever.",
                      "Nederlandse Arbeidsinspectie", "Arbeidsuitbuiting?", "Geen foto"):
         assert expected in text, expected
-    trail = http.get("/api/v1/review/audit", params={"inspection_id": iid}, headers=lead.headers).json()
+    trail = http.get("/api/v1/review/audit", params={"inspection_id": iid}, headers=lead.headers).json()["items"]
     assert trail[0]["action"] == "read_report"
     assert http.get(f"/api/v1/review/inspections/{uuid.uuid4()}/report.pdf", headers=lead.headers
                     ).status_code == 404
@@ -105,14 +105,21 @@ def test_agencies(http: httpx.Client, login_as: LoginAs) -> None:
     a = flagged_control(inspector, street="Bureauweg", persons=3, identifiers=[("uitzendbureau", "KvK 8765 4321")])
     b = flagged_control(inspector, passport=False, street="Bureaulaan", persons=2,
                         identifiers=[("uitzendbureau", "87654321")])
+    flagged_control(inspector, passport=False, street="Bureauplein", identifiers=[("uitzendbureau", "12345678")])
     r = http.get("/api/v1/reporting/agencies", headers=keten.headers)
     assert r.status_code == 200
-    [row] = [x for x in r.json() if x["kvk"] == "87654321"]
+    [row] = [x for x in r.json()["items"] if x["kvk"] == "87654321"]
     assert row["addresses"] == 2 and row["persons"] == 5 and row["signals"] == 1 and row["worst_level"] == 2
-    assert {c["inspection_id"] for c in row["controls"]} == {a, b}
+    assert {c["inspection_id"] for c in row["controls"]} == {a, b} and row["control_count"] == 2
+    first = http.get("/api/v1/reporting/agencies", params={"limit": 1}, headers=keten.headers).json()
+    assert len(first["items"]) == 1 and first["next_cursor"] and first["total"] == len(r.json()["items"])
+    rest = http.get("/api/v1/reporting/agencies", params={"cursor": first["next_cursor"]}, headers=keten.headers)
+    assert [x["kvk"] for x in first["items"] + rest.json()["items"]] == [x["kvk"] for x in r.json()["items"]]
+    bad = http.get("/api/v1/reporting/agencies", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=keten.headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
     lead = login_as("teamleider1")
     assert http.get("/api/v1/reporting/agencies", headers=lead.headers).status_code == 403
-    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()
+    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()["items"]
     assert any(e["action"] == "read_agencies" and e["username"] == "ketenregisseur1" for e in trail)
 
 
@@ -147,7 +154,7 @@ def test_exports_csv_and_xlsx(http: httpx.Client, login_as: LoginAs) -> None:
     assert http.get("/api/v1/reporting/exports/mdo.pdf", headers=keten.headers).status_code == 422
     for who in (lead, inspector, login_as("planner1")):
         assert http.get("/api/v1/reporting/exports/mdo.csv", headers=who.headers).status_code == 403
-    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()
+    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()["items"]
     assert [e["object_id"] for e in trail if e["action"] == "export"][:2] == ["riec.xlsx", "mdo.csv"]
 
 

@@ -10,6 +10,7 @@ import reporting_oracle as oracle
 from history_factory import History, populate
 from sqlalchemy.orm import Session
 
+from schemas.review import AgencyRow
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.reporting import service
@@ -37,3 +38,45 @@ def test_overview_equals_the_python_count(history: tuple[Session, History], read
     assert service.overview(session=session, user=user, year=year) == expected
     if year is None and reader == "ketenregisseur1":
         assert expected.controls > 100 and expected.signals > 50 and len(expected.by_quarter) >= 10
+
+
+def _sorted_controls(rows: list[AgencyRow]) -> list[AgencyRow]:
+    """The old code orders an agency's controls by start time only (ties in set order): compare with id too."""
+    return [r.model_copy(update={"controls": sorted(r.controls, key=lambda c: (c.started_at, str(c.inspection_id))),
+                                 "control_count": 0}) for r in rows]
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_agencies_equal_the_python_overview(history: tuple[Session, History], reader: str) -> None:
+    session, made = history
+    user = made.principals[reader]
+    expected = oracle.agencies(session=session, user=user)
+    whole = service.agencies(session=session, user=user, controls_limit=None)
+    assert whole.next_cursor is None and whole.total == len(expected)
+    assert _sorted_controls(whole.items) == _sorted_controls(expected)
+    assert [r.control_count for r in whole.items] == [len(r.controls) for r in expected]
+    if reader == "ketenregisseur1":
+        assert len(expected) >= 4 and expected[-1].kvk == "onbekend" and len(expected[-1].controls) > 10
+
+
+@pytest.mark.parametrize("reader", ["ketenregisseur1", "teamleider-vb"])
+def test_agencies_page_by_page_are_the_whole_list_with_the_latest_controls(history: tuple[Session, History],
+                                                                         reader: str) -> None:
+    session, made = history
+    user = made.principals[reader]
+    expected = oracle.agencies(session=session, user=user)
+    seen: list[AgencyRow] = []
+    cursor = None
+    while True:
+        page = service.agencies(session=session, user=user, limit=1, cursor=cursor, controls_limit=3)
+        seen += page.items
+        assert page.total == len(expected)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert [r.kvk for r in seen] == [r.kvk for r in expected]
+    for got, want in zip(seen, expected, strict=True):
+        latest = sorted(want.controls, key=lambda c: (c.started_at, str(c.inspection_id)))[-3:]
+        assert [c.inspection_id for c in got.controls] == [c.inspection_id for c in latest]
+        assert (got.addresses, got.persons, got.signals, got.worst_level) == (
+            want.addresses, want.persons, want.signals, want.worst_level)
