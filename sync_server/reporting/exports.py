@@ -9,78 +9,140 @@ These files go to partner organisations, and a text from the field (an address, 
 run as a formula when the file is opened (``=HYPERLINK(...)``). Every text cell is neutralised
 (``reporting.cells``): in CSV a formula-like text gets a ``'`` in front; in XLSX every text is a string cell,
 never a formula, and a formula-like one is marked as text (quote prefix) so editing it does not arm it either.
+
+Both are streamed (issue 13): the rows are read from the database a chunk at a time (``yield_per``: a server-side
+cursor on PostgreSQL) with what each chunk needs (verifications, referrals, links) read per chunk, and written as
+they come: CSV straight into the response, XLSX by openpyxl's write-only workbook into a spooled temporary file that
+is then sent in pieces. The server's memory does not grow with the number of rows.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
-from typing import Any
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from tempfile import SpooledTemporaryFile
+from typing import IO, Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
 
 from schemas.records import Address
+from sync_server import periods
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
+from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links import service as links
+from sync_server.links.models import Identifier
 from sync_server.reporting import cells
 from sync_server.reporting.pdf import CONTROL_TYPES, LEVELS, PARTNERS, VERDICTS
 from sync_server.review import signals
-from sync_server.review.service import to_local
 from sync_server.tenancy import access
 
 PURPOSES = ("mdo", "riec")
 PROFILES = {"labour": "arbeid", "sexual": "seksueel", "criminal": "criminele uitbuiting"}
+HEADERS = {
+    "mdo": ["Datum controle", "Adres", "Wijk", "Soort controle", "Persoon", "Niveau", "Profiel", "Indicatoren",
+            "Verificatie", "Reden", "Doorverwezen naar"],
+    "riec": ["Datum controle", "Adres", "Postcode", "Wijk", "Soort controle", "Niveau", "Profiel",
+             "Aantal signalen", "Cluster", "Gekoppelde controles", "Doorverwezen naar"],
+}
+CHUNK = 500
+SPOOL_BYTES = 4 * 1024 * 1024  # an XLSX stays in memory up to this size, on disk beyond it
 Row = list[Any]
 
 
-def table(*, session: Session, user: Principal, purpose: str, within_days: int) -> tuple[list[str], list[Row]]:
-    """Header and rows of one export, over the controls ``user`` may see (their organisation's)."""
+def count(*, session: Session, user: Principal, purpose: str) -> int:
+    """How many rows the export of ``purpose`` has (one COUNT, for the audit entry)."""
+    if purpose == "mdo":
+        stmt = select(func.count()).select_from(SignalFact).join(Inspection, Inspection.id == SignalFact.inspection_id)
+    else:
+        stmt = select(func.count()).select_from(Inspection).where(Inspection.level >= 1)
+    return int(session.scalar(stmt.where(access.inspection_clause(user))) or 0)
+
+
+def rows(*, session: Session, user: Principal, purpose: str, within_days: int) -> Iterator[Row]:
+    """The rows of one export, over the controls ``user`` may see, read ``CHUNK`` at a time."""
     if purpose == "mdo":
         return _mdo(session, user, within_days)
     return _riec(session, user)
 
 
-def _mdo(session: Session, user: Principal, within_days: int) -> tuple[list[str], list[Row]]:
-    header = ["Datum controle", "Adres", "Wijk", "Soort controle", "Persoon", "Niveau", "Profiel", "Indicatoren",
-              "Verificatie", "Reden", "Doorverwezen naar"]
-    inspections = {i.id: i for i in session.scalars(select(Inspection).where(Inspection.level >= 1,
-                                                                             access.inspection_clause(user)))}
-    rows: list[Row] = []
-    for s in signals.all_signals(session=session, user=user, within_days=within_days):
-        inspection = inspections[s.inspection_id]
-        codes: list[dict[str, Any]] = next((sub.get("hits", []) for sub in signals.subjects(inspection.flag)
-                      if str(sub["subject_id"]) == s.subject_id), [])
-        rows.append([to_local(inspection.started_at).date(), s.address.one_line(), s.address.neighbourhood,
-                     CONTROL_TYPES.get(s.control_type, s.control_type),
-                     "Pand" if s.subject_id == "premises" else s.label, LEVELS[s.level],
-                     PROFILES.get(s.profile or "", ""), ", ".join(sorted({str(h.get("code")) for h in codes})),
-                     VERDICTS[s.verdict.value] if s.verdict else "niet geverifieerd", s.reason,
-                     ", ".join(PARTNERS[p.value] for p in s.referrals)])
-    return header, rows
+def _chunks(session: Session, stmt: Select[Any]) -> Iterator[list[Any]]:
+    for part in session.execute(stmt, execution_options={"yield_per": CHUNK}).partitions():
+        yield list(part)
 
 
-def _riec(session: Session, user: Principal) -> tuple[list[str], list[Row]]:
-    header = ["Datum controle", "Adres", "Postcode", "Wijk", "Soort controle", "Niveau", "Profiel",
-              "Aantal signalen", "Cluster", "Gekoppelde controles", "Doorverwezen naar"]
-    cluster_of = {c.inspection_id: cl.id for cl in links.clusters(session=session, viewer=user) for c in cl.controls}
-    refs = signals.referrals_by_inspection(session=session)
-    rows: list[Row] = []
-    for i in session.scalars(select(Inspection).where(Inspection.level >= 1, access.inspection_clause(user))
-                             .order_by(Inspection.started_at)):
-        address = Address.model_validate(i.address)
-        flag = i.flag or {}
-        rows.append([to_local(i.started_at).date(), f"{address.street} {address.house_number}".strip(),
-                     address.postcode, address.neighbourhood, CONTROL_TYPES.get(i.control_type, i.control_type),
-                     LEVELS.get(i.level or 0, ""), PROFILES.get(str(flag.get("profile") or ""), ""),
-                     len(signals.subjects(flag)), cluster_of.get(i.id, ""),
-                     len(links.linked(session=session, inspection=i, viewer=user)),
-                     ", ".join(PARTNERS[p.value] for p in refs.get(i.id, []))])
-    return header, rows
+def _mdo(session: Session, user: Principal, within_days: int) -> Iterator[Row]:
+    """One row per signal, in the order of Alle signalen (overdue first, then highest level, then oldest)."""
+    _open, keys = signals._signal_keys(datetime.now(UTC), within_days)
+    stmt = (select(SignalFact.inspection_id, SignalFact.subject_id, SignalFact.label, SignalFact.level,
+                   SignalFact.profile, SignalFact.codes, Inspection.started_at, Inspection.address,
+                   Inspection.control_type)
+            .join(Inspection, Inspection.id == SignalFact.inspection_id)
+            .where(access.inspection_clause(user)).order_by(*keys))
+    for chunk in _chunks(session, stmt):
+        ids = list(dict.fromkeys(r.inspection_id for r in chunk))
+        latest = signals.latest_verifications(session=session, inspection_ids=ids)
+        refs = signals.referrals_of(session=session, inspection_ids=ids)
+        for r in chunk:
+            address = Address.model_validate(r.address)
+            v = latest.get((r.inspection_id, r.subject_id))
+            yield [_local_day(r.started_at), address.one_line(), address.neighbourhood,
+                   CONTROL_TYPES.get(r.control_type, r.control_type),
+                   "Pand" if r.subject_id == "premises" else r.label, LEVELS[r.level],
+                   PROFILES.get(r.profile or "", ""), r.codes,
+                   VERDICTS[v.verdict.value] if v else "niet geverifieerd", v.reason if v else "",
+                   ", ".join(PARTNERS[p.value] for p in refs.get(r.inspection_id, []))]
+
+
+def _riec(session: Session, user: Principal) -> Iterator[Row]:
+    """One row per flagged control, oldest first, with its cluster and how many controls it is linked to."""
+    cluster_of = links.cluster_ids(session=session, viewer=user)
+    stmt = (select(Inspection.id, Inspection.started_at, Inspection.address, Inspection.control_type,
+                   Inspection.level, Inspection.flag["profile"].as_string().label("profile"))
+            .where(Inspection.level >= 1, access.inspection_clause(user))
+            .order_by(Inspection.started_at, Inspection.id))
+    for chunk in _chunks(session, stmt):
+        ids = [r.id for r in chunk]
+        counts = _signal_counts(session, ids)
+        linked = _linked_counts(session, user, ids)
+        refs = signals.referrals_of(session=session, inspection_ids=ids)
+        for r in chunk:
+            address = Address.model_validate(r.address)
+            yield [_local_day(r.started_at), f"{address.street} {address.house_number}".strip(), address.postcode,
+                   address.neighbourhood, CONTROL_TYPES.get(r.control_type, r.control_type),
+                   LEVELS.get(r.level or 0, ""), PROFILES.get(r.profile or "", ""), counts.get(r.id, 0),
+                   cluster_of.get(r.id, ""), linked.get(r.id, 0),
+                   ", ".join(PARTNERS[p.value] for p in refs.get(r.id, []))]
+
+
+def _signal_counts(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    stmt = (select(SignalFact.inspection_id, func.count()).where(SignalFact.inspection_id.in_(ids))
+            .group_by(SignalFact.inspection_id))
+    return {iid: int(n) for iid, n in session.execute(stmt)}
+
+
+def _linked_counts(session: Session, user: Principal, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Control id -> how many other controls ``user`` may see share an identifier with it (``links.linked``)."""
+    mine, other = aliased(Identifier), aliased(Identifier)
+    stmt = (select(mine.inspection_id, func.count(func.distinct(other.inspection_id)))
+            .join(other, (other.organisation_id == user.organisation_id) & (other.kind == mine.kind)
+                  & (other.digest == mine.digest) & (other.inspection_id != mine.inspection_id))
+            .join(Inspection, Inspection.id == other.inspection_id)
+            .where(mine.inspection_id.in_(ids), access.inspection_clause(user)).group_by(mine.inspection_id))
+    return {iid: int(n) for iid, n in session.execute(stmt)}
+
+
+def _local_day(value: datetime) -> date:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(periods.AMSTERDAM).date()
 
 
 def _cell_text(value: Any) -> str:
@@ -89,43 +151,66 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def to_csv(header: list[str], rows: list[Row]) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM, CRLF line ends, dates dd-mm-jjjj."""
+def csv_chunks(header: list[str], body: Iterable[Row], *, rows_per_chunk: int = CHUNK) -> Iterator[bytes]:
+    """Semicolon-separated, UTF-8 with BOM, CRLF line ends, dates dd-mm-jjjj; ``rows_per_chunk`` rows a piece."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([cells.neutralise(h) for h in header])
-    writer.writerows([_cell_text(cells.neutralise(v)) for v in row] for row in rows)
-    return buf.getvalue().encode("utf-8-sig")
+    first = True
+    for n, row in enumerate(body, start=1):
+        writer.writerow([_cell_text(cells.neutralise(v)) for v in row])
+        if n % rows_per_chunk == 0:
+            yield _take(buf, first)
+            first = False
+    yield _take(buf, first)
 
 
-def to_xlsx(header: list[str], rows: list[Row], title: str) -> bytes:
-    """One sheet, bold header, real date cells shown as dd-mm-jjjj."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            _xlsx_cell(ws.cell(row=r, column=c), value)
-    for col in ws.iter_cols(min_row=2):
-        for cell in col:
-            if isinstance(cell.value, datetime | date):
-                cell.number_format = "DD-MM-YYYY"
+def _take(buf: io.StringIO, first: bool) -> bytes:
+    text = buf.getvalue()
+    buf.seek(0)
+    buf.truncate()
+    return text.encode("utf-8-sig" if first else "utf-8")
+
+
+def to_csv(header: list[str], body: Iterable[Row]) -> bytes:
+    """The whole CSV at once (small exports and tests)."""
+    return b"".join(csv_chunks(header, body))
+
+
+def write_xlsx(header: list[str], body: Iterable[Row], title: str) -> IO[bytes]:
+    """One sheet (write-only: rows go to a temporary file as they come), bold header, real date cells shown as
+    dd-mm-jjjj, the header row frozen; returns the file, positioned at its start."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
     for n, name in enumerate(header, 1):
-        ws.column_dimensions[ws.cell(row=1, column=n).column_letter].width = max(12, len(name) + 2)
+        ws.column_dimensions[get_column_letter(n)].width = max(12, len(name) + 2)
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
+    bold = Font(bold=True)
+    ws.append([_xlsx_cell(ws, h, font=bold) for h in header])
+    for row in body:
+        ws.append([_xlsx_cell(ws, v) for v in row])
+    out: IO[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response, closed there
     wb.save(out)
-    return out.getvalue()
+    out.seek(0)
+    return out
 
 
-def _xlsx_cell(cell: Any, value: Any) -> None:
-    """Write ``value``; a text is always a string cell (openpyxl would make ``=...`` a formula)."""
-    cell.value = value
+def to_xlsx(header: list[str], body: Iterable[Row], title: str) -> bytes:
+    """The whole XLSX at once (small exports and tests)."""
+    with write_xlsx(header, body, title) as f:
+        return f.read()
+
+
+def _xlsx_cell(ws: Any, value: Any, font: Font | None = None) -> Any:
+    """A write-only cell for ``value``; a text is always a string cell (openpyxl would make ``=...`` a formula), and
+    a formula-like text is marked as text (quote prefix)."""
+    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
         if cells.neutralise(value) != value:
             cell.quotePrefix = True
+    elif isinstance(value, datetime | date):
+        cell.number_format = "DD-MM-YYYY"
+    if font is not None:
+        cell.font = font
+    return cell

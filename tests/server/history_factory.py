@@ -145,7 +145,7 @@ def _control(session: Session, rng: random.Random, n: int, by: Principal, lead: 
         if subject["level"] >= 1 and rng.random() < 0.5:
             _verify(session, rng, iid, subject["subject_id"], lead, started)
     if level and rng.random() < 0.3:
-        session.add(Referral(inspection_id=iid, partner=rng.choice(["politie", "nla", "belastingdienst"]),
+        session.add(Referral(inspection_id=iid, partner=rng.choice(["politie_avim", "nla", "riec"]),
                              by_id=lead.user_id, at=started + timedelta(days=2)))
     return iid
 
@@ -185,7 +185,7 @@ def _shared_identifiers(session: Session, rng: random.Random, ids: list[uuid.UUI
     rows = session.execute(select(Inspection.id, Inspection.organisation_id).where(Inspection.id.in_(ids))).all()
     for iid, org in rows:
         if rng.random() < 0.25:
-            session.add(Identifier(id=uuid.uuid4(), organisation_id=org, inspection_id=iid, kind="telefoon",
+            session.add(Identifier(id=uuid.uuid4(), organisation_id=org, inspection_id=iid, kind="phone",
                                    digest=f"tel-{rng.randrange(15)}", hint="06…", created_at=datetime.now(UTC)))
 
 
