@@ -165,13 +165,24 @@ class InspectorService:
         return await asyncio.to_thread(self._list_items)
 
     def _list_items(self) -> list[InspectionListItem]:
+        """The server's level for a synced control, else the tablet's own — kept with a fingerprint of what it was
+        computed from (``store.home_list``), so only a control changed since the last list is evaluated again."""
         unsynced = self._store.unsynced_inspection_ids()
-        items = []
-        for r in self._store.list_inspections():
-            server = self._store.server_flag(r.id)
-            level = server.level if server is not None and r.id not in unsynced else self._local_level(r)
+        items: list[InspectionListItem] = []
+        computed: dict[UUID, tuple[str, int | None]] = {}
+        for r in self._store.inspection_summaries():
+            level: int | None
+            if r.server_level is not None and r.id not in unsynced:
+                level = r.server_level
+            elif r.cached_level is not None and r.cached_level[0] == r.fingerprint:
+                level = r.cached_level[1]
+            else:
+                record = self._store.inspection(r.id)
+                level = None if record is None else self._local_level(record)
+                computed[r.id] = (r.fingerprint, level)
             items.append(InspectionListItem(r.id, r.control_type, r.address, r.status, r.started_at, r.finished_at,
                                             level, r.id in unsynced))
+        self._store.save_levels(computed)
         return items
 
     def _local_level(self, record: InspectionRecord) -> int | None:

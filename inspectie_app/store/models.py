@@ -185,6 +185,16 @@ class ServerFlagRow(Base):
     photos_present: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class LevelCacheRow(Base):
+    """The tablet's own level of a control, with the fingerprint of what it was computed from (the home list)."""
+
+    __tablename__ = "level_cache"
+
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int | None] = mapped_column(Integer)
+
+
 class RejectionRow(Base):
     __tablename__ = "rejection"
 

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from inspectie_app.contract import AnswerError, AppError, LocalUser, PhotoItem
 from inspectie_app.store.crypto import StoreCipher, StoreKeyError, attach, new_key
 from inspectie_app.store.db import MEMORY_URL, create_store_engine, migrate
+from inspectie_app.store.home_list import InspectionSummary, save_levels, summaries
 from inspectie_app.store.keys import KeyStore, key_store_for
 from inspectie_app.store.models import (
     AnswerRow,
@@ -160,6 +161,8 @@ class InspectorStore(Protocol):
                           planned_control_id: UUID | None, started_at: datetime) -> None: ...
     def inspection(self, inspection_id: UUID) -> InspectionRecord | None: ...
     def list_inspections(self) -> list[InspectionRecord]: ...
+    def inspection_summaries(self) -> list[InspectionSummary]: ...
+    def save_levels(self, levels: dict[UUID, tuple[str, int | None]]) -> None: ...
     def unsynced_inspection_ids(self) -> set[UUID]: ...
     def set_answer(self, inspection_id: UUID, question_id: str, value: AnswerValue,
                    person_id: str | None) -> None: ...
@@ -202,11 +205,13 @@ class SqliteStore:
         self._path = database_path(url)
         self._keys = key_store or key_store_for(self._path)
         self._lock = threading.RLock()
+        self._parsed: dict[tuple[str, str, int], Any] = {}  # (kind, id, version) -> Template | Catalogue
         self._open()
 
     def _open(self) -> None:
         """Open (and migrate) the database with its key; a new store gets a new key, saved before any data is
         sealed with it. ``StoreKeyError`` when the key does not open the data (missing or wrong)."""
+        self._parsed.clear()
         key = self._keys.load()
         if key is None:
             key = new_key()
@@ -367,19 +372,36 @@ class SqliteStore:
             return [Template.model_validate(r.data) for r in newest.values()]
 
     def template(self, template_id: str, version: int | None = None) -> Template | None:
-        """One template version, or the newest when ``version`` is None."""
+        """One template version, or the newest when ``version`` is None (parsed once: a version never changes)."""
         with self._tx() as s:
-            query = select(TemplateRow).where(TemplateRow.id == template_id)
+            query = select(TemplateRow.version).where(TemplateRow.id == template_id)
             if version is not None:
                 query = query.where(TemplateRow.version == version)
-            row = s.scalars(query.order_by(TemplateRow.version.desc())).first()
-            return None if row is None else Template.model_validate(row.data)
+            found = s.scalars(query.order_by(TemplateRow.version.desc()).limit(1)).first()
+            if found is None:
+                return None
+            key = ("template", template_id, found)
+            if key not in self._parsed:
+                row = s.get(TemplateRow, (template_id, found))
+                assert row is not None
+                self._parsed[key] = Template.model_validate(row.data)
+            parsed: Template = self._parsed[key]
+            return parsed
 
     def catalogue(self) -> Catalogue | None:
-        """The newest synced indicator catalogue."""
+        """The newest synced indicator catalogue (parsed once: a version never changes)."""
         with self._tx() as s:
-            row = s.scalars(select(CatalogueRow).order_by(CatalogueRow.version.desc())).first()
-            return None if row is None else Catalogue.model_validate(row.data)
+            found = s.execute(select(CatalogueRow.id, CatalogueRow.version)
+                              .order_by(CatalogueRow.version.desc()).limit(1)).first()
+            if found is None:
+                return None
+            key = ("catalogue", found.id, found.version)
+            if key not in self._parsed:
+                row = s.get(CatalogueRow, (found.id, found.version))
+                assert row is not None
+                self._parsed[key] = Catalogue.model_validate(row.data)
+            parsed: Catalogue = self._parsed[key]
+            return parsed
 
     def planned_controls(self) -> list[tuple[PlannedControlRead, UUID | None]]:
         """Assigned controls by date, each with the local inspection started for it (if any)."""
@@ -408,6 +430,7 @@ class SqliteStore:
 
         ``reset``: the server starts over (scope changed, or it lost history): server-owned data is dropped
         first, in the same transaction. Inspector-owned data (inspections, outbox) is never touched."""
+        self._parsed.clear()  # a version deleted or put again by the server is read afresh
         with self._tx() as s:
             if reset:
                 for model in (TemplateRow, CatalogueRow, PlannedControlRow, ServerFlagRow, RejectionRow, ConflictRow):
@@ -458,6 +481,17 @@ class SqliteStore:
         with self._tx() as s:
             rows = s.scalars(select(InspectionRow).order_by(InspectionRow.started_at.desc())).all()
             return [_record(s, r) for r in rows]
+
+    def inspection_summaries(self) -> list[InspectionSummary]:
+        """Every local control for the home list, newest first, in a fixed number of queries."""
+        with self._tx() as s:
+            return summaries(s)
+
+    def save_levels(self, levels: dict[UUID, tuple[str, int | None]]) -> None:
+        """Keep the tablet's own evaluations for the next home list (``store.home_list``)."""
+        if levels:
+            with self._tx() as s:
+                save_levels(s, levels)
 
     def unsynced_inspection_ids(self) -> set[UUID]:
         """Inspections with outbox entries or photos the server has not acknowledged."""
