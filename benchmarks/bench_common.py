@@ -93,7 +93,8 @@ class BenchServer:
                "INSPECTIE_ASSETS_DIR": str(assets)}
         self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "sync_server.app:create_app", "--factory",
                                       "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-                                      "--workers", str(workers)],
+                                      "--workers", str(workers),
+                                      "--timeout-worker-healthcheck", "120"],
                                      env=env, cwd=ROOT, start_new_session=True)
         for _ in range(600):
             try:

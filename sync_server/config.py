@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     upload_in_flight_quota_bytes: int = Field(default=128 * 1024 * 1024, ge=0)  # unfinished uploads on disk
     # Production serves over TLS (cert + key for uvicorn) or behind a TLS-terminating proxy trusted by address
     # (comma-separated IPs or networks, uvicorn's forwarded_allow_ips); see sync_server/production.py.
+    # Worker processes and the connection pool (docs/PERFORMANCE.md "Several workers"): ``serve --workers N`` runs N
+    # processes, each with its own pool of ``db_pool_size`` connections plus ``db_max_overflow`` more under load, so
+    # PostgreSQL needs N x (size + overflow) connections (+ a few for migrations and the CLI) within max_connections.
+    # A request that waits ``db_pool_timeout`` seconds for a connection is answered 503 ``server_busy`` with
+    # ``Retry-After`` (the tablet keeps its outbox and tries again), never 500. SQLite ignores the pool settings.
+    workers: int = Field(default=1, ge=1, le=64)
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    busy_retry_after_seconds: int = Field(default=2, ge=1)
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
     trusted_proxies: str = ""

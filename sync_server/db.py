@@ -10,6 +10,9 @@ writer anyway. A transaction that only reads can ask for a plain (deferred) ``BE
 ``session.connection(execution_options=READ_ONLY)`` as its first statement: it reads a WAL snapshot and
 never waits for the writer (authentication does this, so photo uploads do not queue behind a push).
 PostgreSQL: READ COMMITTED plus the locked ``sync_counter`` row for sync ordering.
+Both: a pool of ``db_pool_size`` + ``db_max_overflow`` connections per worker process; a request that waits longer
+than ``db_pool_timeout`` for one is answered 503 ``server_busy`` (``errors.install_error_handlers``), as is one
+that finds SQLite's write lock taken for longer than the busy timeout.
 """
 
 from __future__ import annotations
@@ -69,12 +72,19 @@ def _utc_on_load(target: Any, *_args: Any) -> None:
 def make_engine(settings: Settings) -> Engine:
     """Build the engine for ``settings.database_url``; SQLite gets WAL, FKs and BEGIN IMMEDIATE."""
     if not settings.is_sqlite:
-        return create_engine(settings.database_url, pool_pre_ping=True)
+        return create_engine(settings.database_url, pool_pre_ping=True, **_pool_options(settings))
     if settings.database_url.startswith("sqlite:///") and ":memory:" not in settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.database_url, connect_args={"check_same_thread": False, "timeout": 30})
+    pool = {} if ":memory:" in settings.database_url else _pool_options(settings)
+    engine = create_engine(settings.database_url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
     _configure_sqlite(engine)
     return engine
+
+
+def _pool_options(settings: Settings) -> dict[str, Any]:
+    """The connection pool of one worker process (``db_pool_size`` + ``db_max_overflow``, ``db_pool_timeout``)."""
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout}
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -6,15 +6,20 @@ Every 4xx the API returns has the body ``{"code", "message", "message_en"}``. Ra
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas.inputs import UNSTORABLE, clean
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,9 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "device_revoked": ErrorSpec(401, "Dit apparaat is ingetrokken.", "This device has been revoked."),
     "forbidden": ErrorSpec(403, "U heeft geen toegang tot deze functie.", "You are not allowed to do this."),
     "not_found": ErrorSpec(404, "Niet gevonden.", "Not found."),
+    # every database connection of this worker is in use, or SQLite's writer lock stayed taken (issue 13 part B)
+    "server_busy": ErrorSpec(503, "De server is even te druk. Probeer het zo opnieuw; uw gegevens blijven bewaard.",
+                             "The server is busy. Try again shortly; your data is kept."),
     "method_not_allowed": ErrorSpec(405, "Deze methode is niet toegestaan.", "Method not allowed."),
     "client_id_taken": ErrorSpec(403, "Dit apparaat-ID hoort bij een andere gebruiker.",
                                  "This client id belongs to another user."),
@@ -193,7 +201,23 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code), status_code=exc.status_code, headers=exc.headers)
 
 
+def _busy(request: Request, exc: Exception) -> JSONResponse:
+    """503 ``server_busy`` with ``Retry-After`` for a request that found no free database connection in time
+    (``db_pool_timeout``) or, on SQLite, no write lock within the busy timeout: the client tries again later."""
+    if isinstance(exc, OperationalError) and not _sqlite_locked(exc):
+        raise exc
+    retry_after = getattr(getattr(request.app.state, "settings", None), "busy_retry_after_seconds", 2)
+    logger.warning("503 server_busy on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return JSONResponse(error_body("server_busy"), status_code=503, headers={"Retry-After": str(retry_after)})
+
+
+def _sqlite_locked(exc: OperationalError) -> bool:
+    return "database is locked" in str(exc.orig)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PoolTimeout, _busy)
+    app.add_exception_handler(OperationalError, _busy)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -36,12 +36,12 @@ def _canonical(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
 def publish_template(*, session: Session, template: Template) -> bool:
     """Store one template version; True when it was new."""
     content, digest = _canonical(template.model_dump(mode="json", by_alias=True))
+    changes.lock(session=session)  # first: two worker processes starting at once publish one after the other
     found = session.get(PublishedTemplate, (template.id, template.version))
     if found is not None:
         if found.content_hash != digest:
             raise ImmutableAssetError(f"template {template.key} is already published with different content")
         return False
-    changes.lock(session=session)
     session.add(PublishedTemplate(id=template.id, version=template.version, control_type=template.control_type,
                                   content=content, content_hash=digest, published_at=datetime.now(UTC)))
     changes.emit(session=session, entity="template", entity_id=template.key, scope="all", data=content)
@@ -51,12 +51,12 @@ def publish_template(*, session: Session, template: Template) -> bool:
 def publish_catalogue(*, session: Session, catalogue: Catalogue) -> bool:
     """Store one catalogue version; True when it was new. A new current version re-judges open controls."""
     content, digest = _canonical(catalogue.model_dump(mode="json", by_alias=True))
+    changes.lock(session=session)  # first, as in publish_template
     found = session.get(PublishedCatalogue, (catalogue.id, catalogue.version))
     if found is not None:
         if found.content_hash != digest:
             raise ImmutableAssetError(f"catalogue {catalogue.key} is already published with different content")
         return False
-    changes.lock(session=session)
     session.add(PublishedCatalogue(id=catalogue.id, version=catalogue.version, content=content,
                                    content_hash=digest, published_at=datetime.now(UTC)))
     changes.emit(session=session, entity="catalogue", entity_id=catalogue.key, scope="all", data=content)

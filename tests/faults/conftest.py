@@ -20,12 +20,19 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(params=[1, 2], ids=["1worker", "2workers"])
+def workers(request: pytest.FixtureRequest) -> int:
+    """Every fault test runs against one server process and against two behind one socket (``serve --workers``):
+    what the workers share (the sync lock, the photo arrivals, the upload locks, the login limiter) must hold."""
+    return int(request.param)
+
+
 @pytest.fixture
-def server(tmp_path: Path, backend: str) -> Iterator[ServerProcess]:
+def server(tmp_path: Path, backend: str, workers: int) -> Iterator[ServerProcess]:
     if backend == "postgres" and not pg_available():
         pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer; PostgreSQL variant skipped")
     settings, db_name = make_server_settings(tmp_path / "server", backend)
-    proc = ServerProcess(settings)
+    proc = ServerProcess(settings, workers=workers)
     proc.start()
     yield proc
     proc.kill()

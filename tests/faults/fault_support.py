@@ -134,9 +134,10 @@ class ServerProcess:
                "INSPECTIE_UPLOAD_EXPIRY_HOURS": str(self.settings.upload_expiry_hours), **self.env_extra}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "sync_server.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning", "--workers", str(self.workers)],
+             "--port", str(self.port), "--log-level", "warning", "--workers", str(self.workers),
+             "--timeout-worker-healthcheck", "120"],
             env=env, start_new_session=True)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 30 * self.workers  # a busy machine starts two workers slowly
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}")
