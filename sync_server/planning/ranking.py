@@ -35,6 +35,18 @@ class PastControl:
     open_signal: bool = False  # a signal (level >= 1) nobody has verified yet (or "meer info nodig")
 
 
+@dataclass(frozen=True)
+class History:
+    """What the score reads of an address's controls; ``summarise`` makes it from ``PastControl``s, the server
+    counts it in SQL (``suggestions``)."""
+
+    last_done: date | None = None  # the last finished control
+    signals: int = 0  # finished controls with a signal within SIGNAL_WINDOW_DAYS
+    worst: tuple[int, date] | None = None  # the highest of those levels, and its latest date
+    open_signals: int = 0
+    done_this_year: bool = False
+
+
 @dataclass
 class Candidate:
     key: str
@@ -46,68 +58,87 @@ class Candidate:
     controls: list[PastControl] = field(default_factory=list)
     linked_controls: int = 0
     next_planned_on: date | None = None
+    history: History | None = None  # when given, ``controls`` is not read
+
+
+def summarise(controls: list[PastControl], today: date) -> History:
+    """The ``History`` of a list of past controls."""
+    since = today - timedelta(days=SIGNAL_WINDOW_DAYS)
+    signals = sorted((p for p in controls if p.level and p.on >= since),
+                     key=lambda p: (-(p.level or 0), -p.on.toordinal()))
+    done = [p.on for p in controls if p.finished]
+    return History(last_done=max(done, default=None), signals=len(signals),
+                   worst=(signals[0].level or 0, signals[0].on) if signals else None,
+                   open_signals=sum(1 for p in controls if p.open_signal),
+                   done_this_year=any(p.finished and p.on.year == today.year for p in controls))
+
+
+Reason = tuple[str, int, dict[str, object]]
 
 
 def score(c: Candidate, today: date) -> list[RankReason]:
     """The reasons (with points) for ranking ``c``; the score is their sum."""
-    reasons = _signal_reasons(c, today) + _time_reasons(c, today)
+    return [RankReason(code=code, points=points, params=params) for code, points, params in _reasons(c, today)]
+
+
+def points(c: Candidate, today: date) -> int:
+    """The score of ``c`` (the sum of ``score``'s points, without building the reasons)."""
+    return sum(r[1] for r in _reasons(c, today))
+
+
+def _reasons(c: Candidate, today: date) -> list[Reason]:
+    h = c.history or summarise(c.controls, today)
+    reasons = _signal_reasons(h) + _time_reasons(h, today)
     if c.linked_controls:
-        reasons.append(RankReason(code="linked_controls", points=min(LINK_CAP, LINK_POINTS * c.linked_controls),
-                                  params={"count": c.linked_controls}))
-    if c.kind == "seksinrichting" and c.licence_status == "vergund" and not any(
-            p.finished and p.on.year == today.year for p in c.controls):
-        reasons.append(RankReason(code="licence_due", points=LICENCE_DUE, params={"year": today.year}))
+        reasons.append(("linked_controls", min(LINK_CAP, LINK_POINTS * c.linked_controls),
+                        {"count": c.linked_controls}))
+    if c.kind == "seksinrichting" and c.licence_status == "vergund" and not h.done_this_year:
+        reasons.append(("licence_due", LICENCE_DUE, {"year": today.year}))
     if c.kind in VULNERABLE_KINDS:
-        reasons.append(RankReason(code="vulnerable_branch", points=VULNERABLE, params={"kind": c.kind}))
+        reasons.append(("vulnerable_branch", VULNERABLE, {"kind": c.kind}))
     if c.next_planned_on is not None and c.next_planned_on >= today:
-        reasons.append(RankReason(code="already_planned", points=ALREADY_PLANNED,
-                                  params={"date": c.next_planned_on.isoformat()}))
-    return sorted(reasons, key=lambda r: -r.points)
+        reasons.append(("already_planned", ALREADY_PLANNED, {"date": c.next_planned_on.isoformat()}))
+    return sorted(reasons, key=lambda r: -r[1])
 
 
-def _signal_reasons(c: Candidate, today: date) -> list[RankReason]:
-    since = today - timedelta(days=SIGNAL_WINDOW_DAYS)
-    signals = sorted((p for p in c.controls if p.level and p.on >= since),
-                     key=lambda p: (-(p.level or 0), -p.on.toordinal()))
-    out: list[RankReason] = []
-    if signals:
-        worst = signals[0]
-        out.append(RankReason(code="signal_level", points=LEVEL_POINTS.get(worst.level or 0, 0),
-                              params={"level": worst.level, "date": worst.on.isoformat()}))
-    if len(signals) > 1:
-        out.append(RankReason(code="repeat_signals", points=min(REPEAT_CAP, REPEAT_POINTS * (len(signals) - 1)),
-                              params={"count": len(signals)}))
-    open_count = sum(1 for p in c.controls if p.open_signal)
-    if open_count:
-        out.append(RankReason(code="open_signals", points=min(OPEN_CAP, OPEN_POINTS * open_count),
-                              params={"count": open_count}))
+def _signal_reasons(h: History) -> list[Reason]:
+    out: list[Reason] = []
+    if h.worst is not None:
+        level, on = h.worst
+        out.append(("signal_level", LEVEL_POINTS.get(level, 0), {"level": level, "date": on.isoformat()}))
+    if h.signals > 1:
+        out.append(("repeat_signals", min(REPEAT_CAP, REPEAT_POINTS * (h.signals - 1)), {"count": h.signals}))
+    if h.open_signals:
+        out.append(("open_signals", min(OPEN_CAP, OPEN_POINTS * h.open_signals), {"count": h.open_signals}))
     return out
 
 
-def _time_reasons(c: Candidate, today: date) -> list[RankReason]:
-    done = [p.on for p in c.controls if p.finished]
-    if not done:
-        return [RankReason(code="never_controlled", points=NEVER_CONTROLLED)]
-    days = (today - max(done)).days
+def _time_reasons(h: History, today: date) -> list[Reason]:
+    if h.last_done is None:
+        return [("never_controlled", NEVER_CONTROLLED, {})]
+    days = (today - h.last_done).days
     if days < RECENT_DAYS:
-        return [RankReason(code="recently_controlled", points=RECENT_POINTS, params={"days": days})]
-    for threshold, points in LONG_AGO:
+        return [("recently_controlled", RECENT_POINTS, {"days": days})]
+    for threshold, pts in LONG_AGO:
         if days >= threshold:
-            return [RankReason(code="last_control_long_ago", points=points, params={"days": days})]
+            return [("last_control_long_ago", pts, {"days": days})]
     return []
 
 
 def rank(candidates: list[Candidate], today: date, *, limit: int = 50) -> list[Suggestion]:
-    """Candidates with a positive score, highest first (ties: longest since the last control, then key)."""
-    out = []
+    """Candidates with a positive score, highest first (ties: longest since the last control, then key). Scores are
+    summed first and the reasons built for the ``limit`` shown only."""
+    scored = []
     for c in candidates:
-        reasons = score(c, today)
-        total = sum(r.points for r in reasons)
-        if total <= 0:
-            continue
-        last = max((p.on for p in c.controls if p.finished), default=None)
-        out.append(Suggestion(key=c.key, address=c.address, establishment_id=c.establishment_id,
-                              establishment_name=c.name, kind=c.kind, score=total, reasons=reasons,
-                              last_control_on=last))
-    out.sort(key=lambda s: (-s.score, s.last_control_on or date.min, s.key))
-    return out[:limit]
+        total = points(c, today)
+        if total > 0:
+            scored.append((-total, _last(c, today) or date.min, c.key, c))
+    scored.sort(key=lambda t: t[:3])
+    return [Suggestion(key=c.key, address=c.address, establishment_id=c.establishment_id, establishment_name=c.name,
+                       kind=c.kind, score=-neg, reasons=score(c, today),
+                       last_control_on=last if last != date.min else None)
+            for neg, last, _key, c in scored[:limit]]
+
+
+def _last(c: Candidate, today: date) -> date | None:
+    return c.history.last_done if c.history is not None else summarise(c.controls, today).last_done

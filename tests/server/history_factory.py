@@ -115,6 +115,9 @@ def _control(session: Session, rng: random.Random, n: int, by: Principal, lead: 
     persons = rng.randint(0, 3)
     level = rng.choice([None, 0, 1, 2, 3]) if finished else None
     street, number, postcode = rng.choice(STREETS)
+    if rng.random() < 0.5:  # many addresses with one or two controls each
+        street, number = f"{rng.choice(['Berg', 'Dal', 'Zee'])}weg", str(rng.randint(1, 60))
+        postcode = rng.choice(["", "6800AB", "6800 ab"])
     address: dict[str, Any] = {"street": street, "house_number": number, "postcode": postcode, "city": "Arnhem"}
     hood = rng.choice(HOODS)
     if hood is not None:
