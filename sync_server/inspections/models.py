@@ -6,7 +6,19 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync_server.db import Base
@@ -14,6 +26,9 @@ from sync_server.db import Base
 
 class Inspection(Base):
     __tablename__ = "inspection"
+    # the review queue in its order, per organisation and per team (migration 2026_12_04_1000, ``review.service``)
+    __table_args__ = (Index("ix_inspection_queue_org", "organisation_id", "level", "started_at", "id"),
+                      Index("ix_inspection_queue_team", "team_id", "level", "started_at", "id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     template_id: Mapped[str] = mapped_column(String(64))

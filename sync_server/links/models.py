@@ -13,7 +13,9 @@ from sync_server.db import Base
 
 class Identifier(Base):
     __tablename__ = "control_identifier"
-    __table_args__ = (Index("ix_control_identifier_org_kind_digest", "organisation_id", "kind", "digest"),)
+    # lookups by value, and the clusters' grouping by value with the controls (migration 2026_12_04_1000)
+    __table_args__ = (Index("ix_control_identifier_org_kind_digest_inspection", "organisation_id", "kind", "digest",
+                            "inspection_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     # links match only within one organisation

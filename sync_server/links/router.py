@@ -10,7 +10,9 @@ from pydantic import ConfigDict, Field
 
 from schemas.identifiers import IdentifierKind
 from schemas.inputs import InputModel
+from schemas.pages import Page
 from schemas.review import Cluster, IdentifierRead, LinkedControl
+from sync_server import paging
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.db import SessionDep
@@ -49,13 +51,14 @@ def control_identifiers(inspection_id: UUID, user: Reviewer, session: SessionDep
     return found
 
 
-@router.get("/clusters", response_model=list[Cluster])
-def clusters(user: Ketenregisseur, session: SessionDep) -> list[Cluster]:
-    """Groups of the organisation's controls connected by shared identifiers, largest first."""
-    found = service.clusters(session=session, viewer=user)
+@router.get("/clusters", response_model=Page[Cluster])
+def clusters(user: Ketenregisseur, session: SessionDep, limit: paging.Limit = paging.DEFAULT_LIMIT,
+             cursor: paging.Cursor = None) -> Page[Cluster]:
+    """A page of the groups of the organisation's controls connected by shared identifiers, largest first."""
+    page = service.clusters(session=session, viewer=user, limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_clusters", object_type="list", object_id="clusters",
-                 detail={"rows": len(found)})
-    return found
+                 detail={"rows": len(page.items)})
+    return page
 
 
 @router.post("/lookup", response_model=list[LinkedControl])

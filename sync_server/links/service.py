@@ -23,13 +23,15 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from schemas.identifiers import IdentifierKind, hint, normalise
+from schemas.pages import Page
 from schemas.records import Address
 from schemas.review import Cluster, IdentifierRead, LinkedControl
 from schemas.templates import Scope, Text
+from sync_server import paging
 from sync_server.auth.schemas import Principal
 from sync_server.catalog import service as catalog
 from sync_server.inspections import service as inspections
@@ -146,17 +148,23 @@ def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> li
     return sorted(out, key=lambda c: (c.started_at, str(c.inspection_id)))
 
 
-def clusters(*, session: Session, viewer: Principal) -> list[Cluster]:
-    """Connected groups of two or more controls of the viewer's organisation sharing identifiers, largest
-    first."""
-    by_value: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
-    by_control: dict[uuid.UUID, list[Row]] = defaultdict(list)
-    hints: dict[tuple[str, str], str] = {}
-    for row in _rows(session, Identifier.organisation_id == viewer.organisation_id):
-        iid, kind, dig, h, _qid = row
-        by_value[(kind, dig)].add(iid)
-        by_control[iid].append(row)
-        hints[(kind, dig)] = h
+def _shared_rows(session: Session, viewer: Principal) -> list[Row]:
+    """The identifiers that link: rows of the controls ``viewer`` may see whose (kind, digest) is recorded on two
+    or more of those controls. Grouped in SQL; only these rows, not every identifier, come into Python."""
+    visible = (Identifier.organisation_id == viewer.organisation_id, access.inspection_clause(viewer))
+    shared = (select(Identifier.kind, Identifier.digest).join(Inspection, Inspection.id == Identifier.inspection_id)
+              .where(*visible).group_by(Identifier.kind, Identifier.digest)
+              .having(func.count(func.distinct(Identifier.inspection_id)) > 1).subquery())
+    stmt = (select(Identifier.inspection_id, Identifier.kind, Identifier.digest, Identifier.hint,
+                   Identifier.question_id)
+            .join(shared, and_(shared.c.kind == Identifier.kind, shared.c.digest == Identifier.digest))
+            .join(Inspection, Inspection.id == Identifier.inspection_id).where(*visible)
+            .order_by(Identifier.created_at, Identifier.id))
+    return [(iid, kind, dig, h, qid) for iid, kind, dig, h, qid in session.execute(stmt)]
+
+
+def _components(rows: list[Row]) -> list[set[uuid.UUID]]:
+    """The connected groups of controls joined by the shared values in ``rows`` (union-find)."""
     parent: dict[uuid.UUID, uuid.UUID] = {}
 
     def find(x: uuid.UUID) -> uuid.UUID:
@@ -165,28 +173,56 @@ def clusters(*, session: Session, viewer: Principal) -> list[Cluster]:
             x = parent[x]
         return x
 
-    for members in by_value.values():
-        first, *rest = sorted(members)
-        for other in rest:
-            parent[find(other)] = find(first)
+    first_of: dict[tuple[str, str], uuid.UUID] = {}
+    for iid, kind, dig, _h, _q in rows:
+        first = first_of.setdefault((kind, dig), iid)
+        parent[find(iid)] = find(first)
     groups: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for iid in {i for members in by_value.values() for i in members}:
+    for iid in parent:
         groups[find(iid)].add(iid)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+CLUSTER_CURSOR = (paging.as_int, paging.as_uuid)
+
+
+def cluster_ids(*, session: Session, viewer: Principal) -> dict[uuid.UUID, str]:
+    """Control id -> the id of its cluster (as ``clusters`` names it), for the controls ``viewer`` may see that are
+    in one; no control is loaded."""
+    return {iid: str(min(group))[:8] for group in _components(_shared_rows(session, viewer)) for iid in group}
+
+
+def clusters(*, session: Session, viewer: Principal, limit: int = paging.DEFAULT_LIMIT,
+             cursor: str | None = None) -> Page[Cluster]:
+    """A page of the connected groups of two or more controls ``viewer`` may see that share identifiers, largest
+    first. Only the identifiers that link are read (grouped in SQL); a group never runs through a control the
+    viewer may not see, and only the page's controls are loaded."""
+    rows = _shared_rows(session, viewer)
+    groups = sorted(((-len(g), min(g), g) for g in _components(rows)), key=lambda t: (t[0], str(t[1])))
+    total = len(groups)
+    if cursor is not None:
+        size, first = paging.decode(cursor, CLUSTER_CURSOR)
+        groups = [t for t in groups if (t[0], str(t[1])) > (-size, str(first))]
+    page, more = groups[:limit], len(groups) > limit
+    by_control: dict[uuid.UUID, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_control[row[0]].append(row)
+    members = {iid for _n, _first, g in page for iid in g}
+    loaded = {i.id: i for i in _visible(session, members, viewer)}
     labels = _Labels(session)
-    out = [_cluster(session, members, by_value, hints, by_control, viewer, labels)
-           for members in groups.values() if len(members) > 1]
-    return sorted(out, key=lambda c: (-len(c.controls), c.id))
+    items = [_cluster(g, by_control, loaded, labels) for _n, _first, g in page]
+    next_cursor = paging.encode([-page[-1][0], page[-1][1]]) if more else None
+    return Page[Cluster](items=items, next_cursor=next_cursor, total=total, total_is_exact=True)
 
 
-def _cluster(session: Session, members: set[uuid.UUID], by_value: dict[tuple[str, str], set[uuid.UUID]],
-             hints: dict[tuple[str, str], str], by_control: dict[uuid.UUID, list[Row]], viewer: Principal,
+def _cluster(members: set[uuid.UUID], by_control: dict[uuid.UUID, list[Row]], loaded: dict[uuid.UUID, Inspection],
              labels: _Labels) -> Cluster:
-    shared = {key for key, ids in by_value.items() if len(ids & members) > 1}
-    mine = {iid: [r for r in by_control[iid] if (r[1], r[2]) in shared] for iid in members}
-    controls = [_control(i, mine[i.id], labels) for i in _visible(session, sorted(members), viewer)]
+    rows = [r for iid in members for r in by_control[iid]]
+    controls = [_control(loaded[iid], by_control[iid], labels) for iid in members if iid in loaded]
     controls.sort(key=lambda c: (c.started_at, str(c.inspection_id)))
+    shared = {(r[1], r[2]): r[3] for r in rows}
     return Cluster(id=str(min(members))[:8], kinds=sorted({IdentifierKind(k) for k, _ in shared}),
-                   hints=sorted({f"{k}: {hints[(k, d)]}" for k, d in shared}), controls=controls)
+                   hints=sorted({f"{k}: {h}" for (k, _d), h in shared.items()}), controls=controls)
 
 
 def lookup(*, session: Session, viewer: Principal, kind: IdentifierKind, value: str) -> list[LinkedControl]:

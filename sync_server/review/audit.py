@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from schemas.pages import Page
 from schemas.review import AuditRead
+from sync_server import paging
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
@@ -51,16 +53,24 @@ def record_move(*, session: Session, user: User, old_team: Team, new_team: Team)
 
 
 def list_entries(*, session: Session, user: Principal, inspection_id: uuid.UUID | None = None,
-                 limit: int = 200) -> list[AuditRead]:
-    """The newest entries of the caller's organisation first, optionally of one control; entries about a
-    control only when the caller may see that control (a teamleider: their own team's)."""
-    stmt = (select(AuditEntry).outerjoin(Inspection, Inspection.id == AuditEntry.inspection_id)
-            .where(AuditEntry.organisation_id == user.organisation_id,
-                   or_(AuditEntry.inspection_id.is_(None), access.inspection_clause(user)))
-            .order_by(AuditEntry.id.desc()).limit(limit))
+                 limit: int = paging.DEFAULT_LIMIT, cursor: str | None = None) -> Page[AuditRead]:
+    """A page of the caller's organisation's entries, newest first (by their place in the chain, which its unique
+    index serves), optionally of one control; entries about a control only when the caller may see that control
+    (a teamleider: their own team's)."""
+    visible = [AuditEntry.organisation_id == user.organisation_id,
+               or_(AuditEntry.inspection_id.is_(None), access.inspection_clause(user))]
     if inspection_id is not None:
-        stmt = stmt.where(AuditEntry.inspection_id == inspection_id)
-    return [_read(e) for e in session.scalars(stmt)]
+        visible.append(AuditEntry.inspection_id == inspection_id)
+    base = select(AuditEntry.id).outerjoin(Inspection, Inspection.id == AuditEntry.inspection_id).where(*visible)
+    total, exact = paging.capped_count(session, base)
+    if cursor is not None:
+        visible.append(AuditEntry.chain_seq < paging.decode(cursor, (paging.as_int,))[0])
+    stmt = (select(AuditEntry).outerjoin(Inspection, Inspection.id == AuditEntry.inspection_id).where(*visible)
+            .order_by(AuditEntry.chain_seq.desc()).limit(limit + 1))
+    entries = list(session.scalars(stmt))
+    more, entries = len(entries) > limit, entries[:limit]
+    return Page[AuditRead](items=[_read(e) for e in entries], total=total, total_is_exact=exact,
+                           next_cursor=paging.encode([entries[-1].chain_seq]) if more else None)
 
 
 def _read(e: AuditEntry) -> AuditRead:

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync_server.db import Base
@@ -15,6 +15,8 @@ from sync_server.db import Base
 
 class Verification(Base):
     __tablename__ = "signal_verification"
+    # a signal's latest verification (``review.signals``), migration 2026_12_04_1000
+    __table_args__ = (Index("ix_signal_verification_signal", "inspection_id", "subject_id", "at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)
@@ -56,6 +58,7 @@ class AuditEntry(Base):
     ``inspection_id`` has no foreign key: an entry about a control outlives the control's retention period."""
 
     __tablename__ = "audit_entry"
+    # also the audit list's order: newest first per organisation (``review.audit``)
     __table_args__ = (UniqueConstraint("organisation_id", "chain_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from schemas.dates import Day
+from schemas.pages import Page
 from schemas.records import InspectionDetail, InspectionStatus
 from schemas.review import (
     AuditRead,
@@ -23,6 +24,7 @@ from schemas.review import (
     VerificationGroupCreate,
     VerificationRead,
 )
+from sync_server import paging
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.config import Settings
@@ -43,20 +45,23 @@ def _within(request: Request) -> int:
     return settings.verify_within_days
 
 
-@router.get("/inspections", response_model=list[ReviewItem])
+@router.get("/inspections", response_model=Page[ReviewItem])
 def list_inspections(user: Reviewer, session: SessionDep, request: Request,
                      status: InspectionStatus | None = None, level: Annotated[int | None, Query(ge=0, le=3)] = None,
-                     control_type: str | None = None, inspector_id: UUID | None = None,
-                     date_from: Day | None = None, date_to: Day | None = None,
-                     neighbourhood: str | None = None) -> list[ReviewItem]:
-    """Synced controls, worst signal first, then newest; filters combine."""
+                     control_type: Annotated[str | None, Query(max_length=40)] = None,
+                     inspector_id: UUID | None = None, date_from: Day | None = None, date_to: Day | None = None,
+                     neighbourhood: Annotated[str | None, Query(max_length=100)] = None,
+                     limit: paging.Limit = paging.DEFAULT_LIMIT, cursor: paging.Cursor = None) -> Page[ReviewItem]:
+    """A page of the synced controls, worst signal first, then newest; filters combine. ``next_cursor`` of one
+    page, passed as ``cursor``, gives the next."""
     filters = service.ReviewFilter(level=level, control_type=control_type or None, status=status,
                                    inspector_id=inspector_id, date_from=date_from, date_to=date_to,
                                    neighbourhood=neighbourhood or None)
-    items = service.list_inspections(session=session, user=user, filters=filters, within_days=_within(request))
+    page = service.list_inspections(session=session, user=user, filters=filters, within_days=_within(request),
+                                    limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_queue", object_type="list", object_id="review_queue",
-                 detail={"rows": len(items)})
-    return items
+                 detail={"rows": len(page.items)})
+    return page
 
 
 @router.get("/inspections/{inspection_id}", response_model=InspectionDetail)
@@ -113,27 +118,29 @@ def report_pdf(inspection_id: UUID, user: Reviewer, session: SessionDep, request
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
-@router.get("/signals", response_model=list[SignalState])
-def list_signals(user: Reviewer, session: SessionDep, request: Request, open_only: bool = False
-                 ) -> list[SignalState]:
-    """Every signal across the controls the caller may see, with its verification state; overdue ones first."""
-    rows = signals.all_signals(session=session, user=user, within_days=_within(request), only_open=open_only)
+@router.get("/signals", response_model=Page[SignalState])
+def list_signals(user: Reviewer, session: SessionDep, request: Request, open_only: bool = False,
+                 limit: paging.Limit = paging.DEFAULT_LIMIT, cursor: paging.Cursor = None) -> Page[SignalState]:
+    """A page of the signals across the controls the caller may see, with their verification state; overdue ones
+    first, then highest level, then oldest."""
+    page = signals.list_signals(session=session, user=user, within_days=_within(request), only_open=open_only,
+                                limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_signals", object_type="list", object_id="signals",
-                 detail={"rows": len(rows)})
-    return rows
+                 detail={"rows": len(page.items)})
+    return page
 
 
-@router.get("/audit", response_model=list[AuditRead])
+@router.get("/audit", response_model=Page[AuditRead])
 def list_audit(user: Auditor, session: SessionDep, inspection_id: UUID | None = None,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[AuditRead]:
-    """The organisation's audit trail, newest first: who saw and changed what (of one control the caller may
-    see, when ``inspection_id`` is given)."""
+               limit: paging.Limit = paging.DEFAULT_LIMIT, cursor: paging.Cursor = None) -> Page[AuditRead]:
+    """A page of the organisation's audit trail, newest first: who saw and changed what (of one control the
+    caller may see, when ``inspection_id`` is given)."""
     if inspection_id is not None:
         access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
-    entries = audit.list_entries(session=session, user=user, inspection_id=inspection_id, limit=limit)
+    page = audit.list_entries(session=session, user=user, inspection_id=inspection_id, limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_audit", object_type="list", object_id="audit",
-                 inspection_id=inspection_id, detail={"rows": len(entries)})
-    return entries
+                 inspection_id=inspection_id, detail={"rows": len(page.items)})
+    return page
 
 
 @router.get("/audit/export.csv", response_class=Response,

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from schemas.pages import Page
 from schemas.records import Address, InspectionDetail, InspectionStatus, InspectionSummary, PhotoRead
 from schemas.review import ReviewItem
+from sync_server import paging
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
 from sync_server.blobs.models import BlobHolder
@@ -38,17 +41,18 @@ HELD = and_(BlobHolder.sha256 == Photo.sha256, BlobHolder.organisation_id == Ins
 """A control's photo is present when its inspector has uploaded it (``blobs.models.BlobHolder``)."""
 
 
-def _photo_counts(session: Session, user: Principal) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
-    visible = (select(Photo.inspection_id, func.count()).join(Inspection, Inspection.id == Photo.inspection_id)
-               .where(access.inspection_clause(user)).group_by(Photo.inspection_id))
-    expected_rows = session.execute(visible)
-    present_rows = session.execute(visible.join(BlobHolder, HELD))
+def _photo_counts(session: Session, page: list[uuid.UUID]) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    """Photos referenced and photos present per control of one page: two queries."""
+    counted = (select(Photo.inspection_id, func.count()).join(Inspection, Inspection.id == Photo.inspection_id)
+               .where(Photo.inspection_id.in_(page)).group_by(Photo.inspection_id))
+    expected_rows = session.execute(counted)
+    present_rows = session.execute(counted.join(BlobHolder, HELD))
     return ({k: int(v) for k, v in expected_rows}, {k: int(v) for k, v in present_rows})
 
 
 @dataclass(frozen=True)
 class ReviewFilter:
-    """The review queue's filters; ``None`` means any."""
+    """The review queue's filters; ``None`` means any. Applied in SQL (``where``)."""
 
     level: int | None = None
     control_type: str | None = None
@@ -58,36 +62,87 @@ class ReviewFilter:
     date_to: date | None = None
     neighbourhood: str | None = None
 
-    def admits(self, inspection: Inspection) -> bool:
-        day = to_local(inspection.started_at).date()
-        hood = str(inspection.address.get("neighbourhood", ""))
-        return ((self.level is None or inspection.level == self.level)
-                and (self.control_type is None or inspection.control_type == self.control_type)
-                and (self.status is None or inspection.status == self.status.value)
-                and (self.inspector_id is None or inspection.inspector_id == self.inspector_id)
-                and (self.date_from is None or day >= self.date_from)
-                and (self.date_to is None or day <= self.date_to)
-                and (self.neighbourhood is None or hood.casefold() == self.neighbourhood.casefold()))
+    def where(self) -> list[ColumnElement[bool]]:
+        """The filters as WHERE clauses; dates are local days (Europe/Amsterdam) of ``started_at``."""
+        out: list[ColumnElement[bool]] = []
+        if self.level is not None:
+            out.append(Inspection.level == self.level)
+        if self.control_type is not None:
+            out.append(Inspection.control_type == self.control_type)
+        if self.status is not None:
+            out.append(Inspection.status == self.status.value)
+        if self.inspector_id is not None:
+            out.append(Inspection.inspector_id == self.inspector_id)
+        if self.date_from is not None:
+            out.append(Inspection.started_at >= _day_start(self.date_from))
+        if self.date_to is not None:
+            out.append(Inspection.started_at < _day_start(self.date_to + timedelta(days=1)))
+        if self.neighbourhood is not None:
+            hood = func.lower(Inspection.address["neighbourhood"].as_string())
+            out.append(hood == self.neighbourhood.casefold())
+        return out
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), TZ).astimezone(UTC)
 
 
 def to_local(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(TZ)
 
 
-def list_inspections(*, session: Session, user: Principal, status: InspectionStatus | None = None,
-                     filters: ReviewFilter | None = None, within_days: int = 5) -> list[ReviewItem]:
-    """Every synced control the caller may see, worst level first (unjudged last), then newest first, with its
-    signal state."""
-    filters = filters or ReviewFilter(status=status)
-    stmt = (select(Inspection, User.display_name).join(User, User.id == Inspection.inspector_id)
-            .where(access.inspection_clause(user))
-            .order_by(Inspection.level.desc().nulls_last(), Inspection.started_at.desc(), Inspection.id))
-    rows = [(i, name) for i, name in session.execute(stmt) if filters.admits(i)]
-    expected, present = _photo_counts(session, user)
-    latest = signals.latest_verifications(session=session, inspection_ids=[i.id for i, _ in rows])
+JUDGED_KEY = (Inspection.level, Inspection.started_at, Inspection.id)
+UNJUDGED_KEY = (Inspection.started_at, Inspection.id)
+"""The queue's order, all descending: judged controls by level, then newest, then id (so ties never skip a row);
+then the unjudged (no level yet), newest first. Two index range scans (``ix_inspection_queue_*``), one per part."""
+CURSOR_KINDS = (paging.as_int, paging.as_datetime, paging.as_uuid)
+UNJUDGED = -1  # the cursor's level in the unjudged part
+
+
+def _queue_part(visible: list[ColumnElement[bool]], judged: bool, after: list[Any] | None,
+                limit: int) -> Select[Inspection, str]:
+    keys = JUDGED_KEY if judged else UNJUDGED_KEY
+    where = [*visible, Inspection.level.is_not(None) if judged else Inspection.level.is_(None)]
+    if after is not None:
+        where.append(paging.before(keys, after if judged else after[1:]))
+    return (select(Inspection, User.display_name).join(User, User.id == Inspection.inspector_id)
+            .where(*where).order_by(*(k.desc() for k in keys)).limit(limit))
+
+
+def _queue_rows(session: Session, visible: list[ColumnElement[bool]], cursor: str | None,
+                limit: int) -> list[tuple[Inspection, str]]:
+    """Up to ``limit`` rows of the queue after ``cursor``: the judged part first, then the unjudged."""
+    after = None if cursor is None else paging.decode(cursor, CURSOR_KINDS)
+    rows: list[tuple[Inspection, str]] = []
+    if after is None or after[0] != UNJUDGED:
+        rows = [(i, name) for i, name in session.execute(_queue_part(visible, True, after, limit))]
+        after = None
+    if len(rows) < limit:
+        rows += [(i, name) for i, name in session.execute(_queue_part(visible, False, after, limit - len(rows)))]
+    return rows
+
+
+def list_inspections(*, session: Session, user: Principal, filters: ReviewFilter | None = None,
+                     within_days: int = 5, limit: int = paging.DEFAULT_LIMIT, cursor: str | None = None
+                     ) -> Page[ReviewItem]:
+    """A page of the synced controls the caller may see, worst level first (unjudged last), then newest first,
+    with their signal state; filters, order and paging in SQL, the page's photo counts and verifications in two
+    queries more."""
+    filters = filters or ReviewFilter()
+    visible = [access.inspection_clause(user), *filters.where()]
+    total, exact = paging.capped_count(session, select(Inspection.id).where(*visible))
+    rows = _queue_rows(session, visible, cursor, limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
+    page_ids = [i.id for i, _name in rows]  # at most MAX_LIMIT: bounded by the page, never by the history
+    expected, present = _photo_counts(session, page_ids) if rows else ({}, {})
+    latest = signals.latest_verifications(session=session, inspection_ids=page_ids) if rows else {}
     now = datetime.now(UTC)
-    return [_item(i, name, expected.get(i.id, 0), present.get(i.id, 0), latest, within_days, now)
-            for i, name in rows]
+    items = [_item(i, name, expected.get(i.id, 0), present.get(i.id, 0), latest, within_days, now)
+             for i, name in rows]
+    last = rows[-1][0] if rows else None
+    next_cursor = (paging.encode([UNJUDGED if last.level is None else last.level, last.started_at, last.id])
+                   if more and last is not None else None)
+    return Page[ReviewItem](items=items, next_cursor=next_cursor, total=total, total_is_exact=exact)
 
 
 def _item(inspection: Inspection, inspector: str, expected: int, present: int,

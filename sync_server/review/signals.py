@@ -10,17 +10,20 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from schemas.pages import Page
 from schemas.records import Address
 from schemas.review import Partner, SignalState, Verdict
+from sync_server import paging
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
+from sync_server.inspections.signal_facts import SignalFact
 from sync_server.review.models import Referral, Verification
 from sync_server.tenancy import access
 
@@ -50,6 +53,8 @@ def subjects(flag: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def latest_verifications(*, session: Session, inspection_ids: list[uuid.UUID] | None = None
                          ) -> dict[tuple[uuid.UUID, str], Latest]:
+    """The latest verification of each signal of these inspections (callers keep the list small: a page, or a
+    chunk of 500)."""
     stmt = (select(Verification, User.display_name).join(User, User.id == Verification.by_id)
             .order_by(Verification.at, Verification.id))
     if inspection_ids is not None:
@@ -104,3 +109,72 @@ def all_signals(*, session: Session, user: Principal, within_days: int, only_ope
     if only_open:
         out = [s for s in out if s.verdict in OPEN]
     return sorted(out, key=lambda s: (not s.overdue, -s.level, s.raised_at, str(s.inspection_id), s.subject_id))
+
+
+SIGNAL_CURSOR = (paging.as_int, paging.as_int, paging.as_datetime, paging.as_uuid, paging.as_str)
+
+
+def _signal_keys(now: datetime, within_days: int) -> tuple[ColumnElement[bool], list[Any]]:
+    """(the signal is open, the sort key ascending: overdue first, highest level, oldest, then ids).
+
+    Overdue is ``age_days > within_days``, i.e. raised at or before ``now - (within_days + 1)`` days."""
+    verdict = (select(Verification.verdict)
+               .where(Verification.inspection_id == SignalFact.inspection_id,
+                      Verification.subject_id == SignalFact.subject_id)
+               .order_by(Verification.at.desc(), Verification.id.desc()).limit(1)
+               .correlate(SignalFact).scalar_subquery())
+    is_open = or_(verdict.is_(None), verdict == Verdict.MEER_INFO.value)
+    raised = func.coalesce(Inspection.finished_at, Inspection.received_at)
+    overdue = case((and_(is_open, raised <= now - timedelta(days=within_days + 1)), 0), else_=1)
+    return is_open, [overdue, -SignalFact.level, raised, SignalFact.inspection_id, SignalFact.subject_id]
+
+
+def list_signals(*, session: Session, user: Principal, within_days: int, only_open: bool = False,
+                 limit: int = paging.DEFAULT_LIMIT, cursor: str | None = None) -> Page[SignalState]:
+    """A page of the signals across the controls ``user`` may see: overdue first, then highest level, then
+    oldest. Read from ``signal_fact`` (one row per signal), sorted and paged in SQL."""
+    now = datetime.now(UTC)
+    is_open, keys = _signal_keys(now, within_days)
+    visible = [access.inspection_clause(user), *([is_open] if only_open else [])]
+    base = select(SignalFact.id).join(Inspection, Inspection.id == SignalFact.inspection_id).where(*visible)
+    total, exact = paging.capped_count(session, base)
+    keyset = [] if cursor is None else [paging.after(keys, paging.decode(cursor, SIGNAL_CURSOR))]
+    stmt = (select(SignalFact.subject_id, SignalFact.label, SignalFact.level, SignalFact.profile, Inspection.id,
+                   Inspection.address, Inspection.control_type, Inspection.finished_at, Inspection.received_at,
+                   User.display_name, *(k.label(f"sort_{n}") for n, k in enumerate(keys)))
+            .join(Inspection, Inspection.id == SignalFact.inspection_id)
+            .join(User, User.id == Inspection.inspector_id)
+            .where(*visible, *keyset).order_by(*keys).limit(limit + 1))
+    rows = list(session.execute(stmt))
+    more, rows = len(rows) > limit, rows[:limit]
+    page_ids = list(dict.fromkeys(r[4] for r in rows))
+    latest = latest_verifications(session=session, inspection_ids=page_ids) if rows else {}
+    refs = referrals_of(session=session, inspection_ids=page_ids) if rows else {}
+    items = [_signal(r, latest, refs.get(r[4], []), within_days, now) for r in rows]
+    next_cursor = paging.encode(list(rows[-1][-5:])) if more else None
+    return Page[SignalState](items=items, next_cursor=next_cursor, total=total, total_is_exact=exact)
+
+
+def referrals_of(*, session: Session, inspection_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Partner]]:
+    """The partners each of these inspections was referred to, first referral first (one query)."""
+    out: dict[uuid.UUID, list[Partner]] = defaultdict(list)
+    stmt = select(Referral.inspection_id, Referral.partner).where(Referral.inspection_id.in_(inspection_ids))
+    for iid, partner in session.execute(stmt.order_by(Referral.at)):
+        if Partner(partner) not in out[iid]:
+            out[iid].append(Partner(partner))
+    return out
+
+
+def _signal(row: Any, latest: dict[tuple[uuid.UUID, str], Latest], referrals: list[Partner], within_days: int,
+            now: datetime) -> SignalState:
+    subject_id, label, level, profile, iid, address, control_type, finished, received, inspector = row[:10]
+    since = finished or received
+    since = since if since.tzinfo else since.replace(tzinfo=UTC)
+    age = age_days(since, now)
+    v = latest.get((iid, subject_id))
+    verdict = v.verdict if v else None
+    return SignalState(inspection_id=iid, subject_id=subject_id, label=label, level=level, profile=profile,
+                       address=Address.model_validate(address), control_type=control_type, inspector=inspector,
+                       raised_at=since, age_days=age, verdict=verdict, reason=v.reason if v else "",
+                       verified_by=v.by if v else "", verified_at=v.at if v else None, referrals=referrals,
+                       overdue=verdict in OPEN and age > within_days)

@@ -211,13 +211,13 @@ def test_list_reads_and_photo_downloads_are_audited_once_per_request(
     assert upload(http, inspector, data, sha).status_code == 201
     before = len(_actions(settings, "teamleider1"))
     queue = http.get("/api/v1/review/inspections", headers=lead.headers)
-    assert queue.status_code == 200 and len(queue.json()) >= 2
+    assert queue.status_code == 200 and len(queue.json()["items"]) >= 2
     assert http.get("/api/v1/review/signals", headers=lead.headers).status_code == 200
     assert http.get(f"/api/v1/blobs/{sha}", headers=lead.headers).status_code == 200
     assert _actions(settings, "teamleider1")[before:] == ["read_queue", "read_signals", "download_photo"]
     before = len(_actions(settings, "ketenregisseur1"))
     assert http.get("/api/v1/links/clusters", headers=keten.headers).status_code == 200
-    iid = queue.json()[0]["id"]
+    iid = queue.json()["items"][0]["id"]
     assert http.get(f"/api/v1/links/inspections/{iid}", headers=keten.headers).status_code == 200
     assert http.get(f"/api/v1/links/inspections/{iid}/identifiers", headers=keten.headers).status_code == 200
     assert _actions(settings, "ketenregisseur1")[before:] == ["read_clusters", "read_links", "read_identifiers"]
@@ -234,7 +234,7 @@ def test_audit_times_are_utc_and_entries_carry_their_place(http: httpx.Client,
                                                            login_as: Callable[[str], Device]) -> None:
     lead = login_as("teamleider1")
     http.get("/api/v1/review/inspections", headers=lead.headers)
-    entries = http.get("/api/v1/review/audit", headers=lead.headers).json()
+    entries = http.get("/api/v1/review/audit", headers=lead.headers).json()["items"]
     assert entries and all(e["at"].endswith(("Z", "+00:00")) for e in entries)
     assert all(e["seq"] >= 1 for e in entries)
     schema = http.get("/openapi.json").json()["components"]["schemas"]["AuditRead"]

@@ -92,7 +92,7 @@ def test_question_id_is_stored_and_returned(http: httpx.Client, login_as: LoginA
     [back] = http.get(f"/api/v1/review/inspections/{a}/review", headers=lead.headers).json()["linked"]
     assert back["inspection_id"] == b and back["identifiers"] == [
         {"kind": "phone", "hint": "06••••••", "question_id": None, "question": None}]
-    [cluster] = [c for c in http.get("/api/v1/links/clusters", headers=keten.headers).json()
+    [cluster] = [c for c in http.get("/api/v1/links/clusters", headers=keten.headers).json()["items"]
                  if {x["inspection_id"] for x in c["controls"]} == {a, b}]
     by_control = {x["inspection_id"]: [i["question_id"] for i in x["identifiers"]] for x in cluster["controls"]}
     assert by_control == {a: ["advertentie_telefoon"], b: [None]}

@@ -65,7 +65,7 @@ def test_two_controls_sharing_a_phone_number_are_linked(http: httpx.Client, logi
     assert [(x["inspection_id"], x["kinds"]) for x in linked(a)] == [(b, ["phone"])]
     assert [x["inspection_id"] for x in linked(b)] == [a]
     assert linked(c) == [] and linked(d) == []
-    clusters = http.get("/api/v1/links/clusters", headers=keten.headers).json()
+    clusters = http.get("/api/v1/links/clusters", headers=keten.headers).json()["items"]
     mine = [cl for cl in clusters if {x["inspection_id"] for x in cl["controls"]} & {a, b, c, d}]
     assert len(mine) == 1 and {x["inspection_id"] for x in mine[0]["controls"]} == {a, b}
     assert mine[0]["kinds"] == ["phone"] and mine[0]["hints"] == ["phone: 06••••••"]
@@ -93,7 +93,7 @@ def test_lookup_is_audited_and_refused_to_others(http: httpx.Client, login_as: L
     assert r.status_code == 200 and [x["inspection_id"] for x in r.json()] == [a]
     r = http.post("/api/v1/links/lookup", json={"kind": "url", "value": "ander.example"}, headers=keten.headers)
     assert r.json() == []
-    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()
+    trail = http.get("/api/v1/review/audit", headers=lead.headers).json()["items"]
     lookups = [e for e in trail if e["action"] == "lookup_identifier"]
     assert lookups[0]["username"] == "ketenregisseur1" and lookups[0]["object_id"] == "url"
     assert "zoek" not in repr(trail)

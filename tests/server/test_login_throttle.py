@@ -218,7 +218,7 @@ async def test_a_login_is_audited_in_the_account_organisation_only(apps: list[Fa
     def audit_of(lead: str) -> list[tuple[str, str]]:
         r = http.post("/api/v1/auth/login", json={"username": lead, "password": "demo-wachtwoord"})
         headers = {"Authorization": f"Bearer {r.json()['token']}"}
-        rows = http.get("/api/v1/review/audit", params={"limit": 1000}, headers=headers).json()
+        rows = http.get("/api/v1/review/audit", params={"limit": 200}, headers=headers).json()["items"]
         return [(e["action"], e["object_id"]) for e in rows if e["action"] in ("login", "login_failed")]
 
     assert ("login_failed", "inspecteur-vb") in audit_of("teamleider-vb")

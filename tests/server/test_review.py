@@ -40,11 +40,12 @@ def test_review_list_ordering(http: httpx.Client, login_as: LoginAs) -> None:
     lead = login_as("teamleider1")
     r = http.get("/api/v1/review/inspections", headers=lead.headers)
     assert r.status_code == 200
-    mine = [row for row in r.json() if row["id"] in {low_old, high, low_new, draft}]
+    mine = [row for row in r.json()["items"] if row["id"] in {low_old, high, low_new, draft}]
     assert [row["id"] for row in mine] == [high, low_new, low_old, draft]
     assert [row["level"] for row in mine] == [2, 0, 0, None]
     assert mine[0]["inspector"] == "Inspecteur Een"
-    finished = http.get("/api/v1/review/inspections", params={"status": "finished"}, headers=lead.headers).json()
+    finished = http.get("/api/v1/review/inspections", params={"status": "finished"},
+                        headers=lead.headers).json()["items"]
     assert draft not in {row["id"] for row in finished}
 
 

@@ -51,7 +51,7 @@ def test_team_lead_verifies_refers_and_comments(http: httpx.Client, login_as: Lo
     assert [c for c in other.pull_all() if c["entity"] == "comment"] == []
 
     # queue row: verified, nothing open
-    rows = {r["id"]: r for r in http.get(API, headers=lead.headers).json()}
+    rows = {r["id"]: r for r in http.get(API, headers=lead.headers).json()["items"]}
     assert rows[iid]["signals"] == 1 and rows[iid]["unverified"] == 0
 
 
@@ -111,7 +111,7 @@ def test_signals_overview_and_audit_trail(http: httpx.Client, login_as: LoginAs)
     inspector, lead, keten = login_as("inspecteur1"), login_as("teamleider1"), login_as("ketenregisseur1")
     old = flagged_control(inspector, started="2020-01-06T09:00:00+01:00")
     fresh = flagged_control(inspector)
-    signals = http.get("/api/v1/review/signals", headers=keten.headers).json()
+    signals = http.get("/api/v1/review/signals", headers=keten.headers).json()["items"]
     mine = {s["inspection_id"]: s for s in signals if s["inspection_id"] in {old, fresh}}
     assert set(mine) == {old, fresh}
     # both finished on 02-03-2026, longer ago than the 5 days the setting allows: red
@@ -120,11 +120,11 @@ def test_signals_overview_and_audit_trail(http: httpx.Client, login_as: LoginAs)
     http.post(f"{API}/{fresh}/verifications", headers=lead.headers,
               json={"subject_id": "p1", "verdict": "ongegrond", "reason": "Paspoort in eigen kluisje."})
     open_ids = {s["inspection_id"] for s in http.get("/api/v1/review/signals", params={"open_only": True},
-                                                       headers=keten.headers).json()}
+                                                       headers=keten.headers).json()["items"]}
     assert fresh not in open_ids and old in open_ids
 
     assert http.get(f"{API}/{fresh}", headers=keten.headers).status_code == 200
-    trail = http.get("/api/v1/review/audit", params={"inspection_id": fresh}, headers=lead.headers).json()
+    trail = http.get("/api/v1/review/audit", params={"inspection_id": fresh}, headers=lead.headers).json()["items"]
     assert [(e["username"], e["action"]) for e in trail[:2]] == [("ketenregisseur1", "read_detail"),
                                                                   ("teamleider1", "verify")]
     # reads are audited but are not steps in the control's history
@@ -140,7 +140,7 @@ def test_review_filters(http: httpx.Client, login_as: LoginAs) -> None:
     def ids(**params: Any) -> set[str]:
         r = http.get(API, params=params, headers=lead.headers)
         assert r.status_code == 200, r.text
-        return {row["id"] for row in r.json()} & {a, b}
+        return {row["id"] for row in r.json()["items"]} & {a, b}
 
     assert ids(neighbourhood="klarendal") == {a, b}
     assert ids(neighbourhood="Klarendal", level=2) == {a}
@@ -150,7 +150,7 @@ def test_review_filters(http: httpx.Client, login_as: LoginAs) -> None:
     assert ids(date_from="2025-05-01", date_to="2025-05-10") == {a}
     assert ids(control_type="pandenactie", status="finished", neighbourhood="Klarendal") == {a, b}
     assert ids(control_type="massagesalon") == set()
-    row = next(r for r in http.get(API, params={"neighbourhood": "Klarendal"}, headers=lead.headers).json()
+    row = next(r for r in http.get(API, params={"neighbourhood": "Klarendal"}, headers=lead.headers).json()["items"]
                if r["id"] == a)
     assert row["unverified"] == 1 and row["unverified_since"] is not None and row["overdue"] is True
     assert http.get(API, params={"level": 7}, headers=lead.headers).status_code == 422

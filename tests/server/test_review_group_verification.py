@@ -21,7 +21,7 @@ def _group_control(inspector: Any) -> str:
 
 
 def _verify_entries(http: httpx.Client, lead: Any, iid: str) -> list[dict[str, Any]]:
-    trail = http.get("/api/v1/review/audit", params={"inspection_id": iid}, headers=lead.headers).json()
+    trail = http.get("/api/v1/review/audit", params={"inspection_id": iid}, headers=lead.headers).json()["items"]
     return [e for e in trail if e["action"] == "verify"]
 
 
@@ -59,7 +59,7 @@ def test_group_verification_records_each_signal(http: httpx.Client, login_as: Lo
     state = http.get(f"{API}/{iid}/review", headers=lead.headers).json()
     assert {s["subject_id"]: s["verdict"] for s in state["signals"]}["p3"] == "meer_info"
     assert [h["action"] for h in state["history"]][-2:] == ["verify_group", "verify"]
-    row = next(x for x in http.get(API, headers=lead.headers).json() if x["id"] == iid)
+    row = next(x for x in http.get(API, headers=lead.headers).json()["items"] if x["id"] == iid)
     assert row["signals"] == 4 and row["unverified"] == 3  # premises, p1 and p3 (meer info keeps it open)
 
 
