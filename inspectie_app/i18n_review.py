@@ -5,6 +5,9 @@ features' texts do not collide in one file)."""
 from __future__ import annotations
 
 NL_REVIEW: dict[str, str] = {
+    # long lists, a page at a time
+    "list_count": "{shown} van {total}",
+    "load_more": "Meer laden",
     # navigation
     "nav_review": "Beoordelen",
     "nav_signals": "Alle signalen",
@@ -131,6 +134,7 @@ NL_REVIEW: dict[str, str] = {
     "agencies_title": "Uitzendbureaus die arbeidsmigranten huisvesten",
     "agencies_empty": "Geen uitzendbureaus vastgelegd.",
     "agency_line": "KvK {kvk}: {addresses} adressen, {persons} personen, {signals} signalen — {level}",
+    "agency_latest": "De laatste {shown} van {total} controles:",
     "agency_unknown": "onbekend",
     "exports_title": "Exports voor MDO en RIEC",
     "export_mdo": "MDO (per signaal)",
@@ -167,6 +171,9 @@ NL_REVIEW: dict[str, str] = {
 }
 
 EN_REVIEW: dict[str, str] = {
+    # long lists, a page at a time
+    "list_count": "{shown} of {total}",
+    "load_more": "Load more",
     "nav_review": "Review",
     "nav_signals": "All signals",
     "nav_links": "Links",
@@ -286,6 +293,7 @@ EN_REVIEW: dict[str, str] = {
     "agencies_title": "Employment agencies housing labour migrants",
     "agencies_empty": "No employment agencies recorded.",
     "agency_line": "KvK {kvk}: {addresses} addresses, {persons} persons, {signals} signals — {level}",
+    "agency_latest": "The latest {shown} of {total} controls:",
     "agency_unknown": "unknown",
     "exports_title": "Exports for MDO and RIEC",
     "export_mdo": "MDO (per signal)",

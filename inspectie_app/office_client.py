@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from schemas.accounts import AccountRead, PasswordChange, PasswordResetRead
 from schemas.conflicts import ConflictRead, ConflictResolve, FindingCorrection
 from schemas.identifiers import IdentifierKind
+from schemas.pages import Page
 from schemas.planning import (
     EnforcementMatrix,
     EstablishmentCreate,
@@ -140,11 +141,15 @@ class OfficeClient:
     async def me(self) -> UserRead:
         return _parse(UserRead, await self._call("GET", f"{API}/me"))
 
-    async def review_list(self, **filters: Any) -> list[ReviewItem]:
-        """Synced controls, worst level first, then newest (the server's order); ``filters`` as the API's."""
+    page_size: int | None = None
+    """Rows per page of the long lists (``None``: the server's default)."""
+
+    async def review_list(self, cursor: str | None = None, **filters: Any) -> Page[ReviewItem]:
+        """A page of synced controls, worst level first, then newest (the server's order); ``filters`` as the
+        API's; ``cursor``: the previous page's ``next_cursor``."""
         params = {k: str(v) for k, v in filters.items() if v not in (None, "")}
-        data = await self._call("GET", f"{API}/review/inspections", params=params)
-        return _parse_list(ReviewItem, data)
+        return _parse(Page[ReviewItem], await self._call("GET", f"{API}/review/inspections",
+                                                         params=self._paged(params, cursor)))
 
     async def review_detail(self, inspection_id: UUID) -> InspectionDetail:
         return _parse(InspectionDetail, await self._call("GET", f"{API}/review/inspections/{inspection_id}"))
@@ -194,15 +199,19 @@ class OfficeClient:
     async def report_pdf(self, inspection_id: UUID) -> bytes:
         return (await self._request("GET", f"{API}/review/inspections/{inspection_id}/report.pdf")).content
 
-    async def signals(self, open_only: bool = False) -> list[SignalState]:
-        params = {"open_only": "true"} if open_only else None
-        return _parse_list(SignalState, await self._call("GET", f"{API}/review/signals", params=params))
+    async def signals(self, open_only: bool = False, cursor: str | None = None) -> Page[SignalState]:
+        """A page of all signals, overdue first."""
+        params = {"open_only": "true"} if open_only else {}
+        return _parse(Page[SignalState], await self._call("GET", f"{API}/review/signals",
+                                                          params=self._paged(params, cursor)))
 
-    async def audit(self, limit: int = 200) -> list[AuditRead]:
-        return _parse_list(AuditRead, await self._call("GET", f"{API}/review/audit", params={"limit": str(limit)}))
+    async def audit(self, cursor: str | None = None) -> Page[AuditRead]:
+        """A page of the audit trail, newest first."""
+        return _parse(Page[AuditRead], await self._call("GET", f"{API}/review/audit", params=self._paged({}, cursor)))
 
-    async def clusters(self) -> list[Cluster]:
-        return _parse_list(Cluster, await self._call("GET", f"{API}/links/clusters"))
+    async def clusters(self, cursor: str | None = None) -> Page[Cluster]:
+        """A page of the clusters of linked controls, largest first."""
+        return _parse(Page[Cluster], await self._call("GET", f"{API}/links/clusters", params=self._paged({}, cursor)))
 
     async def lookup(self, kind: IdentifierKind, value: str) -> list[LinkedControl]:
         body = {"kind": kind.value, "value": value}
@@ -212,8 +221,10 @@ class OfficeClient:
         params = {"year": str(year)} if year else None
         return _parse(Overview, await self._call("GET", f"{API}/reporting/overview", params=params))
 
-    async def agencies(self) -> list[AgencyRow]:
-        return _parse_list(AgencyRow, await self._call("GET", f"{API}/reporting/agencies"))
+    async def agencies(self, cursor: str | None = None) -> Page[AgencyRow]:
+        """A page of the uitzendbureaus, worst level first, each with its latest controls."""
+        return _parse(Page[AgencyRow], await self._call("GET", f"{API}/reporting/agencies",
+                                                        params=self._paged({}, cursor)))
 
     async def audit_export(self) -> bytes:
         """The organisation's whole audit trail as CSV (beheerder)."""
@@ -292,6 +303,11 @@ class OfficeClient:
         return _parse_list(Address, await self._call("GET", f"{API}/addresses/lookup?q={quote(query)}"))
 
     # --- plumbing ------------------------------------------------------------------------------
+    def _paged(self, params: dict[str, str], cursor: str | None) -> dict[str, str]:
+        """``params`` with the page size and the cursor of the page wanted."""
+        size = {"limit": str(self.page_size)} if self.page_size else {}
+        return {**params, **size, **({"cursor": cursor} if cursor else {})}
+
     async def _call(self, method: str, url: str, *, json: Any = None, auth: bool = True,
                     params: dict[str, str] | None = None) -> Any:
         response = await self._request(method, url, json=json, auth=auth, params=params)

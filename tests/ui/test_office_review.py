@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from flet_harness import FletHarness
 from ui_support import SERVER_URL, harness, login, office
 
+from inspectie_app.office_client import OfficeClient
 from inspectie_app.services import build_service
 from schemas.identifiers import IdentifierKind
 from schemas.records import Address
@@ -216,4 +217,42 @@ async def test_beheerder_exports_the_audit_trail(server_app: FastAPI, controls: 
         await h.click(h.find_one(ft.FilledButton, key="audit-export"))
         assert SAVED[-1]["file_name"] == "inspectie-audittrail.csv"
         assert h.find_one(ft.Text, key="office-notice").value == "Audittrail klaar om op te slaan."
+        assert h.errors() == []
+
+
+async def _load_all(h: FletHarness, key: str, rows_key: str) -> list[str]:
+    """Click "Meer laden" until it is gone; the keys of the rows shown after each click grow by one page."""
+    shown = [r.key or getattr(r, "content", r).key for r in h.find_one(ft.Column, key=rows_key).controls]
+    assert len(shown) == 1 and h.find_one(ft.Text, key=f"{key}-count").value.startswith("1 van ")
+    while h.find(ft.OutlinedButton, key=f"{key}-more"):
+        await h.click(h.find_one(ft.OutlinedButton, key=f"{key}-more"))
+        now = [r.key or getattr(r, "content", r).key for r in h.find_one(ft.Column, key=rows_key).controls]
+        assert now[:len(shown)] == shown and len(now) == len(shown) + 1
+        shown = now
+    total = h.find_one(ft.Text, key=f"{key}-count").value
+    assert total == f"{len(shown)} van {len(shown)}"
+    return shown
+
+
+async def test_long_lists_show_a_page_and_load_more(server_app: FastAPI, controls: dict[str, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(OfficeClient, "page_size", 1)
+    async with office(server_app) as h:
+        await login(h, "ketenregisseur1")
+        queue = await _load_all(h, "review", "review-rows")
+        assert {f"row-{controls[k]}" for k in ("a", "b", "calm")} <= set(queue)
+        assert len(set(queue)) == len(queue)
+        await h.click(h.find_one(ft.TextButton, key="nav_signals"))
+        signals = await _load_all(h, "signals", "signal-rows")
+        assert f"signal-row-{controls['a']}-{controls['a_person']}" in signals
+        await h.click(h.find_one(ft.TextButton, key="nav_links"))
+        assert h.find_one(ft.Text, key="clusters-count").value == "1 van 1"
+        assert not h.find(ft.OutlinedButton, key="clusters-more")
+        assert h.errors() == []
+    async with office(server_app) as h:
+        await login(h, "teamleider1")
+        await h.click(h.find_one(ft.TextButton, key="nav_audit"))
+        assert len(h.find_one(ft.DataTable, key="audit-table").rows) == 1
+        await h.click(h.find_one(ft.OutlinedButton, key="audit-more"))
+        assert len(h.find_one(ft.DataTable, key="audit-table").rows) == 2
         assert h.errors() == []

@@ -10,6 +10,7 @@ import flet as ft
 
 from inspectie_app.i18n import fmt_date, t
 from inspectie_app.office_client import OfficeError
+from inspectie_app.ui.office.paging import PagedList, more_row
 from inspectie_app.ui.widgets import TOUCH, heading, level_text, tagged
 from schemas.identifiers import IdentifierKind
 from schemas.review import Cluster, IdentifierRead, LinkedControl
@@ -34,24 +35,39 @@ class LinksScreen:
         self.kind = ft.Dropdown(key="lookup-kind", width=280)
         self.value = ft.TextField(key="lookup-value", width=320, on_submit=self._lookup)
         self.results = ft.Column(key="lookup-results", spacing=2)
+        self.paged: PagedList[Cluster] = PagedList(lambda cursor: self.app.client.clusters(cursor=cursor))
+        self.clusters = ft.Column(key="clusters", spacing=8)
+        self.footer = ft.Column(key="clusters-footer")
 
     async def render(self) -> None:
         app = self.app
         app.title.value = app.t("links_title")
-        clusters = await app.client.clusters()
+        await self.paged.first()
         self.kind.label = app.t("lookup_kind")
         self.kind.options = [ft.DropdownOption(key=k.value, text=app.t(f"kind_{k.value}")) for k in IdentifierKind]
         self.value.label = app.t("lookup_value")
         button = ft.FilledButton(content=app.t("lookup_button"), on_click=self._lookup, key="lookup-button",
                                  height=TOUCH)
         app.body.controls = [
-            ft.Column([self._cluster(c) for c in clusters] or [ft.Text(app.t("clusters_empty"), key="clusters-empty")],
-                      key="clusters", spacing=8),
+            self.clusters,
+            self.footer,
             heading(app.t("lookup_title"), size=16),
             ft.Row([tagged(self.kind, "lookup-kind"), tagged(self.value, "lookup-value"),
                     tagged(button, "lookup-button")], wrap=True),
             self.results,
         ]
+        self._draw()
+
+    def _draw(self) -> None:
+        app = self.app
+        self.clusters.controls = ([self._cluster(c) for c in self.paged.items]
+                                  or [ft.Text(app.t("clusters_empty"), key="clusters-empty")])
+        self.footer.controls = [more_row(app, self.paged, "clusters", self._more)]
+
+    async def _more(self, _e: Any = None) -> None:
+        await self.paged.more()
+        self._draw()
+        self.app.page.update()
 
     def _cluster(self, cluster: Cluster) -> ft.Control:
         app = self.app

@@ -1,5 +1,6 @@
 """The review queue: synced controls, worst level first, filterable by level, control type, status,
-inspector, period and neighbourhood; unverified signals stand out with their age (red when overdue)."""
+inspector, period and neighbourhood (filtered and paged by the server: the first page, then "Meer laden");
+unverified signals stand out with their age (red when overdue)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import flet as ft
 
 from inspectie_app.i18n import fmt_date, parse_date
 from inspectie_app.ui.office.level_change import level_change_text
+from inspectie_app.ui.office.paging import PagedList, more_row
 from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
+from schemas.pages import Page
 from schemas.review import ReviewItem
 
 if TYPE_CHECKING:
@@ -24,9 +27,10 @@ ANY = "__any__"
 class ReviewListScreen:
     def __init__(self, app: OfficeApp) -> None:
         self.app = app
-        self.items: list[ReviewItem] = []
+        self.paged: PagedList[ReviewItem] = PagedList(self._fetch)
         self.level: int | None = None
         self.rows = ft.Column(key="review-rows", spacing=6)
+        self.footer = ft.Column(key="review-footer")
         self.filters = ft.Row(key="level-filter", wrap=True)
         self.type_dd = ft.Dropdown(key="filter-type", width=220, value=ANY)
         self.status_dd = ft.Dropdown(key="filter-status", width=160, value=ANY)
@@ -39,9 +43,8 @@ class ReviewListScreen:
     async def render(self) -> None:
         app = self.app
         app.title.value = app.t("review_title")
-        everything = await app.client.review_list()
-        self._options(everything)
-        self.items = await app.client.review_list(**self._params()) if self._params() else everything
+        self._options((await app.client.review_list()).items)
+        await self.paged.first()
         refresh = ft.OutlinedButton(content=app.t("refresh"), icon=ft.Icons.REFRESH, on_click=self._refresh,
                                     key="refresh", height=TOUCH)
         apply = ft.FilledButton(content=app.t("filter_apply"), icon=ft.Icons.FILTER_LIST, on_click=self._apply,
@@ -54,8 +57,21 @@ class ReviewListScreen:
             self.filter_error,
             ft.Row([ft.Text(app.t("filter_level")), self.filters, refresh], wrap=True),
             self.rows,
+            self.footer,
         ]
         self._draw()
+
+    @property
+    def items(self) -> list[ReviewItem]:
+        return self.paged.items
+
+    async def _fetch(self, cursor: str | None) -> Page[ReviewItem]:
+        return await self.app.client.review_list(cursor=cursor, **self._params(), level=self.level)
+
+    async def _more(self, _e: Any = None) -> None:
+        await self.paged.more()
+        self._draw()
+        self.app.page.update()
 
     def _options(self, items: list[ReviewItem]) -> None:
         app, lang = self.app, self.app.lang
@@ -92,8 +108,8 @@ class ReviewListScreen:
     def _draw(self) -> None:
         app = self.app
         self.filters.controls = [self._filter_button(level) for level in FILTERS]
-        shown = [i for i in self.items if self.level is None or i.level == self.level]
-        self.rows.controls = [self._row(i) for i in shown] or [ft.Text(app.t("review_empty"), key="review-empty")]
+        self.rows.controls = [self._row(i) for i in self.items] or [ft.Text(app.t("review_empty"), key="review-empty")]
+        self.footer.controls = [more_row(app, self.paged, "review", self._more)]
 
     def _filter_button(self, level: int | None) -> ft.Control:
         app = self.app
@@ -102,7 +118,7 @@ class ReviewListScreen:
 
         async def choose(_e: Any = None) -> None:
             self.level = level
-            self._draw()
+            await self.app.show(self.render)
 
         cls = ft.FilledButton if level == self.level else ft.OutlinedButton
         return tagged(cls(content=label, on_click=choose, key=key, height=TOUCH), key)

@@ -1,5 +1,5 @@
 """All signals across all controls with their verification state (the ketenregisseur's "kent alle
-signalen"); overdue ones first and in red."""
+signalen"); overdue ones first and in red; a page at a time ("Meer laden")."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from inspectie_app.i18n import fmt_date
+from inspectie_app.ui.office.paging import PagedList, more_row
 from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
 from schemas.review import SignalState
 
@@ -19,18 +20,34 @@ class SignalsScreen:
     def __init__(self, app: OfficeApp, open_only: bool = False) -> None:
         self.app = app
         self.open_only = open_only
+        self.paged: PagedList[SignalState] = PagedList(
+            lambda cursor: self.app.client.signals(open_only=self.open_only, cursor=cursor))
+        self.rows = ft.Column(key="signal-rows", spacing=4)
+        self.footer = ft.Column(key="signals-footer")
 
     async def render(self) -> None:
         app = self.app
         app.title.value = app.t("signals_title")
-        items = await app.client.signals(open_only=self.open_only)
+        await self.paged.first()
         toggle = ft.Switch(label=app.t("signals_open_only"), value=self.open_only, on_change=self._toggle,
                            key="signals-open-only")
         app.body.controls = [
             ft.Row([tagged(toggle, "signals-open-only"), ft.Text(app.t("signals_overdue_note"), size=12)], wrap=True),
-            ft.Column([self._row(s) for s in items] or [ft.Text(app.t("signals_empty"), key="signals-empty")],
-                      key="signal-rows", spacing=4),
+            self.rows,
+            self.footer,
         ]
+        self._draw()
+
+    def _draw(self) -> None:
+        app = self.app
+        self.rows.controls = ([self._row(s) for s in self.paged.items]
+                              or [ft.Text(app.t("signals_empty"), key="signals-empty")])
+        self.footer.controls = [more_row(app, self.paged, "signals", self._more)]
+
+    async def _more(self, _e: Any = None) -> None:
+        await self.paged.more()
+        self._draw()
+        self.app.page.update()
 
     def _row(self, s: SignalState) -> ft.Control:
         app, lang = self.app, self.app.lang
