@@ -10,8 +10,9 @@ tries again. All database work runs in worker threads so Flet's event loop never
 
 A server that reports a ``last_mutation_id`` below this tablet's last acknowledgement was restored from a
 backup: the store queues its outbox history after that id again, and every photo is re-checked (HEAD) and
-re-uploaded where the server lacks it. Full-size photos are deleted only ``photo_purge_delay`` after the
-server confirmed them.
+re-uploaded where the server lacks it; where the history does not reach back that far, every round ends in
+``sync_history_lost`` (checked at each pull, also with nothing to send). Full-size photos are deleted only
+``photo_purge_delay`` after the server confirmed them.
 """
 
 from __future__ import annotations
@@ -248,7 +249,17 @@ class SyncClient:
                 raise SyncError("sync_update_app", str(exc)) from None
             applied += len(page.changes)
             if not page.has_more or (page.cursor <= meta.pull_cursor and not page.reset):
+                await self._check_history(page.last_mutation_id)
                 return applied
+
+    async def _check_history(self, server_last: int) -> None:
+        """``sync_history_lost`` while the server lacks mutations this tablet no longer keeps: the server knows up to
+        ``server_last``, the tablet can send from its first pending mutation (or its next id) on. Checked at every
+        pull, so a tablet with nothing left to send is told too (a restored server; docs/SYNC.md)."""
+        pending = await asyncio.to_thread(self._store.pending_mutations, 1)
+        first = pending[0].id if pending else (await asyncio.to_thread(self._store.meta)).next_mutation_id
+        if server_last < first - 1:
+            raise SyncError("sync_history_lost", f"server at {server_last}, this tablet can send from {first}")
 
     # ---- photos --------------------------------------------------------------------------------
 

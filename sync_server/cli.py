@@ -1,11 +1,12 @@
 """``inspectie-server``: serve, migrate, create-team, create-user, move-user, seed-demo, publish-assets,
 catalogue test|docs, audit verify, purge, devices list, revoke-device, disable-user, enable-user, reset-password,
-quarantine list|replay."""
+quarantine list|replay, backup, restore."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from sync_server.admin import cli as admin_cli
 from sync_server.auth.schemas import Role
+from sync_server.backup import cli as backup_cli
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import ApiError
@@ -22,6 +24,9 @@ from sync_server.retention import cli as retention_cli
 from sync_server.review import audit_cli
 
 T = TypeVar("T")
+WORKER_STARTUP_SECONDS = 120
+"""How long a worker process may take to start (imports, the office app, publishing) before uvicorn's supervisor
+kills and replaces it: its default of 5 s made workers on a busy 2-core machine die and respawn in a loop."""
 
 
 def in_transaction(settings: Settings, work: Callable[[Session], T]) -> T:
@@ -79,7 +84,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if problems:
         print("error: INSPECTIE_ENVIRONMENT=production refuses to start:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
-    uvicorn.run(create_served_app(settings), host=args.host, port=args.port, log_level="info",
+    workers = args.workers or settings.workers
+    if workers == 1:
+        uvicorn.run(create_served_app(settings), host=args.host, port=args.port, log_level="info",
+                    **production.uvicorn_options(settings))
+        return 0
+    # Several processes: uvicorn imports the app factory in each, which reads its settings from the environment
+    # (the command line's choices are handed down the same way). What they share lives in the database and the
+    # photo folder (docs/ARCHITECTURE.md "Several worker processes").
+    os.environ.update({f"INSPECTIE_{k.upper()}": str(v) for k, v in given.items() if v is not None})
+    uvicorn.run("sync_server.app:create_served_app", factory=True, workers=workers, host=args.host, port=args.port,
+                log_level="info", timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
                 **production.uvicorn_options(settings))
     return 0
 
@@ -275,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "are believed (default: INSPECTIE_TRUSTED_PROXIES). With INSPECTIE_ENVIRONMENT="
                             "production one of TLS or a trusted proxy is required, and no user may still have "
                             "the demo password")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes (default: INSPECTIE_WORKERS, 1); each has its own connection pool "
+                            "(INSPECTIE_DB_POOL_SIZE + INSPECTIE_DB_MAX_OVERFLOW connections on PostgreSQL)")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(func=cmd_migrate)
     _add_tenancy_commands(sub)
@@ -286,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.add_commands(sub)
     retention_cli.add_commands(sub)
     admin_cli.add_account_commands(sub)  # devices list, revoke-device, disable/enable-user, reset-password, quarantine
+    backup_cli.add_commands(sub)  # backup DIR, restore DIR [--force]
     return parser
 
 
