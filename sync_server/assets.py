@@ -18,7 +18,8 @@ from schemas.catalogue import Catalogue, parse_catalogue
 from schemas.catalogue_fit import check_against_template, template_versions, unused_questions
 from schemas.templates import Template, TemplateError, expand_includes, included_modules, parse_template
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+_PACKAGED = Path(__file__).resolve().parent / "_assets"  # an installed wheel (setup.py copies assets/ there)
+ASSETS_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "assets"
 _VERSION_FILE = re.compile(r"^v(\d+)\.ya?ml$")
 
 
