@@ -17,7 +17,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from inspectie_app.store.crypto import EncryptedJSON, EncryptedText
+from inspectie_app.store.crypto import EncryptedJSON, EncryptedString, EncryptedText
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -235,3 +235,25 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     acked_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+
+
+class CommentRow(Base):
+    __tablename__ = "review_comment"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_role: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(EncryptedText("review_comment.body"))
+    created_at: Mapped[datetime]
+
+
+class IdentifierRow(Base):
+    __tablename__ = "control_identifier"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(EncryptedString("control_identifier.value", 500))
+    created_at: Mapped[datetime]
+    question_id: Mapped[str | None] = mapped_column(String(64), default=None)  # the identifier question, if any

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
-from pydantic import ValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -53,15 +52,11 @@ from inspectie_app.store.models import (
     TemplateRow,
     utcnow,
 )
-from inspectie_app.store.review_store import apply_comment
-from schemas.catalogue import Catalogue, parse_catalogue
+from inspectie_app.store.pulled import apply_change, put_rejection
+from schemas.catalogue import Catalogue
 from schemas.records import Address, InspectionStatus, PersonRecord, PlannedControlRead
 from schemas.sync import SCHEMA_VERSION, Change, Mutation, Rejection
-from schemas.templates import AnswerValue, Template, TemplateError, parse_template
-
-
-class PullDataError(ValueError):
-    """A pulled change the app cannot understand (usually: the app is older than the server's data)."""
+from schemas.templates import AnswerValue, Template
 
 
 @dataclass(frozen=True)
@@ -436,7 +431,7 @@ class SqliteStore:
                 for model in (TemplateRow, CatalogueRow, PlannedControlRow, ServerFlagRow, RejectionRow, ConflictRow):
                     s.execute(delete(model))
             for change in changes:
-                _apply_change(s, change)
+                apply_change(s, change)
             meta = _meta(s)
             meta.pull_cursor = cursor
             if scope_epoch is not None:
@@ -694,7 +689,7 @@ def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection], *, keep
     history again."""
     meta = _meta(s)
     for r in rejections:
-        _put_rejection(s, r)
+        put_rejection(s, r)
     if last_mutation_id < meta.last_acked_mutation_id:
         _requeue_after(s, last_mutation_id)
         return 0
@@ -714,10 +709,6 @@ def _requeue_after(s: Session, last_mutation_id: int) -> None:
     s.execute(update(OutboxRow).where(OutboxRow.mutation_id > last_mutation_id).values(acked_at=None, attempts=0))
     meta.last_acked_mutation_id = last_mutation_id
     s.execute(update(PhotoRow).where(PhotoRow.purged.is_(False)).values(uploaded=False, upload_started=True))
-
-
-def _put_rejection(s: Session, r: Rejection) -> None:
-    s.merge(RejectionRow(mutation_id=r.mutation_id, code=r.code, message=r.message, received_at=utcnow()))
 
 
 def _draft(s: Session, inspection_id: UUID) -> InspectionRow:
@@ -754,110 +745,6 @@ def _record(s: Session, row: InspectionRow) -> InspectionRecord:
     )
 
 
-def _apply_change(s: Session, change: Change) -> None:
-    """Apply one pulled change; raises ``PullDataError`` for data this app cannot read."""
-    try:
-        _APPLIERS.get(change.entity, _ignore)(s, change)
-    except (ValidationError, TemplateError, ValueError, KeyError, TypeError) as exc:
-        if isinstance(exc, PullDataError):
-            raise
-        raise PullDataError(f"{change.entity} {change.entity_id}: {exc}") from exc
-
-
-def _data(change: Change) -> dict[str, Any]:
-    if change.data is None:
-        raise PullDataError(f"{change.entity} {change.entity_id}: put without data")
-    return change.data
-
-
-def _apply_template(s: Session, change: Change) -> None:
-    if change.op == "delete":
-        template_id, _, version = change.entity_id.partition("@")
-        s.execute(delete(TemplateRow).where(TemplateRow.id == template_id, TemplateRow.version == int(version)))
-        return
-    t = parse_template(_data(change), f"template {change.entity_id}")
-    s.merge(TemplateRow(id=t.id, version=t.version, control_type=t.control_type, data=t.model_dump(mode="json")))
-
-
-def _apply_catalogue(s: Session, change: Change) -> None:
-    if change.op == "delete":
-        cat_id, _, version = change.entity_id.partition("@")
-        s.execute(delete(CatalogueRow).where(CatalogueRow.id == cat_id, CatalogueRow.version == int(version)))
-        return
-    c = parse_catalogue(_data(change), f"catalogue {change.entity_id}")
-    s.merge(CatalogueRow(id=c.id, version=c.version, data=c.model_dump(mode="json", by_alias=True)))
-
-
-def _apply_planned_control(s: Session, change: Change) -> None:
-    if change.op == "delete":
-        s.execute(delete(PlannedControlRow).where(PlannedControlRow.id == str(UUID(change.entity_id))))
-        return
-    pc = PlannedControlRead.model_validate(_data(change))
-    s.merge(PlannedControlRow(id=str(pc.id), scheduled_on=pc.scheduled_on.isoformat(), data=pc.model_dump(mode="json")))
-
-
-def _apply_flag(s: Session, change: Change) -> None:
-    inspection_id = str(UUID(change.entity_id))
-    if change.op == "delete":
-        s.execute(delete(ServerFlagRow).where(ServerFlagRow.inspection_id == inspection_id))
-        return
-    data = _data(change)
-    s.merge(ServerFlagRow(inspection_id=inspection_id, level=int(data["level"]), flag=dict(data.get("flag") or {}),
-                          photos_expected=int(data.get("photos_expected", 0)),
-                          photos_present=int(data.get("photos_present", 0))))
-
-
-def _apply_rejection(s: Session, change: Change) -> None:
-    if change.op == "put":
-        _put_rejection(s, Rejection.model_validate(_data(change)))
-
-
-def _apply_correction(s: Session, change: Change) -> None:
-    """The team lead corrected an answer or the note: show it locally (no outbox row: it came from the server)."""
-    data = _data(change)
-    inspection = s.get(InspectionRow, str(UUID(str(data["inspection_id"]))))
-    if inspection is None:
-        return  # not on this tablet (another device of the same user)
-    _set_local_field(s, inspection, data)
-
-
-def _set_local_field(s: Session, inspection: InspectionRow, data: dict[str, Any]) -> None:
-    if data["field"] == "note":
-        inspection.note = str(data.get("value") or "")
-        return
-    person_id = data.get("person_id")
-    if person_id is not None and s.get(PersonRow, str(person_id)) is None:
-        return
-    scope_key = str(person_id or "")
-    row = s.scalars(select(AnswerRow).where(AnswerRow.inspection_id == inspection.id,
-                                            AnswerRow.scope_key == scope_key,
-                                            AnswerRow.question_id == str(data["question_id"]))).first()
-    value = data.get("value")
-    if value is None:
-        if row is not None:
-            s.delete(row)
-    elif row is None:
-        s.add(AnswerRow(inspection_id=inspection.id, person_id=person_id, scope_key=scope_key,
-                        question_id=str(data["question_id"]), value=value, updated_at=utcnow()))
-    else:
-        row.value, row.updated_at = value, utcnow()
-
-
-def _apply_conflict(s: Session, change: Change) -> None:
-    """Keep the conflict for the inspector and show the value the server kept (answer and note conflicts; a
-    ``person`` conflict changes nothing here: the tablet's delete stood)."""
-    if change.op == "delete":
-        s.execute(delete(ConflictRow).where(ConflictRow.id == change.entity_id))
-        return
-    data = _data(change)
-    conflict_id, inspection_id = str(UUID(str(data["id"]))), str(UUID(str(data["inspection_id"])))
-    s.merge(ConflictRow(id=conflict_id, inspection_id=inspection_id, status=str(data["status"]), data=data))
-    inspection = s.get(InspectionRow, inspection_id)
-    if inspection is not None and data["status"] == "open" and data["field"] in ("answer", "note"):
-        _set_local_field(s, inspection, {"field": data["field"], "person_id": data.get("person_id"),
-                                         "question_id": data.get("question_id"), "value": data.get("winner_value")})
-
-
 def _local_conflict(r: ConflictRow) -> LocalConflict:
     d = r.data
     return LocalConflict(UUID(r.id), UUID(r.inspection_id), str(d.get("field", "")), d.get("person_id"),
@@ -865,17 +752,3 @@ def _local_conflict(r: ConflictRow) -> LocalConflict:
                          r.status, d.get("office_value"))
 
 
-def _ignore(s: Session, change: Change) -> None:
-    """Entities this app does not keep yet (e.g. review comments)."""
-
-
-_APPLIERS = {
-    "template": _apply_template,
-    "catalogue": _apply_catalogue,
-    "planned_control": _apply_planned_control,
-    "inspection_flag": _apply_flag,
-    "rejection": _apply_rejection,
-    "correction": _apply_correction,
-    "conflict": _apply_conflict,
-    "comment": apply_comment,
-}
