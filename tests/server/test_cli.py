@@ -15,7 +15,8 @@ from sync_server.config import Settings
 from sync_server.planning.models import PlannedControl
 
 SUBCOMMANDS = ["serve", "migrate", "create-team", "create-user", "move-user", "seed-demo", "publish-assets", "audit",
-               "purge", "devices", "revoke-device", "disable-user", "enable-user", "reset-password", "quarantine"]
+               "purge", "devices", "revoke-device", "disable-user", "enable-user", "reset-password", "quarantine",
+               "backup", "restore"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
