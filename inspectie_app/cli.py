@@ -14,13 +14,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SERVER = "http://127.0.0.1:8000"
-DEFAULT_DATA_DIR = "./inspectie-app-data"
+from inspectie_app.config import AppSettings
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8550
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(settings: AppSettings | None = None) -> argparse.ArgumentParser:
+    """The command line; its defaults are the app's settings (``INSPECTIE_APP_*``, ``inspectie_app.config``)."""
+    settings = settings or AppSettings()
     p = argparse.ArgumentParser(
         prog="inspectie-app",
         description="Inspectie: offline field inspections for the interventieteam ondermijning (inspector app).",
@@ -30,17 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
                "(INSPECTIE_APP_OUTBOX_HISTORY_DAYS keeps them longer, to re-send to a server restored from a "
                "backup); full-size photos INSPECTIE_APP_PHOTO_PURGE_DAYS (default 7) after the server has them; a "
                "finished control the server holds in full INSPECTIE_APP_CONTROL_KEEP_DAYS (default 14) after it "
-               "was finished (drafts, unsynced work and open conflicts always stay).",
+               "was finished (drafts, unsynced work and open conflicts always stay). Every option's default comes from "
+               "its INSPECTIE_APP_* setting (INSPECTIE_APP_SERVER_URL, INSPECTIE_APP_DATA_DIR, "
+               "INSPECTIE_APP_SYNC_INTERVAL; also INSPECTIE_APP_REQUEST_TIMEOUT, INSPECTIE_APP_PHOTO_LONG_EDGE, "
+               "INSPECTIE_APP_DEVICE_NAME); the data folder defaults to the platform's app-data folder.",
     )
-    p.add_argument("--server", default=DEFAULT_SERVER, help=f"sync server base URL (default {DEFAULT_SERVER})")
-    p.add_argument("--data-dir", default=DEFAULT_DATA_DIR, type=Path,
-                   help=f"folder for the local database and photos (default {DEFAULT_DATA_DIR})")
+    p.add_argument("--server", default=settings.server_url,
+                   help=f"sync server base URL (default {settings.server_url})")
+    p.add_argument("--data-dir", default=settings.data_dir, type=Path,
+                   help=f"folder for the local database and photos (default {settings.data_dir})")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"web mode: address to listen on (default {DEFAULT_HOST})")
     p.add_argument("--port", default=DEFAULT_PORT, type=int, help=f"web mode: port (default {DEFAULT_PORT})")
     p.add_argument("--web", action="store_true",
                    help="serve the app to a browser instead of opening a window (the default when there is no "
                         "display or Flet's desktop client is not available); FLET_WEB_RENDERER is respected")
-    p.add_argument("--sync-interval", default=10.0, type=float, help="seconds between background syncs (default 10)")
+    p.add_argument("--sync-interval", default=settings.sync_interval, type=float,
+                   help=f"seconds between background syncs (default {settings.sync_interval:g})")
     return p
 
 
@@ -65,14 +72,15 @@ def make_main(service: Any, sync_interval: float) -> Callable[[Any], Awaitable[N
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    settings = AppSettings()  # INSPECTIE_APP_*: every setting is honoured, the command line overrides three
+    args = build_parser(settings).parse_args(argv)
     import flet as ft
 
-    from inspectie_app.config import AppSettings
     from inspectie_app.services import build_service
 
-    settings = AppSettings()  # INSPECTIE_APP_PHOTO_PURGE_DAYS, INSPECTIE_APP_OUTBOX_HISTORY_DAYS, ...
-    service = build_service(args.data_dir, args.server, photo_purge_days=settings.photo_purge_days,
+    service = build_service(args.data_dir, args.server, photo_long_edge=settings.photo_long_edge,
+                            device_name=settings.device_name, timeout=settings.request_timeout,
+                            photo_purge_days=settings.photo_purge_days,
                             outbox_history_days=settings.outbox_history_days,
                             control_keep_days=settings.control_keep_days)
     app_main = make_main(service, args.sync_interval)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from pydantic import Field
@@ -13,7 +14,15 @@ PHOTOS_DIR_NAME = "photos"
 
 
 def default_data_dir() -> Path:
-    """A per-user folder for the tablet's database and photos."""
+    """A per-user folder for the tablet's database and photos: the app's own storage in an app built with
+    ``flet build`` (``FLET_APP_STORAGE_DATA``), else the platform's per-user data folder."""
+    packaged = os.environ.get("FLET_APP_STORAGE_DATA")
+    if packaged:
+        return Path(packaged)
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "Inspectie"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Inspectie"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "inspectie"
 

@@ -12,10 +12,45 @@ from flet_harness import FletHarness
 from inspectie_app import cli
 
 
-def test_defaults() -> None:
+def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("INSPECTIE_APP_SERVER_URL", "INSPECTIE_APP_DATA_DIR", "INSPECTIE_APP_SYNC_INTERVAL",
+                 "FLET_APP_STORAGE_DATA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
     args = cli.build_parser().parse_args([])
-    assert (args.server, args.data_dir, args.host, args.port, args.web) == (
-        "http://127.0.0.1:8000", Path("./inspectie-app-data"), "127.0.0.1", 8550, False)
+    assert (args.server, args.data_dir, args.host, args.port, args.web, args.sync_interval) == (
+        "http://127.0.0.1:8000", tmp_path / "share" / "inspectie", "127.0.0.1", 8550, False, 10.0)
+
+
+def test_defaults_come_from_the_apps_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The settings are honoured without flags (a packaged app has none); a flag still overrides its setting."""
+    monkeypatch.setenv("INSPECTIE_APP_SERVER_URL", "https://inspectie.example.nl")
+    monkeypatch.setenv("INSPECTIE_APP_SYNC_INTERVAL", "30")
+    monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "app-data"))  # set by an app built with flet build
+    args = cli.build_parser().parse_args([])
+    assert (args.server, args.data_dir, args.sync_interval) == ("https://inspectie.example.nl",
+                                                                tmp_path / "app-data", 30.0)
+    monkeypatch.setenv("INSPECTIE_APP_DATA_DIR", str(tmp_path / "chosen"))
+    assert cli.build_parser().parse_args([]).data_dir == tmp_path / "chosen"
+    assert cli.build_parser().parse_args(["--server", "http://x:1"]).server == "http://x:1"
+
+
+def test_every_setting_reaches_the_service(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_build_service(data_dir: Path, server_url: str, **kwargs: Any) -> object:
+        seen.update(kwargs, data_dir=data_dir, server_url=server_url)
+        raise SystemExit(0)  # stop before any app starts
+
+    monkeypatch.setattr("inspectie_app.services.build_service", fake_build_service)
+    for name, value in (("PHOTO_LONG_EDGE", "1600"), ("DEVICE_NAME", "tablet-7"), ("REQUEST_TIMEOUT", "12"),
+                        ("PHOTO_PURGE_DAYS", "3"), ("OUTBOX_HISTORY_DAYS", "2"), ("CONTROL_KEEP_DAYS", "5")):
+        monkeypatch.setenv(f"INSPECTIE_APP_{name}", value)
+    with pytest.raises(SystemExit):
+        cli.main(["--data-dir", str(tmp_path / "d")])
+    assert seen["data_dir"] == tmp_path / "d"
+    assert (seen["photo_long_edge"], seen["device_name"], seen["timeout"], seen["photo_purge_days"],
+            seen["outbox_history_days"], seen["control_keep_days"]) == (1600, "tablet-7", 12.0, 3.0, 2.0, 5.0)
 
 
 def test_options() -> None:
