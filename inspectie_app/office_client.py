@@ -240,12 +240,20 @@ class OfficeClient:
     # --- planner -------------------------------------------------------------------------------
     async def planning_controls(self, start: date | None = None, end: date | None = None,
                                 include_cancelled: bool = False) -> list[PlannedControlRead]:
-        """Controls in [start, end] (planned, in progress, done; cancelled on request), soonest first."""
+        """Controls in [start, end] (planned, in progress, done; cancelled on request), soonest first: every page
+        of the range (a year's schedule is a few hundred)."""
         query = {"from": start.isoformat() if start else "", "to": end.isoformat() if end else "",
-                 "include_cancelled": "true" if include_cancelled else ""}
-        qs = "&".join(f"{k}={v}" for k, v in query.items() if v)
-        data = await self._call("GET", f"{API}/planning/controls{'?' + qs if qs else ''}")
-        return _parse_list(PlannedControlRead, data)
+                 "include_cancelled": "true" if include_cancelled else "", "limit": "200"}
+        params = {k: v for k, v in query.items() if v}
+        out: list[PlannedControlRead] = []
+        cursor: str | None = None
+        while True:
+            page = _parse(Page[PlannedControlRead], await self._call(
+                "GET", f"{API}/planning/controls", params={**params, **({"cursor": cursor} if cursor else {})}))
+            out += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                return out
 
     async def schedule_control(self, body: dict[str, Any]) -> PlannedControlRead:
         return _parse(PlannedControlRead, await self._call("POST", f"{API}/planning/controls", json=body))

@@ -10,8 +10,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from schemas.dates import Day
+from schemas.pages import Page
 from schemas.planning import PlannedControlUpdate, PlanTargets, Suggestion, YearPlan
 from schemas.records import PlannedControlRead, UserRead
+from sync_server import paging
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.db import SessionDep
@@ -42,13 +44,15 @@ def list_inspectors(user: PlanReader, session: SessionDep) -> list[UserRead]:
     return service.list_inspectors(session=session, organisation_id=user.organisation_id)
 
 
-@router.get("/controls", response_model=list[PlannedControlRead])
+@router.get("/controls", response_model=Page[PlannedControlRead])
 def list_controls(user: PlanReader, session: SessionDep, start: Annotated[Day | None, Query(alias="from")] = None,
-                  end: Annotated[Day | None, Query(alias="to")] = None,
-                  include_cancelled: bool = False) -> list[PlannedControlRead]:
-    """Controls (planned, in progress, done; cancelled on request), soonest first."""
+                  end: Annotated[Day | None, Query(alias="to")] = None, include_cancelled: bool = False,
+                  limit: paging.Limit = paging.DEFAULT_LIMIT,
+                  cursor: paging.Cursor = None) -> Page[PlannedControlRead]:
+    """A page of the controls (planned, in progress, done; cancelled on request), soonest first (a day's all-day
+    controls before its timed ones); ``next_cursor`` of one page, passed as ``cursor``, gives the next."""
     return service.list_controls(session=session, organisation_id=user.organisation_id, start=start, end=end,
-                                 include_cancelled=include_cancelled)
+                                 include_cancelled=include_cancelled, limit=limit, cursor=cursor)
 
 
 @router.post("/controls", response_model=PlannedControlRead, status_code=201)
@@ -78,7 +82,7 @@ def calendar_ics(user: PlanReader, session: SessionDep,
     """The schedule from ``from`` (default: 90 days back) as an iCalendar file."""
     since = start or (date.today() - timedelta(days=90))
     controls = service.list_controls(session=session, organisation_id=user.organisation_id, start=since,
-                                     include_cancelled=True)
+                                     include_cancelled=True).items
     return Response(content=calendar.to_ics(controls), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="inspectie-planning.ics"'})
 

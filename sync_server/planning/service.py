@@ -12,13 +12,17 @@ Europe/Amsterdam wall-clock times, stored as date + time so a control at 20:00 s
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from schemas.pages import Page
 from schemas.planning import PlannedControlUpdate
 from schemas.records import Address, PlannedControlRead, UserRead
+from sync_server import paging
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import service as catalog
@@ -41,16 +45,18 @@ def inspector_ids(*, session: Session, control_id: uuid.UUID) -> list[uuid.UUID]
 
 
 def to_read(*, session: Session, control: PlannedControl) -> PlannedControlRead:
-    ids = inspector_ids(session=session, control_id=control.id)
-    names = [u.display_name for u in (session.get(User, i) for i in ids) if u is not None]
-    est = session.get(Establishment, control.establishment_id) if control.establishment_id else None
+    return to_reads(session=session, controls=[control])[0]
+
+
+def _read(control: PlannedControl, inspectors: list[tuple[uuid.UUID, str]],
+          establishment_name: str | None) -> PlannedControlRead:
     return PlannedControlRead(id=control.id, control_type=control.control_type, template_id=control.template_id,
                               scheduled_on=control.scheduled_on, address=Address.model_validate(control.address),
-                              inspector_ids=ids, partners=list(control.partners), briefing=control.briefing,
-                              start_time=control.start_time, duration_minutes=control.duration_minutes,
-                              establishment_id=control.establishment_id,
-                              establishment_name=est.name if est else "", inspector_names=names,
-                              status=control.status)
+                              inspector_ids=[i for i, _ in inspectors], partners=list(control.partners),
+                              briefing=control.briefing, start_time=control.start_time,
+                              duration_minutes=control.duration_minutes, establishment_id=control.establishment_id,
+                              establishment_name=establishment_name or "",
+                              inspector_names=[n for _, n in inspectors], status=control.status)
 
 
 def tablet_data(read: PlannedControlRead) -> dict[str, object]:
@@ -222,44 +228,86 @@ def started_clause(organisation_id: uuid.UUID) -> ColumnElement[bool]:
                                         Inspection.organisation_id == organisation_id).exists())
 
 
-def progress_states(*, session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, str]:
-    """Planned control id -> ``done`` (a finished inspection exists) or ``in_progress`` (one was started)."""
-    out: dict[uuid.UUID, str] = {}
-    stmt = select(Inspection.planned_control_id, Inspection.status).where(
-        Inspection.planned_control_id.is_not(None), Inspection.organisation_id == organisation_id)
-    for pid, status in session.execute(stmt):
-        if pid is None:
-            continue
-        if status == "finished" or out.get(pid) != "done":
-            out[pid] = "done" if status == "finished" else "in_progress"
-    return out
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(paging.as_str(value))
+
+
+def _as_time(value: Any) -> time:
+    return time.fromisoformat(paging.as_str(value))
+
+
+CONTROL_CURSOR = (_as_date, paging.as_int, _as_time, paging.as_uuid)
+
+
+def _control_keys() -> list[Any]:
+    """The schedule's order: day, all-day controls first, start time, id (a unique sort key for the cursor)."""
+    return [PlannedControl.scheduled_on, case((PlannedControl.start_time.is_(None), 0), else_=1),
+            func.coalesce(PlannedControl.start_time, time(0)), PlannedControl.id]
 
 
 def list_controls(*, session: Session, organisation_id: uuid.UUID, start: date | None = None,
-                  end: date | None = None, include_cancelled: bool = False) -> list[PlannedControlRead]:
-    """The organisation's controls in [start, end], soonest first; ``status`` is planned, in_progress, done or
-    cancelled."""
-    stmt = (select(PlannedControl).where(PlannedControl.organisation_id == organisation_id)
-            .order_by(PlannedControl.scheduled_on, PlannedControl.start_time, PlannedControl.id))
+                  end: date | None = None, include_cancelled: bool = False, limit: int | None = None,
+                  cursor: str | None = None) -> Page[PlannedControlRead]:
+    """A page of the organisation's controls in [start, end], soonest first; ``status`` is planned, in_progress,
+    done (an inspection carries the control's id) or cancelled. ``limit`` None: all of them."""
+    where = [PlannedControl.organisation_id == organisation_id]
     if not include_cancelled:
-        stmt = stmt.where(PlannedControl.status != "cancelled")
+        where.append(PlannedControl.status != "cancelled")
     if start is not None:
-        stmt = stmt.where(PlannedControl.scheduled_on >= start)
+        where.append(PlannedControl.scheduled_on >= start)
     if end is not None:
-        stmt = stmt.where(PlannedControl.scheduled_on <= end)
-    states = progress_states(session=session, organisation_id=organisation_id)
-    out = []
-    for control in session.scalars(stmt):
-        read = to_read(session=session, control=control)
-        if control.status != "cancelled" and control.id in states:
-            read = read.model_copy(update={"status": states[control.id]})
-        out.append(read)
-    return out
+        where.append(PlannedControl.scheduled_on <= end)
+    keys = _control_keys()
+    total, exact = paging.capped_count(session, select(PlannedControl.id).where(*where))
+    if cursor is not None:
+        where.append(paging.after(keys, _decode(cursor)))
+    stmt = (select(PlannedControl, done_clause(organisation_id), started_clause(organisation_id))
+            .where(*where).order_by(*keys).limit(None if limit is None else limit + 1))
+    rows = list(session.execute(stmt))
+    more = limit is not None and len(rows) > limit
+    rows = rows[:limit]
+    reads = to_reads(session=session, controls=[r[0] for r in rows])
+    items = [read if control.status == "cancelled" or not started else
+             read.model_copy(update={"status": "done" if done else "in_progress"})
+             for (control, done, started), read in zip(rows, reads, strict=True)]
+    last = rows[-1][0] if more else None
+    next_cursor = None if last is None else paging.encode(
+        [last.scheduled_on.isoformat(), 0 if last.start_time is None else 1,
+         (last.start_time or time(0)).isoformat(), last.id])
+    return Page[PlannedControlRead](items=items, next_cursor=next_cursor, total=total, total_is_exact=exact)
+
+
+def _decode(cursor: str) -> list[Any]:
+    day, timed, at, cid = paging.decode(cursor, CONTROL_CURSOR)
+    return [day, timed, at, cid]
+
+
+def to_reads(*, session: Session, controls: list[PlannedControl]) -> list[PlannedControlRead]:
+    """``to_read`` of many controls with three queries (inspectors, their names, establishments), not three each."""
+    ids = [c.id for c in controls]
+    inspectors: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for cid, uid, name in session.execute(
+                select(PlannedControlInspector.planned_control_id, User.id, User.display_name)
+                .join(User, User.id == PlannedControlInspector.user_id)
+                .where(PlannedControlInspector.planned_control_id.in_(chunk))):
+            inspectors[cid].append((uid, name))
+    est_ids = list({c.establishment_id for c in controls if c.establishment_id is not None})
+    names: dict[uuid.UUID, str] = {}
+    for chunk in _chunks(est_ids):
+        names.update((eid, name) for eid, name in session.execute(
+            select(Establishment.id, Establishment.name).where(Establishment.id.in_(chunk))))
+    return [_read(c, sorted(inspectors[c.id]), names.get(c.establishment_id) if c.establishment_id else None)
+            for c in controls]
+
+
+def _chunks(ids: list[uuid.UUID], size: int = 500) -> list[list[uuid.UUID]]:
+    return [ids[n:n + size] for n in range(0, len(ids), size)]
 
 
 def list_planned(*, session: Session, organisation_id: uuid.UUID) -> list[PlannedControlRead]:
     """Not-cancelled controls, soonest first."""
-    return list_controls(session=session, organisation_id=organisation_id)
+    return list_controls(session=session, organisation_id=organisation_id).items
 
 
 def list_inspectors(*, session: Session, organisation_id: uuid.UUID) -> list[UserRead]:

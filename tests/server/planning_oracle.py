@@ -10,13 +10,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.planning import EstablishmentKind, LicenceStatus, TargetProgress, YearPlan
-from schemas.records import PlannedControlRead
+from schemas.records import Address, PlannedControlRead
+from sync_server.auth.models import User
 from sync_server.establishments import service as establishments
 from sync_server.establishments.models import Establishment
 from sync_server.inspections.models import Inspection
-from sync_server.planning.models import PlannedControl
-from sync_server.planning.service import to_read
+from sync_server.planning.models import PlannedControl, PlannedControlInspector
 from sync_server.planning.yearplan import targets
+
+
+def to_read(*, session: Session, control: PlannedControl) -> PlannedControlRead:
+    ids = sorted(session.scalars(select(PlannedControlInspector.user_id)
+                                 .where(PlannedControlInspector.planned_control_id == control.id)))
+    names = [u.display_name for u in (session.get(User, i) for i in ids) if u is not None]
+    est = session.get(Establishment, control.establishment_id) if control.establishment_id else None
+    return PlannedControlRead(id=control.id, control_type=control.control_type, template_id=control.template_id,
+                              scheduled_on=control.scheduled_on, address=Address.model_validate(control.address),
+                              inspector_ids=ids, partners=list(control.partners), briefing=control.briefing,
+                              start_time=control.start_time, duration_minutes=control.duration_minutes,
+                              establishment_id=control.establishment_id,
+                              establishment_name=est.name if est else "", inspector_names=names,
+                              status=control.status)
 
 
 def progress_states(*, session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, str]:

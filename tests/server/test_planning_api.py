@@ -63,9 +63,10 @@ def test_move_reassign_and_cancel_update_the_tablets(http: httpx.Client, login_a
     assert r.status_code == 200 and r.json()["scheduled_on"] == new_day  # untouched fields stay
     assert http.delete(f"{CONTROLS}/{cid}", headers=planner.headers).status_code == 204
     assert [c["op"] for c in _planned(two, cid)] == ["put", "put", "delete"]
-    listed = [c["id"] for c in http.get(CONTROLS, headers=planner.headers).json()]
+    listed = [c["id"] for c in http.get(CONTROLS, params={"limit": 200}, headers=planner.headers).json()["items"]]
     assert cid not in listed
-    everything = http.get(CONTROLS, params={"include_cancelled": "true"}, headers=planner.headers).json()
+    everything = http.get(CONTROLS, params={"include_cancelled": "true", "limit": 200},
+                          headers=planner.headers).json()["items"]
     assert [c["status"] for c in everything if c["id"] == cid] == ["cancelled"]
     r = http.patch(f"{CONTROLS}/{cid}", json={"briefing": "x"}, headers=planner.headers)
     assert r.status_code == 409 and r.json()["code"] == "planned_control_cancelled"
@@ -140,7 +141,8 @@ def test_year_plan_targets_and_progress(http: httpx.Client, login_as: LoginAs) -
     assert one.push([create, finish]).json()["rejections"] == []
     after = {p["key"]: p for p in http.get(url, headers=planner.headers).json()["progress"]}
     assert after["pandenacties"]["done"] == before["pandenacties"]["done"] + 1
-    listed = {c["id"]: c["status"] for c in http.get(CONTROLS, headers=planner.headers).json()}
+    listed = {c["id"]: c["status"]
+              for c in http.get(CONTROLS, params={"limit": 200}, headers=planner.headers).json()["items"]}
     assert listed[cid] == "done"
     targets = {"pandenacties": 8, "integrale_controles": 3, "kwetsbare_branches": ["massagesalon"],
                "seksinrichtingen_jaarlijks": False}

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from schemas.addresses import address_key
 from schemas.planning import PlanTargets, Suggestion
-from schemas.records import Address
+from schemas.records import Address, PlannedControlRead
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.establishments.models import Establishment
+from sync_server.planning import service as planning
 from sync_server.planning import suggestions, yearplan
 
 
@@ -73,3 +74,29 @@ def test_suggestions_equal_the_python_ranking(history: tuple[Session, History], 
         codes = {r.code for s in expected for r in s.reasons}
         assert {"signal_level", "repeat_signals", "open_signals", "linked_controls", "last_control_long_ago",
                 "vulnerable_branch"} <= codes, codes
+
+
+@pytest.mark.parametrize("org_of", ["planner1", "inspecteur-vb"])
+@pytest.mark.parametrize("cancelled", [False, True])
+def test_planned_controls_page_by_page_are_the_old_list(history: tuple[Session, History], org_of: str,
+                                                        cancelled: bool) -> None:
+    session, made = history
+    organisation_id = made.principals[org_of].organisation_id
+    for start, end in ((None, None), (date(2026, 3, 1), date(2026, 9, 30))):
+        expected = oracle.list_controls(session=session, organisation_id=organisation_id, start=start, end=end,
+                                        include_cancelled=cancelled)
+        seen: list[PlannedControlRead] = []
+        cursor = None
+        while True:
+            page = planning.list_controls(session=session, organisation_id=organisation_id, start=start, end=end,
+                                          include_cancelled=cancelled, limit=3, cursor=cursor)
+            assert page.total == len(expected) and len(page.items) <= 3
+            seen += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert sorted(seen, key=lambda c: str(c.id)) == sorted(expected, key=lambda c: str(c.id))
+        assert [(c.scheduled_on, c.start_time is not None, c.start_time, str(c.id)) for c in seen] == sorted(
+            (c.scheduled_on, c.start_time is not None, c.start_time, str(c.id)) for c in seen)
+        if org_of == "planner1" and start is None:
+            assert {c.status for c in expected} >= {"planned", "done"} and any(c.establishment_name for c in seen)

@@ -9,6 +9,7 @@ import flet as ft
 import flet_charts as fch  # type: ignore[import-untyped]
 
 from inspectie_app.office_client import OfficeError
+from inspectie_app.ui.office.paging import PagedList, more_row
 from inspectie_app.ui.widgets import LEVEL_COLOURS, TOUCH, control_type_text, heading, level_text, tagged
 from schemas.review import AgencyRow, CountRow, Overview
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 class ReportingScreen:
     def __init__(self, app: OfficeApp) -> None:
         self.app = app
+        self.agencies: PagedList[AgencyRow] = PagedList(lambda cursor: self.app.client.agencies(cursor=cursor))
+        self.agency_rows = ft.Column(key="agencies", spacing=2)
+        self.agency_footer = ft.Column(key="agencies-footer-box")
 
     async def render(self) -> None:
         app = self.app
@@ -39,7 +43,9 @@ class ReportingScreen:
                    wrap=True, vertical_alignment=ft.CrossAxisAlignment.START),
         ]
         if keten:
-            parts += [heading(app.t("agencies_title"), size=16), self._agencies(await app.client.agencies()),
+            await self.agencies.first()
+            self._draw_agencies()
+            parts += [heading(app.t("agencies_title"), size=16), self.agency_rows, self.agency_footer,
                       heading(app.t("exports_title"), size=16), self._exports()]
         app.body.controls = parts
 
@@ -95,18 +101,27 @@ class ReportingScreen:
                              key=f"table-{title_key}")
         return ft.Column([heading(app.t(title_key), size=14), table], width=380)
 
-    def _agencies(self, rows: list[AgencyRow]) -> ft.Control:
+    def _draw_agencies(self) -> None:
         app = self.app
         lines: list[ft.Control] = []
-        for a in rows:
+        for a in self.agencies.items:
             kvk = app.t("agency_unknown") if a.kvk == "onbekend" else a.kvk
             lines.append(ft.Text(app.t("agency_line", kvk=kvk, addresses=a.addresses, persons=a.persons,
                                        signals=a.signals, level=level_text(a.worst_level, app.lang)),
                                  weight=ft.FontWeight.BOLD, key=f"agency-{a.kvk}"))
+            if a.control_count > len(a.controls):
+                lines.append(ft.Text(app.t("agency_latest", shown=len(a.controls), total=a.control_count), size=12,
+                                     key=f"agency-{a.kvk}-latest"))
             lines += [ft.Text(f"    {c.address.one_line()} — {c.persons} — {level_text(c.level, app.lang)}", size=13)
                       for c in a.controls]
-        return ft.Column(lines or [ft.Text(app.t("agencies_empty"), key="agencies-empty")], key="agencies",
-                         spacing=2)
+        self.agency_rows.controls = lines or [ft.Text(app.t("agencies_empty"), key="agencies-empty")]
+        self.agency_footer.controls = ([more_row(app, self.agencies, "agencies", self._more_agencies)]
+                                       if self.agencies.items else [])
+
+    async def _more_agencies(self, _e: Any = None) -> None:
+        await self.agencies.more()
+        self._draw_agencies()
+        self.app.page.update()
 
     def _exports(self) -> ft.Control:
         app = self.app
