@@ -154,11 +154,16 @@ class InspectorService:
     # ---- lists ---------------------------------------------------------------------------------
 
     async def assigned_controls(self) -> list[AssignedControl]:
-        """Planned controls assigned to this inspector, by date."""
-        rows = await asyncio.to_thread(self._store.planned_controls)
+        """Planned controls assigned to this inspector that are still to do, by date (one whose control the
+        inspector finished is listed with their controls instead)."""
+        return await asyncio.to_thread(self._assigned)
+
+    def _assigned(self) -> list[AssignedControl]:
+        finished = {r.id for r in self._store.inspection_summaries() if r.status is InspectionStatus.FINISHED}
         return [AssignedControl(pc.id, pc.control_type, pc.template_id, pc.scheduled_on, pc.address,
                                 list(pc.partners), pc.briefing, inspection_id, start_time=pc.start_time,
-                                establishment_name=pc.establishment_name) for pc, inspection_id in rows]
+                                establishment_name=pc.establishment_name)
+                for pc, inspection_id in self._store.planned_controls() if inspection_id not in finished]
 
     async def inspections(self) -> list[InspectionListItem]:
         """Local inspections, newest first, with the server's level once synced (else the local one)."""

@@ -164,3 +164,52 @@ async def test_wrong_role_login_refused(service: Any) -> None:
         await h.type_text(h.find_one(ft.TextField, key="login-password"), "demo-wachtwoord", submit=True)
         error = h.find_one(ft.Text, key="login-error")
         assert error.visible and error.value in (t("login_wrong_role"),)
+
+
+async def test_a_finished_planned_control_leaves_assigned(logged_in: Any) -> None:
+    planned = (await logged_in.assigned_controls())[0]
+    iid = await logged_in.start_inspection(template_id=planned.template_id, address=planned.address,
+                                           planned_control_id=planned.id)
+    await logged_in.set_answer(iid, "bewoond", True)
+    await logged_in.set_answer(iid, "aantal_bewoners", 2)
+    async with harness(logged_in) as h:  # started, not finished: still to do
+        assert h.find(ft.Card, key=f"assigned-{planned.id}")
+    await logged_in.finish(iid)
+    assert planned.id not in {c.id for c in await logged_in.assigned_controls()}
+    async with harness(logged_in) as h:
+        assert h.find(ft.Card, key=f"assigned-{planned.id}") == []
+        assert h.find(ft.ListTile, key=f"inspection-{iid}")  # listed with the inspector's controls
+
+
+async def test_a_long_briefing_is_folded_on_the_card(logged_in: Any) -> None:
+    from schemas.records import PlannedControlRead
+    from schemas.sync import Change
+
+    planned = (await logged_in.assigned_controls())[0]
+    store = logged_in._store  # noqa: SLF001 - a planned control with a long briefing, as a pull brings it
+    data = PlannedControlRead.model_validate({**(await _planned_read(store, planned.id)),
+                                              "briefing": "Fictieve briefing. " * 220}).model_dump(mode="json")
+    meta = store.meta()
+    store.apply_pull([Change(seq=meta.pull_cursor + 1, entity="planned_control", entity_id=str(planned.id), op="put",
+                             data=data)], cursor=meta.pull_cursor + 1, last_mutation_id=meta.last_acked_mutation_id)
+    short = next(c for c in await logged_in.assigned_controls() if c.id != planned.id and c.briefing)
+    async with harness(logged_in) as h:
+        text = h.find_one(ft.Text, key=f"briefing-{planned.id}")
+        assert text.max_lines == 3 and text.overflow == ft.TextOverflow.ELLIPSIS
+        more = h.find_one(ft.TextButton, key=f"briefing-more-{planned.id}")
+        assert more.content == "Hele briefing tonen"
+        await h.click(more)
+        assert h.find_one(ft.Text, key=f"briefing-{planned.id}").max_lines is None
+        assert h.find_one(ft.TextButton, key=f"briefing-more-{planned.id}").content == "Briefing inkorten"
+        await h.click(h.find_one(ft.TextButton, key=f"briefing-more-{planned.id}"))
+        assert h.find_one(ft.Text, key=f"briefing-{planned.id}").max_lines == 3
+        assert h.find_one(ft.Text, key=f"briefing-{short.id}").max_lines is None  # a short one: whole, no button
+        assert h.find(ft.TextButton, key=f"briefing-more-{short.id}") == []
+        assert h.errors() == []
+
+
+async def _planned_read(store: Any, planned_id: Any) -> dict[str, Any]:
+    for pc, _inspection in store.planned_controls():
+        if pc.id == planned_id:
+            return dict(pc.model_dump(mode="json"))
+    raise AssertionError(planned_id)

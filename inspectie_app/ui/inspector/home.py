@@ -17,6 +17,9 @@ from schemas.templates import Template
 if TYPE_CHECKING:
     from inspectie_app.ui.inspector.app import InspectorApp
 
+BRIEFING_LINES = 3  # a long briefing shows this many lines on the card, the rest on request
+BRIEFING_SHORT = 200  # characters: a briefing up to this long (and within the lines) needs no toggle
+
 HOUSE_NUMBER = re.compile(r"^[1-9][0-9]{0,4}(\s?[-]?\s?[A-Za-z0-9]{1,4})?$")
 POSTCODE = re.compile(r"^[1-9][0-9]{3}\s?[A-Za-z]{2}$")
 
@@ -62,7 +65,7 @@ class HomeScreen:
             ft.Text(partners),
         ]
         if c.briefing:
-            lines.append(ft.Text(t("briefing", text=c.briefing), italic=True))
+            lines.append(self._briefing(c))
         return ft.Card(
             key=f"assigned-{c.id}",
             content=ft.Container(
@@ -70,6 +73,25 @@ class HomeScreen:
                 content=ft.Row([ft.Column(lines, spacing=4, expand=True), tagged(button, f"start-{c.id}")]),
             ),
         )
+
+    def _briefing(self, c: AssignedControl) -> ft.Control:
+        """The briefing, a long one cut at ``BRIEFING_LINES`` lines with a button that shows all of it."""
+        t = self.app.t
+        text = ft.Text(t("briefing", text=c.briefing), italic=True, key=f"briefing-{c.id}")
+        if len(c.briefing) <= BRIEFING_SHORT and c.briefing.count("\n") < BRIEFING_LINES:
+            return text
+        text.max_lines, text.overflow = BRIEFING_LINES, ft.TextOverflow.ELLIPSIS
+
+        def toggle(_e: Any = None) -> None:
+            folded = text.max_lines is None
+            text.max_lines = BRIEFING_LINES if folded else None
+            button.content = t("briefing_more") if folded else t("briefing_less")
+            column.update()
+
+        button = ft.TextButton(content=t("briefing_more"), on_click=toggle, key=f"briefing-more-{c.id}",
+                               height=TOUCH)
+        column = ft.Column([text, tagged(button, f"briefing-more-{c.id}")], spacing=0)
+        return column
 
     async def _start_assigned(self, c: AssignedControl) -> None:
         app = self.app
