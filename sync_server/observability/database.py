@@ -1,13 +1,14 @@
-"""Figures read from the database for ``/metrics``: the tablets' time since last contact, the age of controls
-whose signals nobody has concluded on, and the photo store's size.
+"""Figures read from the database for ``/metrics``: the tablets' time since last contact, the age of the signals
+nobody has concluded on, and the photo store's size.
 
 Each is one aggregate query (a ``CASE`` per bucket, so no row comes back to Python) over an indexed column, and
 the answer is cached for ``metrics_cache_seconds``: Prometheus scraping every 15 s from two places costs one query
 of each a minute. Every organisation is counted together (the operator sees the server, not a team's work).
 
-"Unverified" is counted per control, not per signal: a control with a signal (level >= 1) that has no verification
-other than "meer informatie nodig" yet. A control with one of two persons verified no longer counts; reading the
-flag of every control to count its subjects would cost what these figures must not.
+A signal is a row of ``signal_fact`` (one per subject with level >= 1, kept in step with the flags); it is unverified
+while its latest verification (by time, then id, as ``review.signals`` orders them) is none or "meer informatie
+nodig", and its age counts from the
+control's finish.
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client.core import GaugeHistogramMetricFamily, GaugeMetricFamily
-from sqlalchemy import and_, case, exists, func, literal, not_, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from schemas.review import Verdict
 from sync_server.auth.models import Device
 from sync_server.blobs.models import Blob
 from sync_server.db import READ_ONLY
 from sync_server.inspections.models import Inspection
+from sync_server.inspections.signal_facts import SignalFact
 from sync_server.review.models import Verification
 
 logger = logging.getLogger(__name__)
@@ -73,8 +75,13 @@ def _ages(session: Session, column: Any, where: Any, buckets: tuple[int, ...], n
 def read_figures(session: Session, now: datetime) -> Figures:
     """The database's figures at ``now`` (four aggregate queries)."""
     tablets = and_(Device.client_id.is_not(None), Device.revoked_at.is_(None), Device.ended_at.is_(None))
-    concluded = exists().where(Verification.inspection_id == Inspection.id, Verification.verdict != Verdict.MEER_INFO)
-    signals = and_(Inspection.level >= 1, not_(concluded))
+    latest, later = aliased(Verification), aliased(Verification)
+    superseded = exists().where(later.inspection_id == latest.inspection_id, later.subject_id == latest.subject_id,
+                                or_(later.at > latest.at, and_(later.at == latest.at, later.id > latest.id)))
+    concluded = exists().where(latest.inspection_id == SignalFact.inspection_id,
+                               latest.subject_id == SignalFact.subject_id, latest.verdict != Verdict.MEER_INFO,
+                               not_(superseded))
+    signals = and_(Inspection.id == SignalFact.inspection_id, not_(concluded))
     raised = func.coalesce(Inspection.finished_at, Inspection.received_at)
     count, size = session.execute(select(func.count(), func.coalesce(func.sum(Blob.size), literal(0)))).one()
     return Figures(contact=_ages(session, Device.last_seen, tablets, CONTACT_BUCKETS, now),
@@ -121,8 +128,8 @@ class DatabaseCollector:
             "contact with the server", buckets=figures.contact.buckets,
             gsum_value=figures.contact.seconds)
         yield GaugeHistogramMetricFamily(
-            "inspectie_unverified_signal_controls_age_seconds", "Controls with a signal no verification has concluded "
-            "on yet, by seconds since the control was finished", buckets=figures.unverified.buckets,
+            "inspectie_unverified_signals_age_seconds", "Signals whose latest verification is none or 'meer "
+            "informatie nodig', by seconds since their control was finished", buckets=figures.unverified.buckets,
             gsum_value=figures.unverified.seconds)
         stored = GaugeMetricFamily("inspectie_blob_store_files", "Photos stored (one file per organisation and hash)")
         stored.add_metric([], float(figures.blob_count))
