@@ -17,6 +17,7 @@ NL_SIGNALS: dict[str, str] = {
     "scope_premises": "pand",
     "scope_person": "persoon",
     "flag_source": "Niveau van: {label}",
+    "flag_also": "Ook een signaal: {label}",
     # verifying a group
     "group_signal_line": "{title}: {level}",
     "group_state": "{verified} van {total} geverifieerd",
@@ -42,6 +43,7 @@ EN_SIGNALS: dict[str, str] = {
     "scope_premises": "premises",
     "scope_person": "person",
     "flag_source": "Level from: {label}",
+    "flag_also": "Also a signal: {label}",
     "group_signal_line": "{title}: {level}",
     "group_state": "{verified} of {total} verified",
     "group_verify_button": "Verify group",

@@ -206,6 +206,28 @@ async def test_urgent_banner_at_level_3(logged_in: Any, inspection_id: Any) -> N
         assert h.errors() == []
 
 
+async def test_every_subject_with_a_signal_is_shown(logged_in: Any, inspection_id: Any) -> None:
+    """The level comes from one subject; the panel still shows every other subject with a signal."""
+    svc, iid = logged_in, inspection_id
+    async with harness(svc) as h:
+        await open_checklist(h, iid)
+        await h.change(h.find_one(ft.RadioGroup, key="q-staat"), "slecht")
+        assert h.find(ft.Row, key="flag-other-premises") == []  # the premises are the source: nothing else
+        await h.click(h.find_one(ft.FilledButton, key="add-person"))
+        [person] = (await svc.inspection(iid)).persons
+        await h.type_text(h.find_one(ft.TextField, key=f"q-{person.id}-leeftijd"), "16", submit=True)
+        await h.change(h.find_one(ft.RadioGroup, key=f"q-{person.id}-sekswerk"), "yes")
+        assert h.find_one(ft.Text, key="flag-subject").value == f"Niveau van: {person.label}"
+        state = await svc.inspection(iid)
+        premises = next(s for s in state.flag.subjects if s.subject_id == "premises")
+        assert premises.level > 0
+        assert h.find_one(ft.Row, key="flag-other-premises")
+        assert "Ook een signaal: Pand" in h.all_text()
+        assert h.find_one(ft.Text, key="flag-other-level-premises").value.startswith(f"L{premises.level}")
+        assert any(t.startswith("• Slechte woonomstandigheden") for t in h.all_text())
+        assert h.errors() == []
+
+
 async def test_local_flag_explains_hits(logged_in: Any, inspection_id: Any) -> None:
     async with harness(logged_in) as h:
         await open_checklist(h, inspection_id)

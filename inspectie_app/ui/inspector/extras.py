@@ -11,7 +11,7 @@ import flet as ft
 from inspectie_app.contract import AppError
 from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.catalogue import Guidance
-from schemas.engine import FlagResult
+from schemas.engine import FlagResult, SubjectResult
 from schemas.records import PersonRecord
 from schemas.signal_groups import indicator_summaries, level_line, other_reasons, source_subject
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from inspectie_app.ui.inspector.checklist import ChecklistScreen
 
 MAX_HIT_LINES = 6
+MAX_OTHER_HIT_LINES = 3  # per other subject with a signal
 
 
 class FlagPanel:
@@ -43,6 +44,7 @@ class FlagPanel:
             for summary in indicator_summaries(source)[:MAX_HIT_LINES]:
                 why = " ".join(e.get(lang) for e in summary.explanations)
                 lines.append(ft.Text(f"• {summary.label.get(lang)} — {why}", size=13))
+            lines += self._others(flag, source)
         if not lines:
             lines = [ft.Text(app.t("flag_no_hits"))]
         self.control.content = ft.Column(
@@ -50,6 +52,23 @@ class FlagPanel:
              *lines, ft.Text(app.t("flag_advice"), size=12, italic=True)],
             spacing=4,
         )
+
+
+    def _others(self, flag: FlagResult, source: SubjectResult) -> list[ft.Control]:
+        """Every other subject with a signal, worst first: its level and indicators (the level comes from one
+        subject, but the team lead judges each)."""
+        app, lang = self.screen.app, self.screen.lang
+        lines: list[ft.Control] = []
+        others = sorted((s for s in flag.subjects if s is not source and s.level > 0),
+                        key=lambda s: (-s.level, s.subject_id != "premises", s.label))
+        for other in others:
+            label = app.t("premises") if other.subject_id == "premises" else other.label
+            lines.append(ft.Row([ft.Text(app.t("flag_also", label=label), weight=ft.FontWeight.BOLD),
+                                 level_badge(other.level, lang, key=f"flag-other-level-{other.subject_id}")],
+                                key=f"flag-other-{other.subject_id}", wrap=True))
+            for summary in indicator_summaries(other)[:MAX_OTHER_HIT_LINES]:
+                lines.append(ft.Text(f"• {summary.label.get(lang)}", size=13))
+        return lines
 
 
 class UrgentBanner:
