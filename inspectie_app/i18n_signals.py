@@ -26,6 +26,9 @@ NL_SIGNALS: dict[str, str] = {
     "group_persons_toggle": "Per persoon beoordelen",
     "group_verified_ok": "Oordeel vastgelegd voor {n} signalen.",
     "verify_reason_too_long": "De reden is te lang: maximaal {max} tekens.",
+    "referral_note_too_long": "De toelichting is te lang: maximaal {max} tekens.",
+    "comment_too_long": "De opmerking is te lang: maximaal {max} tekens.",
+    "form_invalid": "Deze invoer kan niet worden opgeslagen; controleer de lengte en de tekens.",
     "verify_invalid": "Het oordeel kon niet worden vastgelegd: geef een reden van 1 tot 4000 tekens.",
     "action_verify_group": "groep signalen geverifieerd",
 }
@@ -51,6 +54,9 @@ EN_SIGNALS: dict[str, str] = {
     "group_persons_toggle": "Verify per person",
     "group_verified_ok": "Verdict recorded for {n} signals.",
     "verify_reason_too_long": "The reason is too long: at most {max} characters.",
+    "referral_note_too_long": "The note is too long: at most {max} characters.",
+    "comment_too_long": "The comment is too long: at most {max} characters.",
+    "form_invalid": "This input cannot be saved; check its length and characters.",
     "verify_invalid": "The verdict could not be recorded: give a reason of 1 to 4000 characters.",
     "action_verify_group": "group of signals verified",
 }

@@ -119,6 +119,36 @@ async def test_team_lead_verifies_refers_comments_and_tablet_shows_it(server_app
         await svc.aclose()
 
 
+async def test_too_long_texts_get_a_dutch_message_and_never_crash(server_app: FastAPI,
+                                                                    controls: dict[str, Any]) -> None:
+    """A reason, a referral note or a comment over 4,000 characters: a message in Dutch, the session goes on and
+    nothing is stored (a browser stops typing at the limit; a paste or this test does not)."""
+    iid, person = controls["b"], controls["b_person"]
+    long_text = "lang " * 1000  # 5,000 characters
+    async with office(server_app, method_fakes=FAKES) as h:
+        await login(h, "teamleider1")
+        await open_row(h, iid)
+        await h.change(h.find_one(ft.Dropdown, key=f"verdict-{person}"), "ongegrond")
+        await h.type_text(h.find_one(ft.TextField, key=f"reason-{person}"), long_text)
+        await h.click(h.find_one(ft.FilledButton, key=f"verify-{person}"))
+        assert h.find_one(ft.Text, key="review-message").value == "De reden is te lang: maximaal 4000 tekens."
+        await h.change(h.find_one(ft.Dropdown, key="referral-partner"), "politie_avim")
+        await h.type_text(h.find_one(ft.TextField, key="referral-note"), long_text)
+        await h.click(h.find_one(ft.FilledButton, key="refer-button"))
+        assert h.find_one(ft.Text, key="review-message").value == \
+            "De toelichting is te lang: maximaal 4000 tekens."
+        await h.type_text(h.find_one(ft.TextField, key="comment-body"), long_text)
+        await h.click(h.find_one(ft.FilledButton, key="comment-button"))
+        assert h.find_one(ft.Text, key="review-message").value == "De opmerking is te lang: maximaal 4000 tekens."
+        assert h.find_one(ft.TextField, key="comment-body").max_length == 4000
+        await h.type_text(h.find_one(ft.TextField, key="comment-body"), "Korte opmerking.")
+        await h.click(h.find_one(ft.FilledButton, key="comment-button"))  # the session goes on
+        assert h.find_one(ft.Text, key="office-notice").value.startswith("Opmerking verstuurd")
+        history = [c.value for c in h.find_one(ft.Column, key="history").controls]
+        assert not any("geverifieerd" in x or "doorverwezen" in x for x in history), history
+        assert h.errors() == []
+
+
 async def test_review_list_filters(server_app: FastAPI, controls: dict[str, Any]) -> None:
     async with office(server_app, method_fakes=FAKES) as h:
         await login(h, "teamleider1")

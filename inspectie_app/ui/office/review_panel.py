@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import flet as ft
+from pydantic import ValidationError
 
 from inspectie_app.i18n import fmt_date, fmt_datetime
 from inspectie_app.office_client import OfficeError
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 
 MAX_REASON = 4000  # as VerificationCreate allows
+MAX_NOTE = 4000  # a referral's note and a comment, as ReferralCreate and CommentCreate allow
 
 
 def signal_groups(flag: FlagResult | None, signals: list[SignalState]
@@ -48,8 +50,9 @@ class ReviewPanel:
         self.can_act = app.client.user is not None and app.client.user.role == "teamleider"
         self.message = ft.Text("", key="review-message", visible=False)
         self.partner = ft.Dropdown(key="referral-partner", width=300)
-        self.referral_note = ft.TextField(key="referral-note", multiline=True, min_lines=1, width=520)
-        self.comment = ft.TextField(key="comment-body", multiline=True, min_lines=2, width=640)
+        self.referral_note = ft.TextField(key="referral-note", multiline=True, min_lines=1, width=520,
+                                          max_length=MAX_NOTE)
+        self.comment = ft.TextField(key="comment-body", multiline=True, min_lines=2, width=640, max_length=MAX_NOTE)
 
     def controls(self) -> list[ft.Control]:
         app = self.app
@@ -215,6 +218,9 @@ class ReviewPanel:
             self.say(app.t("refer_missing"), error=True)
             return
         note = (self.referral_note.value or "").strip()
+        if len(note) > MAX_NOTE:
+            self.say(app.t("referral_note_too_long", max=MAX_NOTE), error=True)
+            return
         await self._act(app.client.refer(self.id, Partner(self.partner.value), note), "referred_ok")
 
     async def _comment(self, _e: Any = None) -> None:
@@ -222,6 +228,9 @@ class ReviewPanel:
         body = (self.comment.value or "").strip()
         if not body:
             self.say(app.t("comment_missing"), error=True)
+            return
+        if len(body) > MAX_NOTE:
+            self.say(app.t("comment_too_long", max=MAX_NOTE), error=True)
             return
         await self._act(app.client.comment(self.id, body), "commented_ok")
 
@@ -231,6 +240,9 @@ class ReviewPanel:
             await call
         except OfficeError as exc:
             self.say(app.error_text(exc), error=True)
+            return
+        except ValidationError:  # input the request model refuses: a Dutch message, never a crashed session
+            self.say(app.t("form_invalid"), error=True)
             return
         await app.show_detail(self.id)
         app.say(app.t(done_key, **fmt))
