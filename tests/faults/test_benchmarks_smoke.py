@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
                            "worst_ms"}),
     ("ingest.py", {"answers_per_s", "ratio_vs_bare_insert", "push_s", "bare_insert_s"}),
     ("load_sync.py", {"errors", "p95_push_ms", "pushes_per_s", "lost_or_doubled", "p95_pull_ms"}),
+    ("metrics_figures.py", {"history_controls", "history_signals", "metrics_figures_ms"}),
 ])
 def test_benchmark_runs_small(script: str, keys: set[str]) -> None:
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--small"], capture_output=True,
