@@ -71,6 +71,19 @@ ENDPOINTS: list[tuple[str, str, str]] = [
     ("establishments", "planner1", "/api/v1/establishments"),
     ("audit", "beheerder1", "/api/v1/review/audit"),
     ("audit_teamleider", "teamleider1", "/api/v1/review/audit"),
+    ("overview", "ketenregisseur1", "/api/v1/reporting/overview"),
+    ("overview_teamleider_2026", "teamleider1", "/api/v1/reporting/overview?year=2026"),
+    ("agencies", "ketenregisseur1", "/api/v1/reporting/agencies"),
+    ("year_plan", "planner1", "/api/v1/planning/years/2026"),
+    ("suggestions", "planner1", "/api/v1/planning/suggestions"),
+    ("planned_controls", "planner1", "/api/v1/planning/controls"),
+]
+# Whole files, not a first page: timed (``<name>_ms``) but not part of ``worst_ms``; the server's peak memory is
+# read after them, so it shows whether a streamed export grows with the history.
+EXPORTS: list[tuple[str, str, str]] = [
+    ("export_mdo_csv", "ketenregisseur1", "/api/v1/reporting/exports/mdo.csv"),
+    ("export_riec_csv", "ketenregisseur1", "/api/v1/reporting/exports/riec.csv"),
+    ("export_mdo_xlsx", "ketenregisseur1", "/api/v1/reporting/exports/mdo.xlsx"),
 ]
 
 LOADER_VERSION = 2  # bump when the loaded history changes, so a cached one is not reused
@@ -389,11 +402,12 @@ class Server:
         self.close()
 
 
-def measure(server: Server, repeat: int, timeout: float) -> Iterator[tuple[str, float, int]]:
-    """(endpoint, median ms, failed calls) per row of ``ENDPOINTS``, after one warm-up call each."""
+def measure(server: Server, repeat: int, timeout: float,
+            table: list[tuple[str, str, str]] = ENDPOINTS) -> Iterator[tuple[str, float, int]]:
+    """(endpoint, median ms, failed calls) per row of ``table``, after one warm-up call each."""
     with httpx.Client(base_url=server.url, timeout=timeout) as http:
         tokens: dict[str, str] = {}
-        for name, username, path in ENDPOINTS:
+        for name, username, path in table:
             if username not in tokens:
                 r = http.post("/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD,
                                                           "device_name": "bench"})
@@ -442,6 +456,10 @@ def main() -> int:
             with Server(url, assets, root / "server") as server:
                 results = list(measure(server, repeat, args.timeout))
                 for name, ms, failed in results:
+                    report(f"{name}_ms", round(ms))
+                    if failed:
+                        report(f"{name}_errors", failed)
+                for name, ms, failed in measure(server, 1, args.timeout, EXPORTS):
                     report(f"{name}_ms", round(ms))
                     if failed:
                         report(f"{name}_errors", failed)
