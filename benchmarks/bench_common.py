@@ -123,6 +123,23 @@ class BenchServer:
         self.tmp.cleanup()
 
 
+def process_tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its live descendants (uvicorn's workers):
+    what a server spent on a piece of work, independent of how busy the machine's other processes keep it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def peak_rss_reset() -> None:
     """Reset this process's peak RSS (Linux: clear_refs 5), so the next reading covers only what follows."""
     with contextlib.suppress(OSError):

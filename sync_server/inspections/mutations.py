@@ -63,6 +63,7 @@ class MutationContext:
     unstorable: dict[int, str] = field(default_factory=dict)
     bumps: Counter[uuid.UUID] = field(default_factory=Counter)
     questions: dict[tuple[str, int, Scope], dict[str, Question]] = field(default_factory=dict)
+    inspection_templates: dict[uuid.UUID, Template | None] = field(default_factory=dict)
 
     def parse(self, mutations: list[Mutation]) -> None:
         """Check that every mutation can be stored (``unstorable``) and parse the arguments of the v1 ones, up
@@ -176,6 +177,14 @@ class MutationContext:
             return self.session.get(Photo, photo_id) is not None
         return photo_id in self.photo_ids
 
+    def template_of(self, inspection: Inspection) -> Template | None:
+        """The template ``inspection`` was started with, looked up once per inspection and push."""
+        found = self.inspection_templates.get(inspection.id, False)
+        if found is False:
+            found = self.inspection_templates[inspection.id] = self.template(inspection.template_id,
+                                                                               inspection.template_version)
+        return cast("Template | None", found)
+
     def template(self, template_id: str, version: int) -> Template | None:
         key = (template_id, version)
         if key not in self.templates:
@@ -229,9 +238,10 @@ def _own(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
 def _touch(ctx: MutationContext, inspection: Inspection) -> None:
     """The first write of a mutation: bump the inspection's version (counted here, written by
     ``MutationContext.apply_bumps``) and mark it for the flag refresh."""
-    ctx.touched.add(inspection.id)
-    ctx.inspections[inspection.id] = inspection
-    ctx.bumps[inspection.id] += 1
+    inspection_id = inspection.id
+    ctx.touched.add(inspection_id)
+    ctx.inspections[inspection_id] = inspection
+    ctx.bumps[inspection_id] += 1
 
 
 def _owned(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
@@ -298,21 +308,22 @@ def finish_inspection(ctx: MutationContext, m: Mutation) -> None:
 def set_answer(ctx: MutationContext, m: Mutation) -> None:
     a = ctx.args(s.AnswerSetArgs, m)
     inspection = _own(ctx, m.entity_id)
-    template = ctx.template(inspection.template_id, inspection.template_version)
+    inspection_id = m.entity_id  # == inspection.id, without an ORM attribute read per answer
+    template = ctx.template_of(inspection)
     if template is None:
         raise Rejected("unknown_template", f"{inspection.template_id}@{inspection.template_version}")
     scope = Scope.PREMISES if a.person_id is None else Scope.PERSON
     question = ctx.question(template, scope, a.question_id)
     if question is None:
         raise Rejected("unknown_question", f"{scope} question {a.question_id}")
-    if a.person_id is not None and _live_person(ctx, inspection.id, a.person_id) is None:
+    if a.person_id is not None and _live_person(ctx, inspection_id, a.person_id) is None:
         raise Rejected("unknown_person", a.person_id)
     problem = check_answer(question, a.value)
     if problem:
         raise Rejected("invalid_answer", f"{a.question_id}: {problem}")
     _touch(ctx, inspection)
     person = a.person_id or PREMISES
-    rows = ctx.answer_rows(inspection.id)
+    rows = ctx.answer_rows(inspection_id)
     found = rows.get((person, a.question_id))
     if found is not None and conflicts.office_wins(found.office_seq, m.base_version, a.value, found.value):
         assert found.office_seq is not None
@@ -321,7 +332,7 @@ def set_answer(ctx: MutationContext, m: Mutation) -> None:
                          office_value=found.value, office_seq=found.office_seq, client_id=ctx.client_id,
                          mutation_id=m.id)
         return
-    _store_answer(ctx.session, rows, inspection.id, person, a.question_id, a.value)
+    _store_answer(ctx.session, rows, inspection_id, person, a.question_id, a.value)
 
 
 def _store_answer(session: Session, rows: dict[tuple[str, str], Answer | NewAnswer], inspection_id: uuid.UUID,

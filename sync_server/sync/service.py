@@ -130,16 +130,18 @@ def push(*, session: Session, user: Principal, request: PushRequest) -> PushResp
     client.last_seen = datetime.now(UTC)
     ctx.prefetch([m for m in request.mutations if m.id > client.last_mutation_id])
     rejections: list[Rejection] = []
+    last = client.last_mutation_id  # written back once, after the loop
     for mutation in request.mutations:
-        if mutation.id <= client.last_mutation_id:
+        if mutation.id <= last:
             continue
-        if mutation.id != client.last_mutation_id + 1:
+        if mutation.id != last + 1:
             break
         rejection = _apply(ctx, mutation)
         if rejection is not None:
             rejections.append(rejection)
             _emit_rejection(session, user, request.client_id, mutation, rejection)
-        client.last_mutation_id = mutation.id
+        last = mutation.id
+    client.last_mutation_id = last
     ctx.apply_bumps()
     known = ctx.findings()  # the flags' inputs from the push's own rows, not read back
     ctx.write_answers()
