@@ -60,12 +60,13 @@ class Settings(BaseSettings):
     # Worker processes and the connection pool (docs/PERFORMANCE.md "Several workers"): ``serve --workers N`` runs N
     # processes, each with its own pool of ``db_pool_size`` connections plus ``db_max_overflow`` more under load, so
     # PostgreSQL needs N x (size + overflow) connections (+ a few for migrations and the CLI) within max_connections.
-    # A request that waits ``db_pool_timeout`` seconds for a connection is answered 503 ``server_busy`` with
-    # ``Retry-After`` (the tablet keeps its outbox and tries again), never 500. SQLite ignores the pool settings.
+    # The default 10 + 30 matches a worker's 40 request threads (anyio's default), so requests queue for the sync lock,
+    # not for a connection. A request that waits ``db_pool_timeout`` seconds for a connection is answered 503
+    # ``server_busy`` with ``Retry-After`` (the tablet keeps its outbox and tries again), never 500.
     workers: int = Field(default=1, ge=1, le=64)
     db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=20, ge=0)
-    db_pool_timeout: float = Field(default=10.0, gt=0)
+    db_max_overflow: int = Field(default=30, ge=0)
+    db_pool_timeout: float = Field(default=30.0, gt=0)
     busy_retry_after_seconds: int = Field(default=2, ge=1)
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
