@@ -21,7 +21,7 @@ from typing import Any, TextIO
 HANDLER_NAME = "inspectie"
 REQUEST_LOGGER = "inspectie.request"
 # LogRecord attributes that are not extra fields given by the caller
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}  # uvicorn's
 
 
 class JsonFormatter(logging.Formatter):
