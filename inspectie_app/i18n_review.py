@@ -29,6 +29,9 @@ NL_REVIEW: dict[str, str] = {
     "unverified_count": "{n} niet geverifieerd, {days} dagen",
     "all_verified": "Alle signalen geverifieerd",
     "no_signals": "Geen signalen",
+    "draft_provisional": "Niet afgerond: voorlopig niveau",
+    "draft_panel": "Deze controle is nog niet afgerond. Het niveau is voorlopig; de signalen komen ter verificatie "
+                   "zodra de inspecteur de controle afrondt.",
     # review panel
     "review_panel_title": "Verificatie en opvolging",
     "signal_line": "{label}: {level}",
@@ -193,6 +196,9 @@ EN_REVIEW: dict[str, str] = {
     "unverified_count": "{n} unverified, {days} days",
     "all_verified": "All signals verified",
     "no_signals": "No signals",
+    "draft_provisional": "Not finished: provisional level",
+    "draft_panel": "This control is not finished yet. Its level is provisional; its signals come up for verification "
+                   "once the inspector finishes the control.",
     "review_panel_title": "Verification and follow-up",
     "signal_line": "{label}: {level}",
     "signal_state_open": "Not yet verified ({days} days)",

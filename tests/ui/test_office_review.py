@@ -149,6 +149,32 @@ async def test_too_long_texts_get_a_dutch_message_and_never_crash(server_app: Fa
         assert h.errors() == []
 
 
+async def test_an_unfinished_control_says_its_level_is_provisional(server_app: FastAPI, controls: dict[str, Any],
+                                                                   tmp_path: Path) -> None:
+    """A draft the tablet already judges L3 is no "Geen signalen" in the office: it is unfinished, its level
+    provisional, its signals come up for verification once finished."""
+    svc = build_service(tmp_path / "draft-tablet", SERVER_URL, httpx.ASGITransport(app=server_app))
+    try:
+        await svc.login("inspecteur1", "demo-wachtwoord")
+        iid = await svc.start_inspection(template_id="pandenactie",
+                                         address=Address(street="Voorlopigstraat", house_number="4",
+                                                         neighbourhood="Spijkerkwartier"))
+        person = await svc.add_person(iid)
+        await svc.set_answer(iid, "leeftijd", 15, person_id=person.id)
+        await svc.set_answer(iid, "sekswerk", True, person_id=person.id)
+        assert (await svc.inspection(iid)).flag.level == 3
+        assert (await svc.sync_now()).pending_changes == 0
+    finally:
+        await svc.aclose()
+    async with office(server_app, method_fakes=FAKES) as h:
+        await login(h, "teamleider1")
+        assert h.find_one(ft.Text, key=f"row-signals-{iid}").value == "Niet afgerond: voorlopig niveau"
+        await open_row(h, iid)
+        assert h.find_one(ft.Text, key="no-signals").value.startswith("Deze controle is nog niet afgerond.")
+        assert "Geen signalen" not in h.all_text()
+        assert h.errors() == []
+
+
 async def test_review_list_filters(server_app: FastAPI, controls: dict[str, Any]) -> None:
     async with office(server_app, method_fakes=FAKES) as h:
         await login(h, "teamleider1")

@@ -18,7 +18,7 @@ from inspectie_app.ui.office.level_change import level_change_controls
 from inspectie_app.ui.office.review_panel import ReviewPanel
 from inspectie_app.ui.widgets import TOUCH, answer_text, control_type_text, heading, level_badge, tagged
 from schemas.engine import FlagResult
-from schemas.records import InspectionDetail, PhotoRead
+from schemas.records import InspectionDetail, InspectionStatus, PhotoRead
 from schemas.templates import AnswerValue, Section, Template, visible_questions
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ class DetailScreen:
         report = ft.OutlinedButton(content=app.t("report_button"), icon=ft.Icons.PICTURE_AS_PDF,
                                    on_click=self._report, key="report-button", height=TOUCH)
         flag = _flag(detail)
-        panel = ReviewPanel(app, self.id, await app.client.review_state(self.id), flag=flag)
+        panel = ReviewPanel(app, self.id, await app.client.review_state(self.id), flag=flag,
+                            draft=s.status is InspectionStatus.DRAFT)
         facts = [
             ft.Row([level_badge(s.level, self.lang, key="detail-level"),
                     ft.Text(control_type_text(s.control_type, self.lang), weight=ft.FontWeight.BOLD)]),

@@ -15,6 +15,7 @@ from inspectie_app.ui.office.level_change import level_change_text
 from inspectie_app.ui.office.paging import PagedList, more_row
 from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
 from schemas.pages import Page
+from schemas.records import InspectionStatus
 from schemas.review import ReviewItem
 
 if TYPE_CHECKING:
@@ -125,6 +126,8 @@ class ReviewListScreen:
 
     def _signal_state(self, item: ReviewItem) -> ft.Control:
         app = self.app
+        if item.status is InspectionStatus.DRAFT and not item.signals:
+            return ft.Text(app.t("draft_provisional"), width=230, size=12, italic=True, key=f"row-signals-{item.id}")
         if not item.signals:
             return ft.Text(app.t("no_signals"), width=230, size=12, key=f"row-signals-{item.id}")
         if not item.unverified:

@@ -41,10 +41,11 @@ def signal_groups(flag: FlagResult | None, signals: list[SignalState]
 
 
 class ReviewPanel:
-    def __init__(self, app: OfficeApp, inspection_id: UUID, state: ReviewState, flag: FlagResult | None = None
-                 ) -> None:
+    def __init__(self, app: OfficeApp, inspection_id: UUID, state: ReviewState, flag: FlagResult | None = None,
+                 *, draft: bool = False) -> None:
         self.app = app
         self.id = inspection_id
+        self.draft = draft  # not finished: the level is provisional, no signal to verify yet
         self.state = state
         self.flag = flag
         self.can_act = app.client.user is not None and app.client.user.role == "teamleider"
@@ -57,7 +58,10 @@ class ReviewPanel:
     def controls(self) -> list[ft.Control]:
         app = self.app
         parts: list[ft.Control] = [heading(app.t("review_panel_title")), self.message]
-        parts += self._signal_groups() or [ft.Text(app.t("no_signals"), key="no-signals")]
+        if self.draft and not self.state.signals:
+            parts.append(ft.Text(app.t("draft_panel"), key="no-signals", italic=True))
+        else:
+            parts += self._signal_groups() or [ft.Text(app.t("no_signals"), key="no-signals")]
         if not self.can_act:
             parts.append(ft.Text(app.t("team_lead_only"), italic=True, size=12))
         parts += self._referrals()
