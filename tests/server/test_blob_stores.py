@@ -145,3 +145,25 @@ def settings_org(_settings: Settings) -> uuid.UUID:
     from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
 
     return DEFAULT_ORGANISATION_ID
+
+
+def test_backup_from_disk_restored_into_a_bucket(s3_endpoint: str, aws_env: Any, tmp_path: Path) -> None:
+    """``backup``/``restore`` go through the store's interface: a server moving its photos from disk to a bucket
+    restores a backup of the disk store into the S3 store."""
+    from sync_server.backup import service as backup_service
+    from sync_server.migrate import upgrade
+    from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID
+
+    source = Settings(data_dir=tmp_path / "old", database_url=f"sqlite:///{(tmp_path / 'old.db').as_posix()}")
+    upgrade(source)
+    disk = FileBlobStore(tmp_path / "disk")
+    data, sha = _photo(3210)
+    assert disk.append(DEFAULT_ORGANISATION_ID, sha, offset=0, length=len(data), chunk=data).status == "complete"
+    assert backup_service.backup(source, tmp_path / "backup", store=disk).photos == 1
+    bucket = _s3(s3_endpoint, f"b-{uuid.uuid4().hex[:12]}", tmp_path / "local")
+    empty = Settings(data_dir=tmp_path / "new", database_url=f"sqlite:///{(tmp_path / 'new.db').as_posix()}")
+    backup_service.restore(empty, tmp_path / "backup", store=bucket)
+    with bucket.open(DEFAULT_ORGANISATION_ID, sha) as f:
+        assert f.read() == data
+    assert [b.sha256 for b in bucket.stored()] == [sha]
+    assert backup_service.holds_data(empty, bucket)
