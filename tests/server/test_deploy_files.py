@@ -67,3 +67,20 @@ def test_systemd_unit() -> None:
     example = (ROOT / "deploy" / "inspectie.env.example").read_text(encoding="utf-8")
     names = set(re.findall(r"^(INSPECTIE_[A-Z0-9_]+)=", example, re.MULTILINE)) - {"INSPECTIE_DOMAIN"}
     assert names <= documented()
+
+
+def test_caddyfile_validates_where_caddy_is_installed(tmp_path: Path) -> None:
+    """``caddy validate`` (Debian's package ``caddy``); skipped on a machine without it."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy is not installed (apt-get install caddy)")
+    env = {**os.environ, "INSPECTIE_DOMAIN": "inspectie.example.nl", "HOME": str(tmp_path)}
+    result = subprocess.run([caddy, "validate", "--adapter", "caddyfile", "--config",
+                             str(ROOT / "deploy" / "caddy" / "Caddyfile")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and "Valid configuration" in result.stdout + result.stderr, result.stderr[-2000:]
