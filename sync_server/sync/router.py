@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from schemas.sync import SCHEMA_VERSION, PullRequest, PullResponse, PushRequest, PushResponse
 from sync_server.auth.deps import CurrentUser, RevokedDevice
+from sync_server.auth.schemas import Principal
 from sync_server.blobs import service as blobs
 from sync_server.blobs.store import SHA256, BlobStore
 from sync_server.config import Settings
@@ -30,10 +31,23 @@ SchemaHeader = Annotated[int | None, Header(alias="X-Schema-Version", ge=0, le=1
 
 
 @router.post("/push", response_model=PushResponse)
-def push(payload: Annotated[dict[str, Any], Body(description="a PushRequest")], user: CurrentUser,
-         session: SessionDep, http_request: Request, x_schema_version: SchemaHeader = None) -> PushResponse:
+async def push(payload: Annotated[dict[str, Any], Body(description="a PushRequest")], user: CurrentUser,
+               session: SessionDep, http_request: Request, x_schema_version: SchemaHeader = None) -> PushResponse:
     """Apply the device's outbox; a push from outside the schema window is quarantined (within its limits: 413
-    ``quarantine_full``) and acknowledged."""
+    ``quarantine_full``) and acknowledged.
+
+    Why ``async`` with the work in one worker thread: a push takes the sync lock and holds it until the request's
+    session commits, after the response is serialized. A plain ``def`` endpoint's response is serialized in another
+    worker thread, so with every thread of the pool taken by requests waiting for the lock, the holder could never
+    get one to finish: all of them waited until the connection pool's timeout broke it with errors (the 500s of
+    50 tablets at once, issue 13). Here the thread is released before the lock's holder needs anything more: the
+    answer is serialized on the event loop, and the commit runs outside the thread pool's limit (FastAPI's exit of
+    a dependency)."""
+    return await run_in_threadpool(_push, payload, user, session, http_request, x_schema_version)
+
+
+def _push(payload: dict[str, Any], user: Principal, session: Session, http_request: Request,
+          x_schema_version: int | None) -> PushResponse:
     raw_version = payload.get("schema_version")
     body_version = raw_version if isinstance(raw_version, int) and not isinstance(raw_version, bool) else None
     version = service.effective_schema_version(body_version, x_schema_version)
