@@ -28,7 +28,14 @@ class SyncBar:
         self.button = ft.OutlinedButton(content="", icon=ft.Icons.SYNC, on_click=self.sync_now, key="sync-now",
                                         height=TOUCH)
         self.login_again = ft.FilledButton(content="", icon=ft.Icons.LOGIN, on_click=self._login_again,
-                                           key="login-again", height=TOUCH, visible=False)
+                                           key="login-again", height=TOUCH)
+        # the wrappers carry visibility and width: a Semantics whose content is hidden is an error in Flutter, and
+        # ``expand`` on a wrapped control is not seen by the Row (in portrait the buttons were pushed off screen)
+        self.login_again_tag = tagged(self.login_again, "login-again")
+        self.login_again_tag.visible = False
+        status = tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error,
+                                   self.conflicts], spacing=2), "sync-status")
+        status.expand = True
         self.control = ft.Container(
             key="sync-bar",
             visible=False,
@@ -37,9 +44,8 @@ class SyncBar:
             border_radius=ft.BorderRadius.all(8),
             content=ft.Row(
                 [
-                    tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error,
-                                      self.conflicts], spacing=2, expand=True), "sync-status"),
-                    ft.Row([tagged(self.login_again, "login-again"), tagged(self.button, "sync-button")]),
+                    status,
+                    ft.Row([self.login_again_tag, tagged(self.button, "sync-button")]),
                 ],
                 alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
             ),
@@ -75,7 +81,7 @@ class SyncBar:
         self.button.content = t("syncing") if status.syncing else t("sync_now")
         self.button.disabled = status.syncing
         self.login_again.content = t("login_again")
-        self.login_again.visible = status.last_error == "sync_login_again"
+        self.login_again_tag.visible = status.last_error == "sync_login_again"
 
     def _conflict_line(self, c: ConflictNotice) -> str:
         t = self.app.t
