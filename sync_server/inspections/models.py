@@ -28,7 +28,11 @@ class Inspection(Base):
     __tablename__ = "inspection"
     # the review queue in its order, per organisation and per team (migration 2026_12_04_1000, ``review.service``)
     __table_args__ = (Index("ix_inspection_queue_org", "organisation_id", "level", "started_at", "id"),
-                      Index("ix_inspection_queue_team", "team_id", "level", "started_at", "id"))
+                      Index("ix_inspection_queue_team", "team_id", "level", "started_at", "id"),
+                      # aard en omvang, the year plan (migration 2026_12_04_1100)
+                      Index("ix_inspection_org_status_started", "organisation_id", "status", "started_at"),
+                      # a planned control's progress: the inspections that carry its id
+                      Index("ix_inspection_planned_control", "planned_control_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     template_id: Mapped[str] = mapped_column(String(64))
@@ -55,7 +59,9 @@ class Inspection(Base):
 
 class Answer(Base):
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("inspection_id", "person_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("inspection_id", "person_id", "question_id"),
+                      # one question across controls (the uitzendbureaus' landlord answer), migration 2026_12_04_1100
+                      Index("ix_answer_question", "question_id", "person_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), index=True)

@@ -108,12 +108,13 @@ def agencies(*, session: Session, user: Principal, limit: int | None = None, cur
                   func.max(per.c.level).label("worst"), persons.label("persons"),
                   cast(func.sum(per.c.signals), Integer).label("signals"), func.count().label("controls"))
            .group_by(per.c.kvk).subquery("agencies"))
-    keys = [agg.c.k0, agg.c.k1, agg.c.k2, agg.c.k3]
-    total = int(session.scalar(select(func.count()).select_from(agg)) or 0)
-    stmt = select(agg).order_by(*keys)
+    counted = select(agg, func.count().over().label("total")).subquery("counted")  # one aggregation, not two
+    keys = [counted.c.k0, counted.c.k1, counted.c.k2, counted.c.k3]
+    stmt = select(counted).order_by(*keys)
     if cursor is not None:
         stmt = stmt.where(paging.after(keys, paging.decode(cursor, AGENCY_CURSOR)))
     rows = list(session.execute(stmt.limit(limit + 1 if limit else None)))
+    total = int(rows[0].total) if rows else _agency_total(session, agg)
     more = limit is not None and len(rows) > limit
     rows = rows[:limit]
     details = _agency_controls(session, user, [r.k3 for r in rows], controls_limit)
@@ -122,6 +123,11 @@ def agencies(*, session: Session, user: Principal, limit: int | None = None, cur
                        control_count=int(r.controls)) for r in rows]
     next_cursor = paging.encode([rows[-1].k0, rows[-1].k1, rows[-1].k2, rows[-1].k3]) if more else None
     return Page[AgencyRow](items=items, next_cursor=next_cursor, total=total)
+
+
+def _agency_total(session: Session, agg: Any) -> int:
+    """The number of agencies, for a page past the last (nothing after the cursor)."""
+    return int(session.scalar(select(func.count()).select_from(agg)) or 0)
 
 
 def _agency_controls(session: Session, user: Principal, kvks: list[str], controls_limit: int | None

@@ -8,7 +8,9 @@ Create Date: 2026-12-04 11:00:00
 codes, so aard en omvang, the uitzendbureaus, the ranking and the MDO export count signals in SQL instead of
 parsing every flag (``sync_server.inspections.signal_facts`` keeps them in step from now on); filled here from the
 flags stored so far. Indexes for the reporting and planning queries (docs/PERFORMANCE.md, "Reporting and
-planning at 100,000 controls").
+planning at 100,000 controls"): ``ix_inspection_org_status_started`` (aard en omvang over a year),
+``ix_inspection_planned_control`` (whether a planned control is under way or done: year plan, schedule) and
+``ix_answer_question`` (the uitzendbureaus named as landlord in one question's answers).
 """
 
 from collections.abc import Sequence
@@ -42,6 +44,9 @@ def upgrade() -> None:
     with op.batch_alter_table("signal_fact", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_signal_fact_inspection_id"), ["inspection_id"], unique=False)
     _fill_signal_facts()
+    op.create_index("ix_inspection_org_status_started", "inspection", ["organisation_id", "status", "started_at"])
+    op.create_index("ix_inspection_planned_control", "inspection", ["planned_control_id"])
+    op.create_index("ix_answer_question", "answer", ["question_id", "person_id"])
 
 
 def _subjects(flag: Any) -> list[dict[str, Any]]:
@@ -81,6 +86,9 @@ def _fill_signal_facts() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_answer_question", table_name="answer")
+    op.drop_index("ix_inspection_planned_control", table_name="inspection")
+    op.drop_index("ix_inspection_org_status_started", table_name="inspection")
     with op.batch_alter_table("signal_fact", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signal_fact_inspection_id"))
     op.drop_table("signal_fact")
