@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal_column, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from schemas.addresses import address_key
@@ -115,30 +115,31 @@ def _per_address(organisation_id: uuid.UUID, day: date) -> Select[Any]:
     on = func.coalesce(Inspection.finished_at, Inspection.started_at)
     since = datetime.combine(day - timedelta(days=SIGNAL_WINDOW_DAYS), time(0), periods.AMSTERDAM).astimezone(UTC)
     signal = finished & (Inspection.level >= 1) & (on >= since)
-    linked = _linked_counts(organisation_id)
+    linked, unverified = _linked_counts(organisation_id), _unverified()
     this_year = finished & (on >= periods.local_start(day.year)) & (on < periods.local_start(day.year + 1))
     return (select(*fields, func.min(Inspection.address["neighbourhood"].as_string()).label("neighbourhood"),
                    func.max(case((finished, on))).label("last_done"),
                    func.sum(case((signal, 1), else_=0)).label("signals"),
                    *(func.max(case((signal & (Inspection.level == n), on))).label(f"l{n}") for n in (3, 2, 1)),
-                   func.sum(case((finished & (Inspection.level >= 1) & _unverified(), 1), else_=0))
-                   .label("open_signals"),
+                   func.sum(case((finished & (Inspection.level >= 1) & unverified.c.inspection_id.is_not(None), 1),
+                                 else_=0)).label("open_signals"),
                    func.max(case((this_year, 1), else_=0)).label("this_year"),
                    func.sum(func.coalesce(linked.c.n, 0)).label("linked"))
             .outerjoin(linked, linked.c.inspection_id == Inspection.id)
+            .outerjoin(unverified, unverified.c.inspection_id == Inspection.id)
             .where(Inspection.organisation_id == organisation_id).group_by(*fields))
 
 
-def _unverified() -> ColumnElement[bool]:
-    """The inspection has a signal whose latest verification is missing or says meer_info."""
+def _unverified() -> Any:
+    """The inspections with a signal whose latest verification is missing or says meer_info (read from the
+    signals, a few per cent of the controls, once; not a subquery per control)."""
     latest = (select(Verification.verdict)
               .where(Verification.inspection_id == SignalFact.inspection_id,
                      Verification.subject_id == SignalFact.subject_id)
               .order_by(Verification.at.desc(), Verification.id.desc()).limit(1)
               .correlate(SignalFact).scalar_subquery())
-    return (select(literal_column("1")).select_from(SignalFact)
-            .where(SignalFact.inspection_id == Inspection.id,
-                   or_(latest.is_(None), latest == Verdict.MEER_INFO.value)).exists())
+    return (select(SignalFact.inspection_id).where(or_(latest.is_(None), latest == Verdict.MEER_INFO.value))
+            .distinct().subquery("unverified"))
 
 
 def _linked_counts(organisation_id: uuid.UUID) -> Any:
