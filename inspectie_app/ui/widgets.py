@@ -48,6 +48,12 @@ def tagged(control: ft.Control, identifier: str, label: str | None = None) -> ft
     return ft.Semantics(identifier=identifier, label=label, content=control)
 
 
+def scroll_target(value: str) -> ft.ScrollKey:
+    """A key ``scroll_to(scroll_key=value)`` can find: only an ``ft.ScrollKey`` is a scroll target (a plain string
+    key is not, and scrolling then does nothing in the web build)."""
+    return ft.ScrollKey(value)  # type: ignore[call-arg]  # flet's lazy dataclass decorator hides the field from mypy
+
+
 def heading(text: str, size: int = 20, key: str | None = None) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.BOLD, key=key)
 

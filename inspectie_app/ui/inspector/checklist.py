@@ -242,8 +242,9 @@ class ChecklistScreen:
             if person_id is not None:
                 text = app.t("missing_person", label=labels.get(person_id, person_id), question=text)
             target = f"qbox-{ident(question.id, person_id)}"
-            items.append(ft.TextButton(content=text, key=f"missing-{ident(question.id, person_id)}",
-                                       on_click=self._jump_handler(target), height=TOUCH))
+            entry = f"missing-{ident(question.id, person_id)}"
+            items.append(tagged(ft.TextButton(content=text, key=entry, on_click=self._jump_handler(target),
+                                              height=TOUCH), entry))
             qi = self.inputs.get((person_id, question.id))
             if qi is not None:
                 qi.show_error(app.t("required_field"))
@@ -260,6 +261,8 @@ class ChecklistScreen:
         return jump
 
     async def jump_to(self, key: str) -> None:
+        """Scroll the checklist to the question box ``key`` (its Container carries an ``ft.ScrollKey``: a plain
+        string key is no scroll target, and the web build then did not move at all)."""
         self.app.page.update()
         try:
             await self.app.body.scroll_to(scroll_key=key, duration=300)

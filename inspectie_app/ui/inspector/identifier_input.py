@@ -17,7 +17,7 @@ import flet as ft
 from inspectie_app.contract import LocalIdentifier
 from inspectie_app.i18n import t
 from inspectie_app.ui.inspector.questions import ident
-from inspectie_app.ui.widgets import TOUCH, tagged
+from inspectie_app.ui.widgets import TOUCH, scroll_target, tagged
 from schemas.identifiers import IdentifierKind, hint, normalise
 from schemas.templates import Question
 
@@ -57,7 +57,7 @@ class IdentifierInput:
                   ft.Row([ft.Semantics(identifier=self.key, content=self.field, expand=True),
                           tagged(self.button, f"{self.key}-add", t("identifier_record_label", lang, question=label))]),
                   self.error]
-        self.control = ft.Container(ft.Column(parts, spacing=4), key=f"qbox-{self.ident}",
+        self.control = ft.Container(ft.Column(parts, spacing=4), key=scroll_target(f"qbox-{self.ident}"),
                                     padding=ft.Padding.symmetric(vertical=6))
 
     def show_recorded(self, identifiers: list[LocalIdentifier]) -> None:

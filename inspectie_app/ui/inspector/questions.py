@@ -15,6 +15,7 @@ from typing import Any
 import flet as ft
 
 from inspectie_app.i18n import parse_date, t
+from inspectie_app.ui.widgets import scroll_target
 from schemas.templates import AnswerValue, Question, QuestionType
 
 SaveFn = Callable[["QuestionInput", AnswerValue], Awaitable[None]]
@@ -52,7 +53,7 @@ class QuestionInput:
         if question.help:
             parts.append(ft.Text(question.help.get(lang), size=12, color=ft.Colors.GREY_700))
         parts += [wrapper, self.error]
-        self.control = ft.Container(ft.Column(parts, spacing=4), key=f"qbox-{self.ident}",
+        self.control = ft.Container(ft.Column(parts, spacing=4), key=scroll_target(f"qbox-{self.ident}"),
                                     padding=ft.Padding.symmetric(vertical=6))
 
     # --- building -----------------------------------------------------------------------------
