@@ -32,7 +32,7 @@ class Inspection(Base):
                       # aard en omvang, the year plan (migration 2026_12_04_1100)
                       Index("ix_inspection_org_status_started", "organisation_id", "status", "started_at"),
                       # a planned control's progress: the inspections that carry its id
-                      Index("ix_inspection_planned_control", "planned_control_id"))
+                      Index("ix_inspection_planned_control", "planned_control_id", "organisation_id", "status"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     template_id: Mapped[str] = mapped_column(String(64))

@@ -45,7 +45,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_signal_fact_inspection_id"), ["inspection_id"], unique=False)
     _fill_signal_facts()
     op.create_index("ix_inspection_org_status_started", "inspection", ["organisation_id", "status", "started_at"])
-    op.create_index("ix_inspection_planned_control", "inspection", ["planned_control_id"])
+    op.create_index("ix_inspection_planned_control", "inspection", ["planned_control_id", "organisation_id", "status"])
     op.create_index("ix_answer_question", "answer", ["question_id", "person_id"])
 
 
