@@ -73,17 +73,18 @@ AGENCY_CONTROLS = 25
 def _agency_pairs(user: Principal) -> Any:
     """(kvk, inspection_id) of every uitzendbureau on a visible control: by its identifier (no number: onbekend),
     or, on a control with no such identifier, named as landlord in the premises' answers (onbekend)."""
-    named = (select(Identifier.id).where(Identifier.inspection_id == Inspection.id,
+    named = (select(Identifier.id).where(Identifier.inspection_id == Answer.inspection_id,
                                          Identifier.kind == "uitzendbureau").exists())
+    visible = select(Inspection.id).where(access.inspection_clause(user))
     by_identifier = (select(func.coalesce(func.nullif(Identifier.public_value, ""), UNKNOWN).label("kvk"),
                             Identifier.inspection_id.label("inspection_id"))
                      .join(Inspection, Inspection.id == Identifier.inspection_id)
                      .where(Identifier.kind == "uitzendbureau", access.inspection_clause(user)))
+    # driven from the answers of one question (``ix_answer_question``), not from every visible control
     by_answer = (select(literal(UNKNOWN).label("kvk"), Answer.inspection_id.label("inspection_id"))
-                 .join(Inspection, Inspection.id == Answer.inspection_id)
                  .where(Answer.question_id == AGENCY_ANSWER[0], Answer.person_id == "",
                         cast(Answer.value, Text) == json.dumps(AGENCY_ANSWER[1]), ~named,
-                        access.inspection_clause(user)))
+                        Answer.inspection_id.in_(visible)))
     return union(by_identifier, by_answer).subquery("pairs")
 
 
