@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
 from schemas.identifiers import IdentifierKind, hint, normalise
 from schemas.pages import Page
@@ -149,37 +149,45 @@ def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> li
 
 
 def _shared_rows(session: Session, viewer: Principal) -> list[Row]:
-    """The identifiers that link: rows of the controls ``viewer`` may see whose (kind, digest) is recorded on two
-    or more of those controls. Grouped in SQL; only these rows, not every identifier, come into Python."""
-    visible = (Identifier.organisation_id == viewer.organisation_id, access.inspection_clause(viewer))
-    shared = (select(Identifier.kind, Identifier.digest).join(Inspection, Inspection.id == Identifier.inspection_id)
-              .where(*visible).group_by(Identifier.kind, Identifier.digest)
-              .having(func.count(func.distinct(Identifier.inspection_id)) > 1).subquery())
+    """The identifiers that link: rows of the controls ``viewer`` may see whose (kind, digest) is recorded on another
+    of those controls too (an EXISTS probe into ``ix_control_identifier_org_kind_digest_inspection`` per row). Only
+    these rows, not every identifier, come into Python."""
+    other = aliased(Identifier)
+    seen = (select(Inspection.id).where(Inspection.id == other.inspection_id, access.inspection_clause(viewer))
+            .correlate_except(Inspection))
+    shared = (select(other.id).where(other.organisation_id == Identifier.organisation_id, other.kind == Identifier.kind,
+                                     other.digest == Identifier.digest, other.inspection_id != Identifier.inspection_id,
+                                     seen.exists()).correlate(Identifier))
     stmt = (select(Identifier.inspection_id, Identifier.kind, Identifier.digest, Identifier.hint,
                    Identifier.question_id)
-            .join(shared, and_(shared.c.kind == Identifier.kind, shared.c.digest == Identifier.digest))
-            .join(Inspection, Inspection.id == Identifier.inspection_id).where(*visible)
+            .join(Inspection, Inspection.id == Identifier.inspection_id)
+            .where(Identifier.organisation_id == viewer.organisation_id, access.inspection_clause(viewer),
+                   shared.exists())
             .order_by(Identifier.created_at, Identifier.id))
     return [(iid, kind, dig, h, qid) for iid, kind, dig, h, qid in session.execute(stmt)]
 
 
 def _components(rows: list[Row]) -> list[set[uuid.UUID]]:
-    """The connected groups of controls joined by the shared values in ``rows`` (union-find)."""
-    parent: dict[uuid.UUID, uuid.UUID] = {}
+    """The connected groups of controls joined by the shared values in ``rows`` (union-find over list positions)."""
+    index: dict[uuid.UUID, int] = {}
+    parent: list[int] = []
+    first_of: dict[tuple[str, str], int] = {}
 
-    def find(x: uuid.UUID) -> uuid.UUID:
-        while parent.setdefault(x, x) != x:
+    def find(x: int) -> int:
+        while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    first_of: dict[tuple[str, str], uuid.UUID] = {}
     for iid, kind, dig, _h, _q in rows:
-        first = first_of.setdefault((kind, dig), iid)
-        parent[find(iid)] = find(first)
-    groups: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for iid in parent:
-        groups[find(iid)].add(iid)
+        n = index.setdefault(iid, len(parent))
+        if n == len(parent):
+            parent.append(n)
+        first = first_of.setdefault((kind, dig), n)
+        parent[find(n)] = find(first)
+    groups: dict[int, set[uuid.UUID]] = defaultdict(set)
+    for iid, n in index.items():
+        groups[find(n)].add(iid)
     return [g for g in groups.values() if len(g) > 1]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from schemas.pages import Page
@@ -123,7 +123,7 @@ def _signal_keys(now: datetime, within_days: int) -> tuple[ColumnElement[bool], 
                       Verification.subject_id == SignalFact.subject_id)
                .order_by(Verification.at.desc(), Verification.id.desc()).limit(1)
                .correlate(SignalFact).scalar_subquery())
-    is_open = or_(verdict.is_(None), verdict == Verdict.MEER_INFO.value)
+    is_open = func.coalesce(verdict, Verdict.MEER_INFO.value) == Verdict.MEER_INFO.value  # one subquery, not two
     raised = func.coalesce(Inspection.finished_at, Inspection.received_at)
     overdue = case((and_(is_open, raised <= now - timedelta(days=within_days + 1)), 0), else_=1)
     return is_open, [overdue, -SignalFact.level, raised, SignalFact.inspection_id, SignalFact.subject_id]
