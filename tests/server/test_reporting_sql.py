@@ -8,11 +8,15 @@ from collections.abc import Iterator
 import pytest
 import reporting_oracle as oracle
 from history_factory import History, populate
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.review import AgencyRow
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
+from sync_server.inspections import signal_facts
+from sync_server.inspections.models import Inspection
+from sync_server.inspections.signal_facts import SignalFact
 from sync_server.reporting import service
 
 READERS = ["ketenregisseur1", "teamleider1", "teamleider-noord", "teamleider-vb", "planner1"]
@@ -80,3 +84,28 @@ def test_agencies_page_by_page_are_the_whole_list_with_the_latest_controls(histo
         assert [c.inspection_id for c in got.controls] == [c.inspection_id for c in latest]
         assert (got.addresses, got.persons, got.signals, got.worst_level) == (
             want.addresses, want.persons, want.signals, want.worst_level)
+
+
+def test_signal_facts_follow_a_changed_flag(history: tuple[Session, History]) -> None:
+    """A flag written again (a correction, a re-evaluation) replaces the control's facts at the next flush."""
+    session, made = history
+    inspection = session.get(Inspection, made.inspection_ids[0])
+    assert inspection is not None
+    try:
+        for flag in ({"level": 2, "subjects": [{"subject_id": "p9", "label": "Persoon 9", "level": 2,
+                                                 "profile": "labour", "hits": [{"code": "X2"}, {"code": "A1"}]},
+                                                {"subject_id": "premises", "level": 0}]},
+                     None):
+            inspection.flag = flag
+            session.flush()
+            stored = session.execute(select(SignalFact.subject_id, SignalFact.label, SignalFact.level,
+                                            SignalFact.profile, SignalFact.codes)
+                                     .where(SignalFact.inspection_id == inspection.id)).all()
+            assert [tuple(r) for r in stored] == [(r["subject_id"], r["label"], r["level"], r["profile"], r["codes"])
+                                                  for r in signal_facts.rows_of(inspection.id, flag)]
+        assert stored == []
+        inspection.flag = {"level": 1, "subjects": [{"subject_id": "p1", "level": 1}]}
+        session.flush()
+        assert session.scalar(select(SignalFact.codes).where(SignalFact.inspection_id == inspection.id)) == ""
+    finally:
+        session.rollback()
