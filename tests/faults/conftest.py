@@ -20,11 +20,14 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(params=[1, 2], ids=["1worker", "2workers"])
-def workers(request: pytest.FixtureRequest) -> int:
-    """Every fault test runs against one server process and against two behind one socket (``serve --workers``):
-    what the workers share (the sync lock, the photo arrivals, the upload locks, the login limiter) must hold."""
-    return int(request.param)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every fault test runs against one server process; those marked ``two_workers`` — the faults where what the
+    workers share matters (the sync lock, the photo arrivals and upload locks, replays, two devices, the handover,
+    a restore) — also against two behind one socket (``serve --workers 2``). All of them doubled the suite's time
+    and CI has 30 minutes."""
+    if "workers" in metafunc.fixturenames:
+        two = metafunc.definition.get_closest_marker("two_workers") is not None
+        metafunc.parametrize("workers", [1, 2] if two else [1], ids=["1worker", "2workers"] if two else ["1worker"])
 
 
 @pytest.fixture

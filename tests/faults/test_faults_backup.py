@@ -42,6 +42,7 @@ def _empty_server(root: Path, backend: str, old: Settings) -> tuple[Settings, st
     return Settings(data_dir=root, database_url=url, assets_dir=old.assets_dir), db_name
 
 
+@pytest.mark.two_workers
 @BOTH
 async def test_restored_into_an_empty_server_the_tablets_resync_without_loss(
         server: ServerProcess, tablets: Any, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,6 +42,7 @@ def replay_all(settings: Any, device_id: uuid.UUID) -> int:
     return len(ids)
 
 
+@pytest.mark.two_workers
 @BOTH
 async def test_a_revoked_tablet_loses_nothing_when_its_handover_is_cut(server: ServerProcess, proxy: Proxy,
                                                                        tablets: Any) -> None:

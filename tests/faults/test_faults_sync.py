@@ -37,6 +37,7 @@ def _count(settings: Any, model: Any) -> int:
     return in_transaction(settings, lambda s: int(s.scalar(select(func.count()).select_from(model)) or 0))
 
 
+@pytest.mark.two_workers
 @BOTH
 @pytest.mark.parametrize("fraction", [0.5, 0.95])
 async def test_server_killed_mid_push(server: ServerProcess, proxy: Proxy, tablets: Any, fraction: float) -> None:
@@ -58,6 +59,7 @@ async def _pending(svc: Any) -> list[Any]:
     return [m.model_dump(mode="json") for m in svc._store.pending_mutations(500)]
 
 
+@pytest.mark.two_workers
 @BOTH
 async def test_server_killed_mid_photo_upload(server: ServerProcess, proxy: Proxy, tablets: Any) -> None:
     svc = tablets(proxy.url)
@@ -137,6 +139,7 @@ async def test_connection_cut_after_n_bytes(server: ServerProcess, proxy: Proxy,
     assert_server_holds_exactly(svc, server.settings)
 
 
+@pytest.mark.two_workers
 @BOTH
 async def test_same_push_replayed_100_times(server: ServerProcess, tablets: Any) -> None:
     svc = tablets(server.url)
@@ -296,6 +299,7 @@ async def test_old_client_against_new_server(server: ServerProcess, tablets: Any
     assert sum(len(p["mutations"]) for p in quarantined) == pending
 
 
+@pytest.mark.two_workers
 async def test_two_devices_of_one_user(server: ServerProcess, tablets: Any) -> None:
     a, b = tablets(server.url, name="a"), tablets(server.url, name="b")
     await a.login("inspecteur1", LEAD_PASSWORD)
