@@ -8,9 +8,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -18,25 +17,14 @@ from sync_server.admin import cli as admin_cli
 from sync_server.auth.schemas import Role
 from sync_server.backup import cli as backup_cli
 from sync_server.config import Settings
-from sync_server.db import make_engine, make_sessionmaker
+from sync_server.db import in_transaction
 from sync_server.errors import ApiError
 from sync_server.retention import cli as retention_cli
 from sync_server.review import audit_cli
 
-T = TypeVar("T")
 WORKER_STARTUP_SECONDS = 120
 """How long a worker process may take to start (imports, the office app, publishing) before uvicorn's supervisor
 kills and replaces it: its default of 5 s made workers on a busy 2-core machine die and respawn in a loop."""
-
-
-def in_transaction(settings: Settings, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in one committed transaction against the configured database."""
-    engine = make_engine(settings)
-    try:
-        with make_sessionmaker(engine)() as session, session.begin():
-            return work(session)
-    finally:
-        engine.dispose()
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:

@@ -17,9 +17,9 @@ that finds SQLite's write lock taken for longer than the busy timeout.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event
@@ -125,3 +125,16 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+T = TypeVar("T")
+
+
+def in_transaction(settings: Settings, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one committed transaction against the configured database (the command line's unit of work)."""
+    engine = make_engine(settings)
+    try:
+        with make_sessionmaker(engine)() as session, session.begin():
+            return work(session)
+    finally:
+        engine.dispose()

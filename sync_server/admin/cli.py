@@ -35,7 +35,7 @@ STATE_TEXT = {DeviceState.ACTIVE: "active", DeviceState.EXPIRED: "expired (logs 
 
 
 def _run(settings: Settings, work: Callable[[Session], T]) -> T:
-    from sync_server.cli import in_transaction
+    from sync_server.db import in_transaction
 
     return in_transaction(settings, work)
 

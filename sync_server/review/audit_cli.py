@@ -12,7 +12,7 @@ from sync_server.config import Settings
 
 
 def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
-    from sync_server.cli import in_transaction
+    from sync_server.db import in_transaction
     from sync_server.review import chain
     from sync_server.tenancy.models import Organisation
 
