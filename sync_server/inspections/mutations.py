@@ -429,16 +429,5 @@ HANDLERS: dict[str, Handler] = {
 
 CHECKS_BEFORE_WRITING = frozenset(HANDLERS)
 """Handlers that raise ``Rejected`` only before their first write (``_own`` checks, ``_touch`` writes), so the
-push loop runs them without a savepoint: a rejection has nothing to undo. A handler registered from another
-folder is not in this set and keeps its savepoint."""
-
-
-def register(name: str, handler: Handler) -> None:
-    """Add a handler that lives in another feature folder (e.g. ``links``); it runs in a savepoint."""
-    HANDLERS[name] = handler
-
-
-from sync_server.links.mutations import add_identifier, add_identifier_v1  # noqa: E402  (needs the helpers above)
-
-register("identifier.add.v1", add_identifier_v1)  # old tablets' queues (no question id)
-register("identifier.add.v2", add_identifier)
+push loop runs them without a savepoint: a rejection has nothing to undo. Another feature's handlers (``links``),
+joined in ``sync.registry``, are not in this set and keep their savepoint."""

@@ -23,7 +23,7 @@ from schemas.identifiers import IdentifierKind
 from schemas.inputs import InputModel
 from schemas.sync import Mutation
 from schemas.templates import ID_PATTERN
-from sync_server.inspections.mutations import MutationContext, Rejected, _args, _owned
+from sync_server.inspections.mutations import Handler, MutationContext, Rejected, _args, _owned
 from sync_server.links import service
 from sync_server.links.models import Identifier
 
@@ -63,3 +63,10 @@ def _add(ctx: MutationContext, m: Mutation, a: IdentifierAddArgs) -> None:
                           value=a.value, question_id=a.question_id)
     if problem is not None:
         raise Rejected("invalid_args", f"{a.kind.value}: {problem}")
+
+
+HANDLERS: dict[str, Handler] = {
+    "identifier.add.v1": add_identifier_v1,  # old tablets' queues (no question id)
+    "identifier.add.v2": add_identifier,
+}
+"""This feature's mutations; ``sync.registry`` joins them with the controls' own."""

@@ -43,9 +43,10 @@ from sync_server.auth.schemas import Principal
 from sync_server.blobs import service as blobs
 from sync_server.errors import REJECTIONS, ApiError
 from sync_server.inspections import service as inspections
-from sync_server.inspections.mutations import CHECKS_BEFORE_WRITING, HANDLERS, MutationContext, Rejected
+from sync_server.inspections.mutations import MutationContext, Rejected
 from sync_server.sync import changes
 from sync_server.sync.models import ChangeLog, Quarantine, SyncClient
+from sync_server.sync.registry import CHECKS_BEFORE_WRITING, HANDLERS
 
 
 def effective_schema_version(body_version: int | None, header_version: int | None) -> int | None:

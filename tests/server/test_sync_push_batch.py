@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
-from sync_server.inspections.mutations import CHECKS_BEFORE_WRITING, HANDLERS
+from sync_server.sync.registry import CHECKS_BEFORE_WRITING, HANDLERS
 
 LoginAs = Any
 

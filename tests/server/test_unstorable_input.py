@@ -24,9 +24,9 @@ from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.inspections import schemas as args
 from sync_server.inspections.models import Answer, Inspection, Person
-from sync_server.inspections.mutations import HANDLERS
 from sync_server.links.mutations import IdentifierAddArgs, IdentifierAddArgsV1
 from sync_server.review.models import Comment
+from sync_server.sync.registry import HANDLERS
 
 LoginAs = Any
 NUL = "Fictieve\x00notitie"
