@@ -10,17 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas.catalogue import Catalogue, parse_catalogue
-from schemas.templates import Template, TemplateError, parse_template
+from schemas.catalogue import Catalogue
+from schemas.templates import Template, TemplateError
 from sync_server import assets
 from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
+from sync_server.catalog.published import get_current_catalogue
+from sync_server.catalog.reevaluate import reevaluate_open_controls
 from sync_server.sync import changes
 
 
@@ -63,8 +63,6 @@ def publish_catalogue(*, session: Session, catalogue: Catalogue) -> bool:
     session.flush()
     current = get_current_catalogue(session=session)
     if current is not None and current.key == catalogue.key:
-        from sync_server.catalog.reevaluate import reevaluate_open_controls  # it imports inspections, which imports us
-
         reevaluate_open_controls(session=session, catalogue=catalogue)
     return True
 
@@ -86,33 +84,3 @@ def publish_assets(*, session: Session, assets_dir: Path) -> list[str]:
     if publish_catalogue(session=session, catalogue=catalogue):
         published.append(catalogue.key)
     return published
-
-
-@lru_cache(maxsize=64)
-def _parse_template(digest: str, text: str) -> Template:
-    return parse_template(json.loads(text), f"template {digest[:8]}")
-
-
-@lru_cache(maxsize=16)
-def _parse_catalogue(digest: str, text: str) -> Catalogue:
-    return parse_catalogue(json.loads(text), f"catalogue {digest[:8]}")
-
-
-def get_template(*, session: Session, template_id: str, version: int) -> Template | None:
-    row = session.get(PublishedTemplate, (template_id, version))
-    if row is None:
-        return None
-    return _parse_template(row.content_hash, json.dumps(row.content))
-
-
-def list_templates(*, session: Session) -> list[Template]:
-    rows = session.scalars(select(PublishedTemplate).order_by(PublishedTemplate.id, PublishedTemplate.version))
-    return [_parse_template(r.content_hash, json.dumps(r.content)) for r in rows]
-
-
-def get_current_catalogue(*, session: Session) -> Catalogue | None:
-    """The newest published catalogue (highest version), or None before one is published."""
-    row = session.scalars(select(PublishedCatalogue).order_by(PublishedCatalogue.version.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return _parse_catalogue(row.content_hash, json.dumps(row.content))

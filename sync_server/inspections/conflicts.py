@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from schemas.conflicts import ConflictRead, DroppedAnswer, DroppedPerson, FindingCorrection, Side
 from schemas.templates import Scope, check_answer
 from sync_server.auth.schemas import Principal
-from sync_server.catalog import service as catalog
+from sync_server.catalog import published as catalog
 from sync_server.errors import ApiError
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Answer, FindingConflict, Inspection, Person

@@ -27,7 +27,7 @@ from schemas.records import PersonRecord
 from schemas.sync import Mutation
 from schemas.templates import AnswerValue, Question, Scope, Template, check_answer
 from sync_server.auth.schemas import Principal, Role
-from sync_server.catalog import service as catalog
+from sync_server.catalog import published as catalog
 from sync_server.inspections import conflicts
 from sync_server.inspections import schemas as s
 from sync_server.inspections.models import Answer, Inspection, Person, Photo

@@ -13,7 +13,7 @@ from schemas.engine import evaluate
 from schemas.records import PersonRecord
 from schemas.templates import AnswerValue, Template
 from sync_server.blobs.models import BlobHolder
-from sync_server.catalog import service as catalog
+from sync_server.catalog import published as catalog
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.sync import changes
 

@@ -33,7 +33,7 @@ from schemas.review import Cluster, IdentifierRead, LinkedControl
 from schemas.templates import Scope, Text
 from sync_server import paging
 from sync_server.auth.schemas import Principal
-from sync_server.catalog import service as catalog
+from sync_server.catalog import published as catalog
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
 from sync_server.links.models import Identifier

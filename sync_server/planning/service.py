@@ -25,7 +25,7 @@ from schemas.records import Address, PlannedControlRead, UserRead
 from sync_server import paging
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal, Role
-from sync_server.catalog import service as catalog
+from sync_server.catalog import published as catalog
 from sync_server.errors import ApiError
 from sync_server.establishments import service as establishments
 from sync_server.establishments.models import Establishment

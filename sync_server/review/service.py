@@ -19,7 +19,7 @@ from sync_server import paging
 from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal
 from sync_server.blobs.models import BlobHolder
-from sync_server.catalog import service as catalog
+from sync_server.catalog import published as catalog
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection, Photo
 from sync_server.review import signals

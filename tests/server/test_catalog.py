@@ -15,6 +15,7 @@ from schemas.engine import evaluate
 from schemas.templates import Template
 from sync_server import assets
 from sync_server.auth.service import get_by_username
+from sync_server.catalog import published
 from sync_server.catalog import service as catalog
 from sync_server.catalog.service import ImmutableAssetError
 from sync_server.config import Settings
@@ -46,8 +47,8 @@ def test_publish_is_idempotent_and_immutable(session: Session, test_template: Te
     assert catalog.publish_catalogue(session=session, catalogue=test_catalogue) is True
     with pytest.raises(ImmutableAssetError):
         catalog.publish_catalogue(session=session, catalogue=test_catalogue.model_copy(update={"norms": {}}))
-    assert catalog.get_template(session=session, template_id="testpand", version=1) == test_template
-    assert catalog.get_current_catalogue(session=session) == test_catalogue
+    assert published.get_template(session=session, template_id="testpand", version=1) == test_template
+    assert published.get_current_catalogue(session=session) == test_catalogue
 
 
 def test_publish_without_catalogue_file(session: Session, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def _flag(settings: Settings, iid: str) -> FlagResult:
 def _row(lead: Any, iid: str) -> dict[str, Any]:
     r = lead.http.get(f"{API}/inspections", headers=lead.headers)
     assert r.status_code == 200, r.text
-    return next(x for x in r.json() if x["id"] == iid)
+    return next(x for x in r.json()["items"] if x["id"] == iid)
 
 
 def _answer(device: Any, iid: str, qid: str, value: Any, person: str | None = None) -> None:
