@@ -28,5 +28,5 @@ def test_the_sync_button_stays_on_screen_with_an_error_line(tmp_path: Path, brow
         box, text_box = button.bounding_box(), status.first.bounding_box()
         assert box is not None and text_box is not None
         assert box["width"] >= 48 and box["height"] >= 40, box
-        assert 0 <= box["x"] and box["x"] + box["width"] <= WIDTH, box  # on screen, not pushed off the right
+        assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, box  # on screen, not pushed off the right
         assert text_box["x"] + text_box["width"] <= box["x"] + 1, (text_box, box)  # the text beside it, not under
