@@ -420,7 +420,7 @@ def measure(server: Server, repeat: int, timeout: float,
                 t0 = time.perf_counter()
                 try:
                     ok = http.get(path, headers=headers).status_code == 200
-                except httpx.TimeoutException:
+                except httpx.TransportError:  # a timeout, or a server that dropped the connection
                     ok = False
                 elapsed = (time.perf_counter() - t0) * 1000
                 if n:  # the first call warms caches
