@@ -30,8 +30,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("workers", [1, 2] if two else [1], ids=["1worker", "2workers"] if two else ["1worker"])
 
 
+def _two_workers_on_postgres_only(backend: str, workers: int) -> None:
+    """Two workers are what a production server on PostgreSQL runs; SQLite (the single-process demo) runs one."""
+    if workers > 1 and backend == "sqlite":
+        pytest.skip("two workers run against PostgreSQL, the production database (CI time)")
+
+
 @pytest.fixture
 def server(tmp_path: Path, backend: str, workers: int) -> Iterator[ServerProcess]:
+    _two_workers_on_postgres_only(backend, workers)
     if backend == "postgres" and not pg_available():
         pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer; PostgreSQL variant skipped")
     settings, db_name = make_server_settings(tmp_path / "server", backend)

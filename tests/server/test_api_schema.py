@@ -34,6 +34,7 @@ from tests.server.conftest import Device
 
 MAX_EXAMPLES = 5  # SQLite; PostgreSQL runs the same phases with fewer generated cases (CI time: 30 minutes)
 MAX_EXAMPLES_POSTGRES = 2
+POSTGRES_ROLES = ("inspecteur1", "teamleider1")  # the sync push and the office's free text: where NUL bit on PostgreSQL
 ROLES = ("teamleider1", "inspecteur1", "ketenregisseur1", "planner1", "beheerder1")
 SESSION_ENDING = r"/auth/(logout|password|wiped)$|/sync/handover"  # end the token, or need a revoked device
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -165,6 +166,8 @@ def tokens(live: str) -> dict[str, str]:
 @pytest.mark.parametrize("username", ROLES)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(live: str, tokens: dict[str, str],
                                                                     settings: Settings, username: str) -> None:
+    if not settings.is_sqlite and username not in POSTGRES_ROLES:
+        pytest.skip("on PostgreSQL the roles that write most run (CI time); every role runs on SQLite")
     result = _run(live, tokens[username], settings, "--exclude-path-regex", SESSION_ENDING)
     assert result.returncode == 0, _failures(result.stdout + result.stderr)[:20000]
     assert "passed" in result.stdout
