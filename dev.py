@@ -116,7 +116,8 @@ def cmd_test(args: argparse.Namespace) -> None:
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "mypy"), "schemas", "sync_server", "inspectie_app"])  # schemas strictly (pyproject)
     run([str(BIN / "inspectie-server"), "catalogue", "test", "tests/cases"])
-    result = subprocess.run([str(PY), "-m", "pytest", "--durations=20", *args.pytest_args], cwd=ROOT)
+    result = subprocess.run([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations=20",
+                             *args.pytest_args], cwd=ROOT)
     if result.returncode == 5:
         print("pytest collected no tests: that is a failure.", file=sys.stderr)
         sys.exit(1)
