@@ -115,7 +115,7 @@ def cmd_test(args: argparse.Namespace) -> None:
     ensure_env("test")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "mypy"), "schemas", "sync_server", "inspectie_app"])  # schemas strictly (pyproject)
-    run([str(BIN / "inspectie-server"), "catalogue", "test", "tests/cases"])
+    run([str(BIN / "inspectie-server"), "catalogue", "test", "assets/cases"])
     result = subprocess.run([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadfile", "--durations=20",
                              *args.pytest_args], cwd=ROOT)
     if result.returncode == 5:

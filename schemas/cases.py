@@ -1,7 +1,7 @@
 """Reference cases: fictional controls with the level a careful team lead would expect, run against a catalogue.
 
 A beheerder runs them before publishing a new catalogue version (``inspectie-server catalogue test``) and CI
-runs them on every change. One case per file (``tests/cases/*.yaml``)::
+runs them on every change. One case per file (``assets/cases/*.yaml``)::
 
     description: Fourteen labour migrants, passports kept by the housing manager
     template: pandenactie          # the newest version, or an exact one: pandenactie@1

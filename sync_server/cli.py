@@ -103,7 +103,7 @@ def _fail(exc: ApiError) -> int:
 
 
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
-    from sync_server.auth import service
+    from sync_server.admin import service
     from sync_server.tenancy import service as tenancy
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Wachtwoord: ")
@@ -113,8 +113,9 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     def work(s: Session) -> None:
         team = tenancy.get_team_or_raise(session=s, organisation_key=args.organisation, team_key=args.team)
-        service.create(session=s, username=args.username, password=password, role=Role(args.role),
-                       display_name=args.display_name, team_id=team.id)
+        actor = service.cli_actor(user=None, organisation_id=team.organisation_id)  # the same path as the office app
+        service.create_user(session=s, viewer=actor, username=args.username, password=password, role=Role(args.role),
+                            display_name=args.display_name, team_id=team.id)
 
     try:
         in_transaction(settings, work)
@@ -125,12 +126,12 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_create_team(settings: Settings, args: argparse.Namespace) -> int:
-    from sync_server.tenancy import service as tenancy
+    from sync_server.admin import service
 
     def work(s: Session) -> bool:
-        _team, new_org = tenancy.create_team(session=s, organisation_key=args.organisation_key,
-                                             team_key=args.team_key, team_name=args.name,
-                                             organisation_name=args.organisation_name)
+        _team, new_org = service.create_team_cli(session=s, organisation_key=args.organisation_key,
+                                                 team_key=args.team_key, name=args.name,
+                                                 organisation_name=args.organisation_name)
         return new_org
 
     try:
@@ -143,13 +144,12 @@ def cmd_create_team(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_move_user(settings: Settings, args: argparse.Namespace) -> int:
-    from sync_server.review import audit
+    from sync_server.admin import service
     from sync_server.tenancy import service as tenancy
 
     def work(s: Session) -> str:
         team = tenancy.get_team_or_raise(session=s, organisation_key=args.organisation, team_key=args.team)
-        user, old = tenancy.move_user(session=s, username=args.username, team=team)
-        audit.record_move(session=s, user=user, old_team=old, new_team=team)
+        _user, old = service.move_user_anywhere(session=s, username=args.username, team=team)
         return old.key
 
     try:
@@ -223,7 +223,7 @@ def _add_catalogue_commands(sub: argparse._SubParsersAction[argparse.ArgumentPar
     group = sub.add_parser("catalogue", help="test and document the indicator catalogue")
     commands = group.add_subparsers(dest="catalogue_command", required=True)
     test = commands.add_parser("test", help="run reference cases; exit 1 on a mismatch, 2 on a broken file")
-    test.add_argument("path", type=Path, help="a case file or a folder of case files (e.g. tests/cases)")
+    test.add_argument("path", type=Path, help="a case file or a folder of case files (e.g. assets/cases)")
     test.add_argument("--catalogue", type=Path, default=None,
                       help="a draft catalogue file instead of the published one")
     test.add_argument("--margins", action="store_true",

@@ -1,4 +1,4 @@
-"""The indicator engine: table-style cases (tests/cases/*.yaml) plus unit tests of its parts."""
+"""The indicator engine: table-style cases (assets/cases/*.yaml) plus unit tests of its parts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sync_server.assets import all_templates, published_catalogue, published_tem
 
 Answers = dict[str, AnswerValue]
 
-CASES = sorted((Path(__file__).resolve().parent.parent / "cases").glob("*.yaml"))
+CASES = sorted((Path(__file__).resolve().parents[2] / "assets" / "cases").glob("*.yaml"))
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from sync_server.catalog.casetest import load_case
 
 CATALOGUE = published_catalogue()
 NEWEST = published_templates()
-CASES = sorted((Path(__file__).resolve().parent.parent / "cases").glob("*.yaml"))
+CASES = sorted((Path(__file__).resolve().parents[2] / "assets" / "cases").glob("*.yaml"))
 PROXIES = {"P06_communicates_alone", "P06b_language_needs", "P08_in_nl_since", "P36b_no_network"}
 MEMBERSHIP = re.compile(r"free_movement|vrij verkeer|free movement|\b(eu|eer|eea|europ\w*|schengen)\b")
 ALL_TEMPLATES = all_templates()

@@ -23,7 +23,7 @@ from schemas.signal_groups import (
 from schemas.templates import EvidenceType, Scope, Text
 from sync_server.assets import all_templates, published_catalogue
 
-FOURTEEN = Path(__file__).resolve().parent.parent / "cases" / "labour_migrants_passports_kept.yaml"
+FOURTEEN = Path(__file__).resolve().parents[2] / "assets" / "cases" / "labour_migrants_passports_kept.yaml"
 
 S, M, W = Strength.STRONG, Strength.MEDIUM, Strength.WEAK
 

@@ -16,7 +16,7 @@ from sync_server.cli import build_parser
 from sync_server.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES = ROOT / "tests" / "cases"
+CASES = ROOT / "assets" / "cases"
 
 
 def run(tmp_path: Path, *argv: str | Path) -> int:
@@ -136,7 +136,7 @@ def test_docs_page_lists_every_indicator_strength_questions_and_source(tmp_path:
 def test_console_script_runs_the_cases() -> None:
     """The exact command dev.py's test step and CI run."""
     exe = Path(sys.executable).with_name("inspectie-server")
-    result = subprocess.run([str(exe), "catalogue", "test", "tests/cases"], cwd=ROOT, capture_output=True, text=True,
+    result = subprocess.run([str(exe), "catalogue", "test", "assets/cases"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
