@@ -1,8 +1,10 @@
 """Identifiers that link controls (a phone number, an advertisement, a landlord, an uitzendbureau, a vehicle).
 
-One normaliser for the tablet and the server: the tablet checks an identifier with the same rule the server
-applies before it keys the hash, so a value the server would refuse never enters the outbox. The server never
-stores the value itself: only an HMAC of ``normalise(kind, value)`` and the masked ``hint``.
+One normaliser and one validator for the tablet and the server: the tablet checks an identifier with ``problem``,
+the same rule the server applies before it keys the hash (``sync_server.links.service.add``), so a value the server
+would refuse never enters the outbox, and a value it refused anyway (an older tablet's queue, a rule made stricter
+later) is refused with the same code the tablet translates. No other module keeps a copy of these rules. The server
+never stores the value itself: only an HMAC of ``normalise(kind, value)`` and the masked ``hint``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,43 @@ def normalise(kind: IdentifierKind, value: str) -> str:
     if kind is IdentifierKind.VEHICLE:
         return re.sub(r"[^0-9a-z]", "", text).upper()
     return re.sub(r"[^\w ]", "", text).strip()
+
+
+MAX_LENGTH = 500
+"""The longest value (surrounding whitespace removed) the tablet records and the server hashes."""
+
+PHONE_DIGITS = (6, 15)  # fewer is no phone number that links anything; more is beyond E.164
+KVK_DIGITS = (8, 12)  # a KvK number; a vestigingsnummer (branch number) has 12
+PLATE_LENGTH = (2, 10)  # letters and digits of a Dutch or foreign licence plate
+
+PROBLEMS = ("identifier_empty", "identifier_too_long", "identifier_phone_invalid", "identifier_kvk_invalid",
+            "identifier_plate_invalid", "identifier_url_invalid")
+"""Every code ``problem`` returns: the tablet's message keys and the server's rejection codes alike."""
+
+
+def problem(kind: IdentifierKind, value: str) -> str | None:
+    """Why ``value`` is no identifier of ``kind`` (one of ``PROBLEMS``), or None when it can be recorded.
+
+    Too long; nothing usable after normalising (no digits in a phone or KvK number, no letter or digit in a name);
+    a phone number of fewer than 6 or more than 15 digits; a KvK number that is not 8 digits (or a 12-digit
+    vestigingsnummer); a plate of fewer than 2 or more than 10 letters and digits; an advertisement address with a
+    space in it (a description rather than the address)."""
+    text = value.strip()
+    if len(text) > MAX_LENGTH:
+        return "identifier_too_long"
+    canonical = normalise(kind, text)
+    if not canonical:
+        return "identifier_empty"
+    if kind is IdentifierKind.PHONE:
+        digits = len(canonical.removeprefix("+"))
+        return None if PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1] else "identifier_phone_invalid"
+    if kind is IdentifierKind.UITZENDBUREAU:
+        return None if len(canonical) in KVK_DIGITS else "identifier_kvk_invalid"
+    if kind is IdentifierKind.VEHICLE:
+        return None if PLATE_LENGTH[0] <= len(canonical) <= PLATE_LENGTH[1] else "identifier_plate_invalid"
+    if kind is IdentifierKind.URL:
+        return "identifier_url_invalid" if " " in canonical else None
+    return None
 
 
 MASK = "••••••"

@@ -35,6 +35,7 @@ MUTATION_NAMES = (
     "photo.attach.v1",
     "identifier.add.v1",
     "identifier.add.v2",  # adds the optional question_id of the identifier question that asked for it
+    "identifier.remove.v1",  # the inspector removes (or, with an add, corrects) an identifier of their control
 )
 
 MAX_MUTATIONS_PER_PUSH = 500

@@ -149,6 +149,27 @@ REJECTIONS: dict[str, tuple[str, str]] = {
     "inspection_finished": ("De inspectie is al afgerond.", "The inspection is already finished."),
     "input_unstorable": ("De wijziging bevat een teken dat niet kan worden opgeslagen (zoals een NUL- of stuurteken).",
                          "The change holds a character that cannot be stored (such as a NUL or control character)."),
+    # an identifier refused by ``schemas.identifiers.problem`` (the tablet's own check; it corrects or removes it)
+    "identifier_empty": ("Kenmerk geweigerd: er staat niets bruikbaars in. Corrigeer of verwijder het op de tablet.",
+                         "Identifier refused: there is nothing usable in it. Correct or remove it on the tablet."),
+    "identifier_too_long": ("Kenmerk geweigerd: langer dan 500 tekens. Corrigeer of verwijder het op de tablet.",
+                            "Identifier refused: longer than 500 characters. Correct or remove it on the tablet."),
+    "identifier_phone_invalid": ("Kenmerk geweigerd: een telefoonnummer heeft 6 tot 15 cijfers. Corrigeer of "
+                                 "verwijder het op de tablet.",
+                                 "Identifier refused: a phone number has 6 to 15 digits. Correct or remove it on the "
+                                 "tablet."),
+    "identifier_kvk_invalid": ("Kenmerk geweigerd: een KvK-nummer heeft 8 cijfers (een vestigingsnummer 12). "
+                               "Corrigeer of verwijder het op de tablet.",
+                               "Identifier refused: a KvK number has 8 digits (a branch number 12). Correct or remove "
+                               "it on the tablet."),
+    "identifier_plate_invalid": ("Kenmerk geweigerd: een kenteken heeft 2 tot 10 letters en cijfers. Corrigeer of "
+                                 "verwijder het op de tablet.",
+                                 "Identifier refused: a licence plate has 2 to 10 letters and digits. Correct or "
+                                 "remove it on the tablet."),
+    "identifier_url_invalid": ("Kenmerk geweigerd: een advertentieadres heeft geen spaties. Corrigeer of verwijder het "
+                               "op de tablet.",
+                               "Identifier refused: an advertisement address has no spaces. Correct or remove it on "
+                               "the tablet."),
 }
 
 

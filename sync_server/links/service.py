@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from schemas.identifiers import IdentifierKind, hint, normalise
+from schemas.identifiers import IdentifierKind, hint, normalise, problem
 from schemas.pages import Page
 from schemas.records import Address
 from schemas.review import Cluster, IdentifierRead, LinkedControl
@@ -55,18 +55,14 @@ def session_key(session: Session) -> str:
     return key
 
 
-KVK_MAX_DIGITS = 20  # ``public_value`` and ``hint`` keep a KvK number whole (8 digits; 12 with a branch number)
-
-
 def add(*, session: Session, identifier_id: uuid.UUID, inspection: Inspection, kind: IdentifierKind,
         value: str, question_id: str | None = None) -> str | None:
-    """Store one identifier of a control as its keyed hash; returns why it was refused (nothing usable after
-    normalising, a KvK number too long to be one), else None."""
-    canonical = normalise(kind, value)
-    if not canonical:
-        return "nothing left after normalising"
-    if kind is IdentifierKind.UITZENDBUREAU and len(canonical) > KVK_MAX_DIGITS:
-        return f"a KvK number has at most {KVK_MAX_DIGITS} digits"
+    """Store one identifier of a control as its keyed hash; returns why it was refused (a code of
+    ``schemas.identifiers.PROBLEMS``: the tablet's own check, so it can say so in its words), else None."""
+    refused = problem(kind, value)
+    if refused is not None:
+        return refused
+    canonical = normalise(kind, value.strip())
     session.add(Identifier(id=identifier_id, inspection_id=inspection.id, organisation_id=inspection.organisation_id,
                            kind=kind.value,
                            digest=digest(key=session_key(session), kind=kind, canonical=canonical),
@@ -75,6 +71,18 @@ def add(*, session: Session, identifier_id: uuid.UUID, inspection: Inspection, k
                            question_id=question_id, created_at=datetime.now(UTC)))
     session.flush()
     return None
+
+
+def remove(*, session: Session, identifier_id: uuid.UUID, inspection: Inspection) -> Identifier | None:
+    """Delete one identifier of ``inspection`` (the link index is these rows: the control leaves every cluster
+    and lookup the value put it in); returns the row deleted, None when there was none (never stored, because
+    its ``add`` was refused, or already removed)."""
+    row = session.get(Identifier, identifier_id)
+    if row is None or row.inspection_id != inspection.id:
+        return None
+    session.delete(row)
+    session.flush()
+    return row
 
 
 Row = tuple[uuid.UUID, str, str, str, str | None]
@@ -140,8 +148,8 @@ def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> li
         return []
     shared: dict[uuid.UUID, list[Row]] = defaultdict(list)
     for kind, dig in set(mine):
-        for row in _rows(session, Identifier.organisation_id == inspection.organisation_id, Identifier.kind == kind,
-                         Identifier.digest == dig, Identifier.inspection_id != inspection.id):
+        for row in _rows(session, access.in_organisation(Identifier, inspection.organisation_id),
+                         Identifier.kind == kind, Identifier.digest == dig, Identifier.inspection_id != inspection.id):
             shared[row[0]].append(row)
     labels = _Labels(session)
     out = [_control(i, shared[i.id], labels) for i in _visible(session, shared, viewer)]
@@ -155,13 +163,13 @@ def _shared_rows(session: Session, viewer: Principal) -> list[Row]:
     other = aliased(Identifier)
     seen = (select(Inspection.id).where(Inspection.id == other.inspection_id, access.inspection_clause(viewer))
             .correlate_except(Inspection))
-    shared = (select(other.id).where(other.organisation_id == Identifier.organisation_id, other.kind == Identifier.kind,
+    shared = (select(other.id).where(access.same_organisation(other, Identifier), other.kind == Identifier.kind,
                                      other.digest == Identifier.digest, other.inspection_id != Identifier.inspection_id,
                                      seen.exists()).correlate(Identifier))
     stmt = (select(Identifier.inspection_id, Identifier.kind, Identifier.digest, Identifier.hint,
                    Identifier.question_id)
             .join(Inspection, Inspection.id == Identifier.inspection_id)
-            .where(Identifier.organisation_id == viewer.organisation_id, access.inspection_clause(viewer),
+            .where(access.in_organisation(Identifier, viewer.organisation_id), access.inspection_clause(viewer),
                    shared.exists())
             .order_by(Identifier.created_at, Identifier.id))
     return [(iid, kind, dig, h, qid) for iid, kind, dig, h, qid in session.execute(stmt)]
@@ -241,7 +249,7 @@ def lookup(*, session: Session, viewer: Principal, kind: IdentifierKind, value: 
         return []
     dig = digest(key=session_key(session), kind=kind, canonical=canonical)
     found: dict[uuid.UUID, list[Row]] = defaultdict(list)
-    for row in _rows(session, Identifier.organisation_id == viewer.organisation_id, Identifier.kind == kind.value,
+    for row in _rows(session, access.in_organisation(Identifier, viewer.organisation_id), Identifier.kind == kind.value,
                      Identifier.digest == dig):
         found[row[0]].append(row)
     labels = _Labels(session)

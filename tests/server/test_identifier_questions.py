@@ -134,5 +134,5 @@ def test_impossible_kvk_number_is_a_rejection_not_a_server_error(login_as: Login
     body = one.push([create, v2(one, iid, "uitzendbureau", "1" * 41, "uitzendbureau_kvk"),
                      v2(one, iid, "uitzendbureau", "KvK 1234 5678", "uitzendbureau_kvk")])
     assert body.status_code == 200, body.text
-    assert [(r["mutation_id"], r["code"]) for r in body.json()["rejections"]] == [(2, "invalid_args")]
+    assert [(r["mutation_id"], r["code"]) for r in body.json()["rejections"]] == [(2, "identifier_kvk_invalid")]
     assert stored(settings, iid) == [("uitzendbureau", "12345678", "uitzendbureau_kvk")]

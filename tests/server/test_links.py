@@ -112,14 +112,14 @@ def test_identifier_mutation_rejections(http: httpx.Client, login_as: LoginAs) -
     iid = flagged_control(one)
     ident = str(uuid.uuid4())
     body = one.push([one.mutation("identifier.add.v1", iid, {"identifier_id": ident, "kind": "phone",
-                                                             "value": "06 12"}),
+                                                             "value": "06 1234 5612"}),
                      one.mutation("identifier.add.v1", iid, {"identifier_id": ident, "kind": "phone",
-                                                             "value": "06 13"}),
+                                                             "value": "06 1234 5613"}),
                      one.mutation("identifier.add.v1", iid, {"identifier_id": str(uuid.uuid4()), "kind": "phone",
                                                              "value": "geen cijfers"}),
                      one.mutation("identifier.add.v1", iid, {"identifier_id": str(uuid.uuid4()), "kind": "bsn",
                                                              "value": "1"})]).json()
-    assert [r["code"] for r in body["rejections"]] == ["already_exists", "invalid_args", "invalid_args"]
+    assert [r["code"] for r in body["rejections"]] == ["already_exists", "identifier_empty", "invalid_args"]
     body = two.push([two.mutation("identifier.add.v1", iid, {"identifier_id": str(uuid.uuid4()), "kind": "phone",
                                                              "value": "0612"})]).json()
     assert [r["code"] for r in body["rejections"]] == ["forbidden"]
