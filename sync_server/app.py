@@ -24,6 +24,7 @@ from sync_server.blobs.announcer import Announcer
 from sync_server.blobs.router import router as blobs_router
 from sync_server.blobs.store import open_blob_store
 from sync_server.catalog.service import publish_assets
+from sync_server.checklists.router import router as checklists_router
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
@@ -57,6 +58,7 @@ def api_router() -> APIRouter:
                    links_router, reporting_router, establishments_router, retention_router):
         api.include_router(router)
     api.include_router(admin_router)  # users and devices (beheerder)
+    api.include_router(checklists_router)  # checklist drafts and publication (beheerder, issue 15 part A)
     return api
 
 

@@ -129,6 +129,22 @@ CATALOGUE: dict[str, ErrorSpec] = {
                                       "bij; het werk blijft tot dan op de tablet.",
                                  "This app is too old and the server keeps no more of its work. Update the app; the "
                                  "work stays on the tablet until then."),
+    # checklists in the office app (issue 15 part A)
+    "checklist_draft_exists": ErrorSpec(409, "Voor deze checklist bestaat al een concept; open dat concept.",
+                                        "A draft of this checklist already exists; open that draft."),
+    "checklist_draft_invalid": ErrorSpec(422, "Het concept bevat nog fouten. Los ze eerst op; daarna kunt u "
+                                              "publiceren.",
+                                         "The draft still has problems. Solve them first; then you can publish."),
+    "checklist_draft_outdated": ErrorSpec(409, "Na dit concept is een nieuwere versie van de checklist gepubliceerd. "
+                                               "Verwijder het concept en maak een nieuw concept van de nieuwste "
+                                               "versie.",
+                                          "A newer version of the checklist was published after this draft. Delete "
+                                          "the draft and make a new one from the newest version."),
+    "checklist_catalogue_conflict": ErrorSpec(409, "De indicatorencatalogus leest een vraag die het concept verwijdert "
+                                                   "of als niet scorend markeert. Pas eerst de catalogus aan, of "
+                                                   "houd de vraag.",
+                                              "The indicator catalogue reads a question the draft removes or marks "
+                                              "not scoring. Change the catalogue first, or keep the question."),
     "upload_quota_exceeded": ErrorSpec(429, "Te veel foto's wachten nog op hun controle; de tablet probeert het "
                                             "straks opnieuw.",
                                        "Too many photos are still waiting for their control; the tablet tries again "

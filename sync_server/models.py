@@ -3,6 +3,7 @@
 from sync_server.auth.models import Device, LoginFailure, User
 from sync_server.blobs.models import Blob, BlobArrival, BlobHolder
 from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
+from sync_server.checklists.models import ChecklistDraft
 from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
@@ -24,4 +25,5 @@ __all__ = [
     "LoginFailure",
     "BlobHolder",
     "SignalFact",
+    "ChecklistDraft",
 ]
