@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator, model_validator
@@ -155,12 +155,27 @@ class EstablishmentDetail(BaseModel):
 
 # --- handhavingsmatrix ------------------------------------------------------------------------------
 
+MAX_TERM_DAYS = 365
+
+
 class MatrixCategory(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: dict[str, str]
     steps: list[dict[str, str]] = Field(min_length=1, max_length=10)
+    # the term (hersteltermijn or begunstigingstermijn) in days of each step, in the order of ``steps``; 0: none.
+    # Empty for a matrix saved before terms existed.
+    term_days: list[Annotated[int, Field(ge=0, le=MAX_TERM_DAYS)]] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _terms(self) -> MatrixCategory:
+        if self.term_days and len(self.term_days) != len(self.steps):
+            raise ValueError(f"term_days: {len(self.term_days)} terms for {len(self.steps)} steps")
+        return self
+
+    def term(self, index: int) -> int:
+        return self.term_days[index] if index < len(self.term_days) else 0
 
     @field_validator("label")
     @classmethod

@@ -23,6 +23,7 @@ from sync_server.auth.router import router as auth_router
 from sync_server.blobs.announcer import Announcer
 from sync_server.blobs.router import router as blobs_router
 from sync_server.blobs.store import open_blob_store
+from sync_server.catalog.router import router as catalogue_router
 from sync_server.catalog.service import publish_assets
 from sync_server.checklists.router import router as checklists_router
 from sync_server.config import Settings
@@ -30,7 +31,6 @@ from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import install_error_handlers
 from sync_server.establishments.router import router as establishments_router
 from sync_server.inputs import refuse_unstorable_parameters
-from sync_server.inspections.router import router as findings_router
 from sync_server.limits import BodyLimit, limits
 from sync_server.links.router import router as links_router
 from sync_server.observability import logs
@@ -54,10 +54,11 @@ OfficeMain = Callable[[Any], Awaitable[None]]
 
 def api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(refuse_unstorable_parameters)])
-    for router in (auth_router, sync_router, blobs_router, review_router, planning_router, findings_router,
+    for router in (auth_router, sync_router, blobs_router, review_router, planning_router,
                    links_router, reporting_router, establishments_router, retention_router):
         api.include_router(router)
     api.include_router(admin_router)  # users and devices (beheerder)
+    api.include_router(catalogue_router)  # the indicator catalogue and reference cases (beheerder)
     api.include_router(checklists_router)  # checklist drafts and publication (beheerder, issue 15 part A)
     return api
 
@@ -126,7 +127,9 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     if office_main is not None:
         import flet_web.fastapi as flet_fastapi
 
-        app.mount("/app", flet_fastapi.app(office_main, no_cdn=True))
+        from inspectie_app.ui.web_page import index_dir  # <html lang="nl">, following the user's language
+
+        app.mount("/app", flet_fastapi.app(office_main, no_cdn=True, assets_dir=index_dir()))
     return app
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas.inputs import UNSTORABLE, clean
+from sync_server.routes import allowed_methods
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,37 @@ CATALOGUE: dict[str, ErrorSpec] = {
                                   "Only a revoked device hands over its last work this way."),
     "cannot_disable_self": ErrorSpec(409, "U kunt uw eigen account niet uitschakelen.",
                                      "You cannot disable your own account."),
+    # the beheerder's users, teams and settings (issue 15 part C)
+    "last_beheerder": ErrorSpec(409, "Dit is de laatste actieve beheerder van de organisatie; die kan niet worden "
+                                     "uitgeschakeld of verplaatst naar een andere organisatie.",
+                                "This is the organisation's last active beheerder: they cannot be disabled or moved "
+                                "to another organisation."),
+    "team_key_invalid": ErrorSpec(422, "Kies een teamcode van 1 tot 60 letters, cijfers, '-' of '_', zonder spaties.",
+                                  "Choose a team code of 1 to 60 letters, digits, '-' or '_', without spaces."),
+    "display_name_invalid": ErrorSpec(422, "Vul een naam in (hoogstens 200 tekens).",
+                                      "Fill in a name (at most 200 characters)."),
+    "user_already_in_team": ErrorSpec(409, "Deze gebruiker zit al in dit team.", "This user is already in this team."),
+    "retention_above_maximum": ErrorSpec(422, "Een bewaartermijn mag niet langer zijn dan de termijn die de server "
+                                              "hanteert (de bovengrens uit de selectielijst). Kies een kortere termijn "
+                                              "of laat het veld leeg.",
+                                         "A retention period may not be longer than the server's period (the "
+                                         "maximum from the selectielijst). Choose a shorter period or leave the "
+                                         "field empty."),
+    # the beheerder's indicator catalogue and reference cases (issue 15 part B)
+    "catalogue_draft_exists": ErrorSpec(409, "Er is al een concept van de indicatorcatalogus; werk daarin verder of "
+                                             "gooi het weg.", "There is a catalogue draft already; continue it or "
+                                                              "discard it."),
+    "catalogue_none_published": ErrorSpec(409, "Er is nog geen indicatorcatalogus gepubliceerd.",
+                                          "No indicator catalogue has been published yet."),
+    "catalogue_draft_invalid": ErrorSpec(409, "Het concept heeft nog fouten; los die eerst op.",
+                                         "The draft still has problems; fix them first."),
+    "catalogue_cases_failed": ErrorSpec(409, "Niet alle referentiecasussen slagen. Pas het concept aan of publiceer "
+                                             "met een ondertekende reden.",
+                                        "Not every reference case passes. Change the draft or publish with a signed "
+                                        "reason."),
+    "case_exists": ErrorSpec(409, "Er is al een referentiecasus met deze naam.",
+                             "A reference case with this name exists already."),
+    "case_invalid": ErrorSpec(422, "De referentiecasus klopt niet.", "The reference case is invalid."),
     # limits and quotas (issue 12 part C, docs/SECURITY.md "Limits and quotas")
     "body_too_large": ErrorSpec(413, "Het verzoek is te groot.", "The request body is too large."),
     "handover_full": ErrorSpec(413, "De server bewaart niet meer van deze ingetrokken tablet. Het werk blijft "
@@ -228,8 +260,6 @@ _HTTP_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 405:  # name every method of the path, not only those of the first route that matched
-        from sync_server.openapi import allowed_methods
-
         exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.url.path))}
     code = _HTTP_CODES.get(exc.status_code)
     if code is None:

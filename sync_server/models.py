@@ -1,8 +1,15 @@
 """Imports every feature's models so ``Base.metadata`` is complete (Alembic and tests use this)."""
 
+from sync_server.admin.models import OrganisationSettings
 from sync_server.auth.models import Device, LoginFailure, User
 from sync_server.blobs.models import Blob, BlobArrival, BlobHolder
-from sync_server.catalog.models import PublishedCatalogue, PublishedTemplate
+from sync_server.catalog.models import (
+    CatalogueDraft,
+    CataloguePublication,
+    PublishedCatalogue,
+    PublishedTemplate,
+    ReferenceCaseRow,
+)
 from sync_server.checklists.models import ChecklistDraft
 from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
@@ -25,5 +32,9 @@ __all__ = [
     "LoginFailure",
     "BlobHolder",
     "SignalFact",
+    "CatalogueDraft",
+    "CataloguePublication",
+    "ReferenceCaseRow",
     "ChecklistDraft",
+    "OrganisationSettings",
 ]

@@ -20,7 +20,6 @@ goes into ``EXTRA``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI
@@ -28,9 +27,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from starlette.routing import compile_path
 
 from sync_server.auth import deps
+from sync_server.routes import api_routes
 
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 STORABLE_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
@@ -63,6 +62,12 @@ EXTRA: list[tuple[str, str, tuple[int, ...]]] = [
     ("POST", r"/admin/", (409,)),
     ("GET", r"/review/audit$", (404,)),
     ("GET", r"/addresses/lookup$", (503,)),
+    ("POST", r"/catalogue/(draft|draft/publish|draft/dry-run|cases)$", (409,)),
+    ("POST", r"/catalogue/draft/(test|publish|dry-run)$", (404,)),
+    ("GET", r"/catalogue/draft$", (404,)),
+    ("PUT", r"/catalogue/draft$", (404,)),
+    ("DELETE", r"/catalogue/draft$", (404,)),
+    ("GET", r"/catalogue/draft/margins/", (409,)),
 ]
 
 
@@ -73,18 +78,6 @@ class ErrorBody(BaseModel):
     message: str
     message_en: str
     detail: str | None = None
-
-
-def _api_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
-    """(full path, route) of every API route, also inside included routers (FastAPI keeps those as their own
-    objects with the router and its prefix)."""
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            context = getattr(route, "include_context", None)
-            yield from _api_routes(included.routes, prefix + str(getattr(context, "prefix", "")))
-        elif isinstance(route, APIRoute):
-            yield prefix + route.path_format, route
 
 
 def _calls(dependant: Dependant) -> list[Any]:
@@ -177,7 +170,7 @@ def build_schema(app: FastAPI) -> dict[str, Any]:
         components["schemas"].pop(unused, None)
     components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                     "description": "the token POST /api/v1/auth/login returns"}}
-    for path, route in _api_routes(app.router.routes):
+    for path, route in api_routes(app.router.routes):
         if path not in schema["paths"] or not path.startswith("/api/"):
             continue
         for method in sorted(route.methods or ()):
@@ -199,17 +192,6 @@ def build_schema(app: FastAPI) -> dict[str, Any]:
     _storable(schema["paths"])
     _storable({k: v for k, v in components["schemas"].items() if k != "ErrorBody"})  # an answer may echo input
     return schema
-
-
-def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """Every method some route of ``app`` answers at ``path`` (for the ``Allow`` header of a 405: Starlette names
-    only the methods of the first route that matched the path)."""
-    table = getattr(app.state, "route_methods", None)
-    if table is None:
-        table = [(compile_path(full)[0], route.methods or set()) for full, route in _api_routes(app.router.routes)]
-        app.state.route_methods = table
-    found = {m for regex, methods in table if regex.match(path) for m in methods}
-    return sorted(found | ({"HEAD"} if "GET" in found else set()))
 
 
 def install_openapi(app: FastAPI) -> None:

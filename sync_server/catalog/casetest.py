@@ -72,14 +72,33 @@ def run_cases(paths: list[Path], templates: list[Template], catalogue: Catalogue
     for path in paths:
         try:
             case = load_case(path)
-            report.outcomes.append(run_case(path.stem, case, templates, catalogue))
-            if report.margins is not None:
-                template = pick_template(templates, case.template)
-                report.margins[path.stem] = (template, margins(case, template, catalogue))
         except CaseError as exc:
             message = str(exc)
             report.broken.append(message if message.startswith(str(path)) else f"{path}: {message}")
+            continue
+        _run_one(report, path.stem, str(path), case, templates, catalogue)
     return report
+
+
+def run_loaded(cases: list[tuple[str, ReferenceCase]], templates: list[Template], catalogue: Catalogue, *,
+               with_margins: bool = False) -> CaseReport:
+    """The same run over cases already read (the office app's, kept in the database), named by ``name``."""
+    report = CaseReport(margins={} if with_margins else None)
+    for name, case in cases:
+        _run_one(report, name, name, case, templates, catalogue)
+    return report
+
+
+def _run_one(report: CaseReport, name: str, where: str, case: ReferenceCase, templates: list[Template],
+             catalogue: Catalogue) -> None:
+    try:
+        report.outcomes.append(run_case(name, case, templates, catalogue))
+        if report.margins is not None:
+            template = pick_template(templates, case.template)
+            report.margins[name] = (template, margins(case, template, catalogue))
+    except CaseError as exc:
+        message = str(exc)
+        report.broken.append(message if message.startswith(where) else f"{where}: {message}")
 
 
 def print_report(report: CaseReport, catalogue: Catalogue, out: TextIO) -> None:

@@ -23,6 +23,7 @@ from schemas.review import Verdict
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
 from sync_server.review import signals
+from sync_server.tenancy import access
 
 DECIDED = (Verdict.GEGROND, Verdict.ONGEGROND)
 
@@ -47,6 +48,37 @@ def reevaluate_open_controls(*, session: Session, catalogue: Catalogue) -> list[
         if moved:
             changed.append(inspection.id)
     return changed
+
+
+def preview(*, session: Session, catalogue: Catalogue, organisation_id: uuid.UUID
+            ) -> tuple[int, list[tuple[Inspection, int | None, int]]]:
+    """A dry run of ``reevaluate_open_controls`` for one organisation's controls: the same open controls, judged
+    by ``catalogue`` (a draft, not stored), nothing written. Returns how many were judged and (control, level now,
+    level with ``catalogue``) for each whose level would change."""
+    from schemas.engine import evaluate
+    from sync_server.catalog.published import get_template
+
+    stale = [i for i in session.scalars(select(Inspection).where(Inspection.status == "finished",
+                                                                 access.in_organisation(Inspection, organisation_id))
+                                        .order_by(Inspection.id)).all() if i.catalogue_key != catalogue.key]
+    decided = _decided(session, [i.id for i in stale])
+    open_ones = [i for i in stale if not _closed(i, decided)]
+    changed: list[tuple[Inspection, int | None, int]] = []
+    checked = 0
+    for start in range(0, len(open_ones), 200):
+        batch = open_ones[start:start + 200]
+        inputs = inspections.findings_of(session, [i.id for i in batch])
+        for inspection in batch:
+            template = get_template(session=session, template_id=inspection.template_id,
+                                    version=inspection.template_version)
+            if template is None:
+                continue
+            premises, people = inputs[inspection.id]
+            level = evaluate(template, catalogue, premises, people).level
+            checked += 1
+            if level != inspection.level:
+                changed.append((inspection, inspection.level, level))
+    return checked, changed
 
 
 def _decided(session: Session, inspection_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:

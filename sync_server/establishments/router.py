@@ -22,6 +22,7 @@ from sync_server.config import Settings
 from sync_server.db import SessionDep
 from sync_server.establishments import matrix as matrices
 from sync_server.establishments import pdok, service
+from sync_server.review import audit
 
 router = APIRouter(tags=["establishments"])
 Reader = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.TEAMLEIDER, Role.KETENREGISSEUR,
@@ -82,9 +83,12 @@ def get_matrix(user: Reader, session: SessionDep, request: Request) -> Enforceme
 
 @router.put("/enforcement-matrix", response_model=EnforcementMatrix)
 def put_matrix(body: EnforcementMatrix, user: Admin, session: SessionDep, request: Request) -> EnforcementMatrix:
-    """Store an edited matrix as its next version (beheerder only)."""
-    return matrices.save(session=session, organisation_id=user.organisation_id, assets_dir=_assets(request).assets_dir,
-                         matrix=body, by=user.username)
+    """Store an edited matrix as its next version (beheerder only; audited)."""
+    saved = matrices.save(session=session, organisation_id=user.organisation_id,
+                          assets_dir=_assets(request).assets_dir, matrix=body, by=user.username)
+    audit.record(session=session, user=user, action="enforcement_matrix_save", object_type="enforcement_matrix",
+                 object_id=str(saved.version), detail={"categories": [c.id for c in saved.categories]})
+    return saved
 
 
 @router.get("/addresses/lookup", response_model=list[Address])
