@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync_server.observability.logs import REQUEST_LOGGER
 from sync_server.observability.metrics import RequestMetrics
-from sync_server.openapi import _api_routes
+from sync_server.routes import api_routes
 
 logger = logging.getLogger(REQUEST_LOGGER)
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -41,7 +41,7 @@ class RouteTemplates:
     def __call__(self, scope: Scope) -> str:
         if self._templates is None:
             routes = self.routes()
-            self._templates = {id(route): path for path, route in _api_routes(routes)}
+            self._templates = {id(route): path for path, route in api_routes(routes)}
             self._mounts = [r.path for r in routes if isinstance(r, Mount)]
         route = scope.get("route")
         if route is not None and id(route) in self._templates:

@@ -1,5 +1,6 @@
-"""``/review``: the review queue, one control, the team lead's acts on it, its PDF report, all signals and
-the audit trail. Team leads act; ketenregisseurs read; inspectors and planners are refused."""
+"""``/review``: the review queue, one control, the team lead's acts on it (with the corrections and conflicts of
+``review.findings``, included at the end), its PDF report, all signals and the audit trail. Team leads act;
+ketenregisseurs read; inspectors and planners are refused."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from sync_server.auth.schemas import Principal, Role
 from sync_server.config import Settings
 from sync_server.db import SessionDep
 from sync_server.reporting import report
-from sync_server.review import actions, audit, service, signals
+from sync_server.review import actions, audit, findings, service, signals
 from sync_server.tenancy import access
 
 router = APIRouter(prefix="/review", tags=["review"])
@@ -153,3 +154,6 @@ def export_audit(user: Beheerder, session: SessionDep) -> Response:
                  detail={"rows": rows})
     headers = {"Content-Disposition": 'attachment; filename="inspectie-audittrail.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+router.include_router(findings.router)  # corrections and conflicts (``review.findings``): one /review router

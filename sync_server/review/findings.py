@@ -1,7 +1,8 @@
-"""The team lead's side of shared findings: correct an answer or the note, list and resolve conflicts.
+"""``/review``, the team lead's side of shared findings: correct an answer or the note, list and resolve
+conflicts. ``review.router`` includes these routes (one ``/review`` router, one folder).
 
-Every write goes through ``changes.lock``/``emit`` (in ``conflicts``), so the inspector's tablets see it.
-The control must be one the caller may see (``tenancy.access``; 404 otherwise), checked here before
+Every write goes through ``changes.lock``/``emit`` (in ``inspections.conflicts``), so the inspector's tablets see
+it. The control must be one the caller may see (``tenancy.access``; 404 otherwise), checked here before
 ``conflicts`` runs.
 """
 
@@ -20,7 +21,7 @@ from sync_server.inspections import conflicts
 from sync_server.inspections.models import FindingConflict
 from sync_server.tenancy import access
 
-router = APIRouter(prefix="/review", tags=["review"])
+router = APIRouter(tags=["review"])  # included by ``review.router`` under its ``/review`` prefix
 TeamLead = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER))]
 Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETENREGISSEUR))]
 
