@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from inspectie_app.i18n_accounts import EN_ACCOUNTS, NL_ACCOUNTS
+from inspectie_app.i18n_checklists import EN_CHECKLISTS, NL_CHECKLISTS
 from inspectie_app.i18n_corrections import EN_CORRECTIONS, NL_CORRECTIONS
 from inspectie_app.i18n_planner import EN_PLANNER, NL_PLANNER
 from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
@@ -415,6 +416,8 @@ NL.update({k: v for k, v in NL_SIGNALS.items() if k not in NL})
 EN.update({k: v for k, v in EN_SIGNALS.items() if k not in EN})
 NL.update({k: v for k, v in NL_ACCOUNTS.items() if k not in NL})
 EN.update({k: v for k, v in EN_ACCOUNTS.items() if k not in EN})
+NL.update({k: v for k, v in NL_CHECKLISTS.items() if k not in NL})
+EN.update({k: v for k, v in EN_CHECKLISTS.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

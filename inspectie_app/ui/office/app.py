@@ -128,6 +128,12 @@ class OfficeApp:
 
         await self.show(UsersScreen(self).render)
 
+    async def show_checklists(self) -> None:
+        """The beheerder's checklists: published versions, a draft, its preview, compare and publication."""
+        from inspectie_app.ui.office.beheer.checklists import ChecklistsScreen
+
+        await self.show(ChecklistsScreen(self).render)
+
     async def show_password_change(self) -> None:
         await self.show(PasswordScreen(self).render)
 
@@ -139,7 +145,8 @@ class OfficeApp:
                    ("nav_links", self.show_links, role == "ketenregisseur"),
                    ("nav_reporting", self.show_reporting, review),
                    ("nav_audit", self.show_audit, role in ("teamleider", "beheerder")),
-                   ("nav_planner", self.show_planner, bool(role)), ("nav_users", self.show_users, role == "beheerder")]
+                   ("nav_planner", self.show_planner, bool(role)), ("nav_users", self.show_users, role == "beheerder"),
+                   ("nav_checklists", self.show_checklists, role == "beheerder")]
         self.nav.visible = logged_in
         self.nav.controls = [tagged(ft.TextButton(content=self.t(key), on_click=_go(go), key=key, height=TOUCH), key)
                              for key, go, allowed in entries if allowed]
