@@ -34,12 +34,12 @@ class LoginError(AppError):
 
 
 class AnswerError(AppError):
-    """codes: answer_invalid (detail says why), inspection_finished; for an identifier: identifier_empty (nothing
-    usable after ``schemas.identifiers.normalise``), identifier_too_long"""
+    """codes: answer_invalid (detail says why), inspection_finished; for an identifier one of
+    ``schemas.identifiers.PROBLEMS`` (identifier_empty, identifier_too_long, identifier_kvk_invalid, ...)"""
 
 
 class PhotoError(AppError):
-    """codes: photo_not_image, photo_too_large, photo_truncated"""
+    """codes: photo_not_image, photo_heic_unsupported, photo_too_large, photo_truncated"""
 
 
 class FinishError(AppError):
@@ -123,6 +123,7 @@ class LocalIdentifier:
     kind: IdentifierKind
     value: str
     question_id: str | None = None
+    refused: str | None = None  # the server refused it: the code (``schemas.identifiers.PROBLEMS`` or another)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,25 @@ class ConflictNotice:
 
 
 @dataclass(frozen=True)
+class RejectionNotice:
+    """A change the server refused and the inspector has not fixed yet, with the item it concerns: the screens
+    show it there in words (i18n ``rejected_<code>``) with a way to fix it (issue 14).
+
+    ``identifier_id``: a refused identifier (correct or remove it); ``question_id``/``person_id``: a refused answer
+    (answer again); otherwise the control as a whole (``where`` is its address; the inspector marks it as seen)."""
+
+    mutation_id: int
+    code: str  # the server's rejection code (``sync_server.errors.REJECTIONS``)
+    mutation_name: str | None
+    inspection_id: UUID | None
+    question_id: str | None = None
+    person_id: str | None = None
+    identifier_id: UUID | None = None
+    where: str = ""
+    control_known: bool = True  # the control is still on this tablet
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     pending_changes: int
     pending_photos: int
@@ -151,6 +171,7 @@ class SyncStatus:
     last_error: str | None  # i18n key of the last failure, e.g. "sync_offline"
     syncing: bool = False
     rejections: list[str] = field(default_factory=list)  # messages of mutations the server refused
+    refused: list[RejectionNotice] = field(default_factory=list)  # the same, with the item each concerns
     conflicts: list[ConflictNotice] = field(default_factory=list)  # open conflicts with office corrections
     revoked: bool = False  # the server revoked this device: its unsynced work waits for the handover, then a wipe
 
@@ -202,6 +223,16 @@ class InspectorServiceProtocol(Protocol):
     async def add_identifier(self, inspection_id: UUID, kind: IdentifierKind, value: str,
                              question_id: str | None = None) -> LocalIdentifier:
         """Saved at once with its outbox entry; raises AnswerError (identifier_empty, identifier_too_long, ...)."""
+
+    async def remove_identifier(self, inspection_id: UUID, identifier_id: UUID) -> None:
+        """Remove an identifier (queues ``identifier.remove.v1``); on a finished control only a refused one."""
+
+    async def correct_identifier(self, inspection_id: UUID, identifier_id: UUID, value: str) -> LocalIdentifier:
+        """Replace an identifier's value (a remove and an add, queued together); AnswerError with a code of
+        ``schemas.identifiers.PROBLEMS`` for a value the server would refuse, and nothing changes."""
+
+    async def dismiss_rejection(self, mutation_id: int) -> None:
+        """The inspector has seen a refused change that has no item to fix: stop listing it."""
 
     async def finish(self, inspection_id: UUID) -> FlagResult: ...
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from inspectie_app.i18n_accounts import EN_ACCOUNTS, NL_ACCOUNTS
 from inspectie_app.i18n_checklists import EN_CHECKLISTS, NL_CHECKLISTS
 from inspectie_app.i18n_corrections import EN_CORRECTIONS, NL_CORRECTIONS
+from inspectie_app.i18n_identifiers import EN_IDENTIFIERS, NL_IDENTIFIERS
 from inspectie_app.i18n_planner import EN_PLANNER, NL_PLANNER
 from inspectie_app.i18n_review import EN_REVIEW, NL_REVIEW
 from inspectie_app.i18n_signals import EN_SIGNALS, NL_SIGNALS
@@ -418,6 +419,8 @@ NL.update({k: v for k, v in NL_ACCOUNTS.items() if k not in NL})
 EN.update({k: v for k, v in EN_ACCOUNTS.items() if k not in EN})
 NL.update({k: v for k, v in NL_CHECKLISTS.items() if k not in NL})
 EN.update({k: v for k, v in EN_CHECKLISTS.items() if k not in EN})
+NL.update({k: v for k, v in NL_IDENTIFIERS.items() if k not in NL})
+EN.update({k: v for k, v in EN_IDENTIFIERS.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

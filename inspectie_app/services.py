@@ -38,12 +38,12 @@ from inspectie_app.contract import (
     SyncStatus,
 )
 from inspectie_app.photos import LONG_EDGE, process_photo, store_photo
-from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore, review_store
+from inspectie_app.store import InspectionRecord, InspectorStore, NewPhoto, SqliteStore, rejections, review_store
 from inspectie_app.store.crypto import StoreKeyError
 from inspectie_app.sync_client import CHUNK_SIZE, SyncClient, SyncError
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult, evaluate
-from schemas.identifiers import IdentifierKind, normalise
+from schemas.identifiers import IdentifierKind, problem
 from schemas.records import Address, InspectionStatus, PersonRecord
 from schemas.review import CommentRead
 from schemas.templates import AnswerValue, Question, QuestionType, Scope, Template, check_answer, missing_required
@@ -72,6 +72,7 @@ class InspectorService:
         self._nudge = asyncio.Event()
         self._syncing = False
         self._autosync: asyncio.Task[None] | None = None
+        self._refused_controls: set[UUID] = set()  # controls with open rejections (from the last ``sync_status``)
 
     # ---- user ----------------------------------------------------------------------------------
 
@@ -273,6 +274,8 @@ class InspectorService:
         if problem is not None:
             raise AnswerError("answer_invalid", problem)
         self._store.set_answer(inspection_id, question_id, value, person_id)
+        if inspection_id in self._refused_controls:  # a refused answer given again: that rejection is fixed
+            rejections.resolve_answer(self._store, inspection_id, question_id, person_id)  # type: ignore[arg-type]
 
     async def add_person(self, inspection_id: UUID) -> PersonRecord:
         """Add an anonymous person record ('Persoon N')."""
@@ -312,15 +315,49 @@ class InspectorService:
                         question_id: str | None) -> LocalIdentifier:
         record, template = self._load(inspection_id)
         _require_draft(record)
-        problem = identifier_problem(kind, value)
-        if problem is not None:
-            raise AnswerError(problem, kind.value)
+        refused = identifier_problem(kind, value)
+        if refused is not None:
+            raise AnswerError(refused, kind.value)
         if question_id is not None:
             question = template.question(question_id, Scope.PREMISES) or template.question(question_id, Scope.PERSON)
             if question is None or question.type is not QuestionType.IDENTIFIER or question.identifier_kind != kind:
                 raise AnswerError("answer_invalid", f"{question_id} is not an identifier question for {kind.value}")
         return review_store.add_identifier(self._store, inspection_id, kind, value,  # type: ignore[arg-type]
                                            question_id=question_id)
+
+    async def remove_identifier(self, inspection_id: UUID, identifier_id: UUID) -> None:
+        """Remove an identifier of a control (queues ``identifier.remove.v1``): any of a draft, and on a finished
+        control the one the server refused (it cannot be linked, and the sync bar would list it for ever)."""
+        await asyncio.to_thread(self._change_identifier, inspection_id, identifier_id, None)
+        self._nudge.set()
+
+    async def correct_identifier(self, inspection_id: UUID, identifier_id: UUID, value: str) -> LocalIdentifier:
+        """Replace an identifier's value, checked by the server's rule first (``schemas.identifiers.problem``):
+        a value it would refuse raises AnswerError with that code and changes nothing."""
+        ident = await asyncio.to_thread(self._change_identifier, inspection_id, identifier_id, value)
+        self._nudge.set()
+        assert ident is not None
+        return ident
+
+    def _change_identifier(self, inspection_id: UUID, identifier_id: UUID, value: str | None) -> LocalIdentifier | None:
+        record, _template = self._load(inspection_id)
+        store = self._store
+        current = review_store.identifier(store, inspection_id, identifier_id)  # type: ignore[arg-type]
+        if current is None:
+            raise AppError("identifier_not_found", str(identifier_id))
+        if current.refused is None:
+            _require_draft(record)
+        if value is None:
+            review_store.remove_identifier(store, inspection_id, identifier_id)  # type: ignore[arg-type]
+            return None
+        refused = identifier_problem(current.kind, value)
+        if refused is not None:
+            raise AnswerError(refused, current.kind.value)
+        return review_store.correct_identifier(store, inspection_id, identifier_id, value)  # type: ignore[arg-type]
+
+    async def dismiss_rejection(self, mutation_id: int) -> None:
+        """The inspector has seen a refused change that has no item to fix; the sync bar stops listing it."""
+        await asyncio.to_thread(rejections.resolve, self._store, mutation_id)  # type: ignore[arg-type]
 
     async def thumbnail(self, photo: PhotoItem) -> bytes | None:
         """The photo's thumbnail, decrypted (None when its file is gone or unreadable)."""
@@ -388,10 +425,13 @@ class InspectorService:
         conflicts = [ConflictNotice(c.inspection_id, c.field, c.question_id, c.person_id, c.device_value,
                                     c.winner_value, c.status, c.office_value)
                      for c in self._store.conflicts() if c.status == "open"]
+        refused = rejections.notices(self._store)  # type: ignore[arg-type]
+        self._refused_controls = {r.inspection_id for r in refused if r.inspection_id is not None}
         return SyncStatus(pending_changes=self._store.outbox_count(),
                           pending_photos=self._store.pending_photo_count(),
                           last_success_at=meta.last_success_at, last_error=meta.last_error, syncing=self._syncing,
-                          rejections=[r.message for r in self._store.rejections()], conflicts=conflicts,
+                          rejections=[r.message for r in self._store.rejections()], refused=refused,
+                          conflicts=conflicts,
                           revoked=meta.revoked_at is not None)
 
     def start_autosync(self, interval: float = 10.0) -> asyncio.Task[None]:
@@ -431,18 +471,9 @@ def missing_questions(template: Template, record: InspectionRecord) -> list[tupl
     return missing
 
 
-IDENTIFIER_MAX_LENGTH = 500  # the server's limit on the value it hashes
-
-
-def identifier_problem(kind: IdentifierKind, value: str) -> str | None:
-    """Why ``value`` cannot be recorded as an identifier of ``kind`` (a message key), or None.
-
-    The same normaliser as the server's (``schemas.identifiers.normalise``): a value it would refuse as empty
-    is refused here, so it never reaches the outbox."""
-    text = value.strip()
-    if len(text) > IDENTIFIER_MAX_LENGTH:
-        return "identifier_too_long"
-    return "identifier_empty" if not normalise(kind, text) else None
+identifier_problem = problem
+"""Why a value cannot be recorded as an identifier (a message key), or None: the server's own rule
+(``schemas.identifiers.problem``), so a value it would refuse never reaches the outbox."""
 
 
 def _require_draft(record: InspectionRecord) -> None:

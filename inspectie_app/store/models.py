@@ -202,6 +202,14 @@ class RejectionRow(Base):
     code: Mapped[str] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(EncryptedText("rejection.message"))
     received_at: Mapped[datetime]
+    # the item it concerns (store revision 20261205_1000): from the outbox row when the push reply brings it, else
+    # the pulled change's name and control; ``store.rejections`` reads them
+    mutation_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    inspection_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    question_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    person_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    identifier_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)  # fixed or dismissed by the inspector
 
 
 class ConflictRow(Base):
@@ -257,3 +265,4 @@ class IdentifierRow(Base):
     value: Mapped[str] = mapped_column(EncryptedString("control_identifier.value", 500))
     created_at: Mapped[datetime]
     question_id: Mapped[str | None] = mapped_column(String(64), default=None)  # the identifier question, if any
+    mutation_id: Mapped[int | None] = mapped_column(Integer, default=None)  # its identifier.add in the outbox

@@ -34,8 +34,22 @@ class PullDataError(ValueError):
     """A pulled change the app cannot understand (usually: the app is older than the server's data)."""
 
 
-def put_rejection(s: Session, r: Rejection) -> None:
-    s.merge(RejectionRow(mutation_id=r.mutation_id, code=r.code, message=r.message, received_at=utcnow()))
+def put_rejection(s: Session, r: Rejection, *, name: str | None = None, inspection_id: str | None = None,
+                  args: dict[str, Any] | None = None) -> None:
+    """Keep a rejection with the item it concerns: ``name``, ``inspection_id`` and ``args`` of the refused mutation
+    when known (its outbox row, or the pulled change). The same rejection arriving again (by push reply and by
+    pull, or after a reset) fills in what was missing and never reopens one the inspector resolved."""
+    row = s.get(RejectionRow, r.mutation_id)
+    if row is None:
+        row = RejectionRow(mutation_id=r.mutation_id, code=r.code, message=r.message, received_at=utcnow())
+        s.add(row)
+    row.code, row.message = r.code, r.message
+    row.mutation_name = row.mutation_name or (name[:64] if isinstance(name, str) else None)
+    row.inspection_id = row.inspection_id or (inspection_id[:36] if isinstance(inspection_id, str) else None)
+    for column in ("question_id", "person_id", "identifier_id"):
+        value = (args or {}).get(column)
+        if getattr(row, column) is None and isinstance(value, str):
+            setattr(row, column, value[:64])
 
 
 def apply_change(s: Session, change: Change) -> None:
@@ -93,7 +107,9 @@ def _apply_flag(s: Session, change: Change) -> None:
 
 def _apply_rejection(s: Session, change: Change) -> None:
     if change.op == "put":
-        put_rejection(s, Rejection.model_validate(_data(change)))
+        data = _data(change)
+        put_rejection(s, Rejection.model_validate(data), name=data.get("mutation_name"),
+                      inspection_id=data.get("inspection_id"))
 
 
 def _apply_correction(s: Session, change: Change) -> None:

@@ -414,9 +414,10 @@ class SqliteStore:
             return ServerFlag(row.level, row.flag, row.photos_expected, row.photos_present)
 
     def rejections(self) -> list[Rejection]:
-        """Mutations the server refused, oldest first."""
+        """Mutations the server refused that the inspector has not fixed yet, oldest first."""
         with self._tx() as s:
-            rows = s.scalars(select(RejectionRow).order_by(RejectionRow.mutation_id))
+            rows = s.scalars(select(RejectionRow).where(RejectionRow.resolved_at.is_(None))
+                             .order_by(RejectionRow.mutation_id))
             return [Rejection(mutation_id=r.mutation_id, code=r.code, message=r.message) for r in rows]
 
     def apply_pull(self, changes: list[Change], cursor: int, last_mutation_id: int, *, reset: bool = False,
@@ -689,7 +690,9 @@ def _ack(s: Session, last_mutation_id: int, rejections: list[Rejection], *, keep
     history again."""
     meta = _meta(s)
     for r in rejections:
-        put_rejection(s, r)
+        sent = s.get(OutboxRow, r.mutation_id)
+        put_rejection(s, r, name=sent.name if sent else None, inspection_id=sent.entity_id if sent else None,
+                      args=sent.args if sent else None)
     if last_mutation_id < meta.last_acked_mutation_id:
         _requeue_after(s, last_mutation_id)
         return 0

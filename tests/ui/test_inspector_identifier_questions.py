@@ -52,7 +52,9 @@ async def open_checklist(h: FletHarness, iid: Any) -> None:
 
 
 def recorded(h: FletHarness, ident: str) -> list[str]:
-    return [c.value for c in h.find_one(ft.Column, key=f"recorded-{ident}").controls]
+    """The lines listed under an identifier question (each line: its text, then its fix button and refusal)."""
+    column = h.find_one(ft.Column, key=f"recorded-{ident}")
+    return [h.find_one(ft.Text, key=line.controls[0].controls[0].key).value for line in column.controls]
 
 
 async def test_identifier_questions_in_the_checklist(tablet: tuple[InspectorService, OfflineSwitch],

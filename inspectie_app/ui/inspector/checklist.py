@@ -3,7 +3,9 @@
 Each answer goes to ``service.set_answer`` the moment it is given; the returned state drives which
 conditional questions are shown and the local flag. At level 3 the urgent guidance appears at once.
 An identifier question records an identifier instead (``service.add_identifier`` with its question id); it never
-has an answer, so it is never missing and never changes the flag.
+has an answer, so it is never missing and never changes the flag. A change the server refused shows on its item
+(``refusals``): a refused identifier on its line with *Corrigeren of verwijderen*, a refused answer on its question,
+anything else in the *Door de server geweigerd* panel.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import flet as ft
 from inspectie_app.contract import AppError, FinishError, InspectionState, LocalIdentifier
 from inspectie_app.ui.inspector.conflicts import ConflictsNoticePanel
 from inspectie_app.ui.inspector.extras import FlagPanel, PersonsPanel, PhotosPanel, UrgentBanner
-from inspectie_app.ui.inspector.identifier_input import IdentifierInput
+from inspectie_app.ui.inspector.identifier_input import IdentifierFix, IdentifierInput
 from inspectie_app.ui.inspector.questions import QuestionInput, ident
+from inspectie_app.ui.inspector.refusals import RefusedPanel, is_answer, reason
 from inspectie_app.ui.inspector.review_panels import CommentsPanel, IdentifiersPanel
 from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.records import InspectionStatus
@@ -43,6 +46,7 @@ class ChecklistScreen:
         self.comments = CommentsPanel(self)
         self.conflicts = ConflictsNoticePanel(self)
         self.identifiers = IdentifiersPanel(self)
+        self.refused = RefusedPanel(self)
         self.missing = ft.Column(key="finish-missing", visible=False)
         self.note = ft.TextField(key="note", multiline=True, min_lines=3, max_lines=10, on_blur=self._save_note,
                                  on_submit=self._save_note)
@@ -81,6 +85,7 @@ class ChecklistScreen:
             top,
             self.comments.control,
             self.conflicts.control,
+            self.refused.control,
             self.urgent.control,
             self.flag.control,
             ft.Text(app.t("required_legend"), size=12),
@@ -100,6 +105,23 @@ class ChecklistScreen:
         await self.conflicts.render()
         await self.identifiers.render()
         await self.on_state(state, first=True)
+        await self._show_refused()
+
+    async def _show_refused(self) -> None:
+        """Put each open rejection of this control on its item: identifiers show theirs on their own line, a refused
+        answer on its question; the rest go to the panel."""
+        status = await self.app.service.sync_status()
+        shown = {i.id for i in self.recorded if i.refused is not None}
+        rest = []
+        for notice in (n for n in status.refused if n.inspection_id == self.id):
+            if notice.identifier_id is not None and notice.identifier_id in shown:
+                continue
+            qi = self.inputs.get((notice.person_id, notice.question_id or "")) if is_answer(notice) else None
+            if qi is not None:
+                qi.show_error(self.app.t("answer_refused", reason=reason(self.app, notice)))
+                continue
+            rest.append(notice)
+        self.refused.show(rest)
 
     def _section_card(self, person_id: str | None, section: Section, answers: dict[str, AnswerValue]) -> ft.Control:
         column = ft.Column(spacing=4, key=f"section-{ident(section.id, person_id)}")
@@ -137,7 +159,7 @@ class ChecklistScreen:
         assert q is not None
         if q.type is QuestionType.IDENTIFIER:
             widget = self.identifier_inputs[key] = IdentifierInput(q, person_id, self.lang, add=self.add_identifier,
-                                                                   disabled=self.finished)
+                                                                   disabled=self.finished, fix=self.fix_identifier)
             widget.show_recorded(self.recorded)
             return widget
         self.inputs[key] = QuestionInput(q, person_id, answers.get(question_id), self.lang, save=self.save,
@@ -182,6 +204,16 @@ class ChecklistScreen:
         widget.recorded_ok()
         await self.identifiers_changed()
         await self.app.sync_bar.refresh()
+        self.app.changed()
+
+    async def fix_identifier(self, identifier: LocalIdentifier) -> None:
+        """Open *Kenmerk corrigeren of verwijderen* for one of the control's identifiers."""
+        IdentifierFix(self.app, self.id, identifier, self._identifier_fixed).open()
+
+    async def _identifier_fixed(self, message: str) -> None:
+        await self.identifiers_changed()
+        await self.app.sync_bar.refresh()
+        self.app.toast(self.app.t(message))
         self.app.changed()
 
     async def identifiers_changed(self) -> None:

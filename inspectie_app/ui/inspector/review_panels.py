@@ -10,6 +10,7 @@ import flet as ft
 
 from inspectie_app.contract import AppError, LocalIdentifier
 from inspectie_app.i18n import fmt_datetime
+from inspectie_app.ui.inspector.identifier_input import can_fix, identifier_line
 from inspectie_app.ui.widgets import TOUCH, heading, tagged
 from schemas.identifiers import IdentifierKind
 from schemas.templates import Scope
@@ -56,7 +57,10 @@ class IdentifiersPanel:
         self.kind.options = [ft.DropdownOption(key=k.value, text=app.t(f"kind_{k.value}")) for k in IdentifierKind]
         self.kind.disabled = self.value.disabled = screen.finished
         self.value.label = app.t("lookup_value")
-        self.items.controls = [ft.Text(self._line(i), key=f"identifier-{i.id}") for i in screen.recorded]
+        self.items.controls = [
+            identifier_line(i, self._line(i), app.lang, key=f"identifier-{i.id}",
+                            fix=screen.fix_identifier if can_fix(i, screen.finished) else None)
+            for i in screen.recorded]
         add = ft.FilledButton(content=app.t("identifier_add"), icon=ft.Icons.LINK, on_click=self.add,
                               key="identifier-add", height=TOUCH, disabled=screen.finished)
         self.control.controls = [heading(app.t("identifiers_title")), ft.Text(app.t("identifiers_help"), size=12),

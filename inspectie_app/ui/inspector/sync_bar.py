@@ -1,5 +1,6 @@
 """The always-visible sync bar: what is still to send, when the last sync succeeded, what went wrong, and
-which findings the team lead corrected while the inspector changed them too (conflicts)."""
+which findings the team lead corrected while the inspector changed them too (conflicts). A change the server refused
+is listed in words with its control and *Openen* (``refusals``) until it is fixed there."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice, SyncStatus
 from inspectie_app.i18n import fmt_datetime
+from inspectie_app.ui.inspector.refusals import sync_bar_lines
 from inspectie_app.ui.widgets import TOUCH, deleted_person_name, dropped_corrections_text, tagged
 from schemas.conflicts import dropped_person
 
@@ -24,6 +26,7 @@ class SyncBar:
         self.photos = ft.Text("", key="sync-photos")
         self.last = ft.Text("", key="sync-last")
         self.error = ft.Text("", key="sync-error", color=ft.Colors.RED_800, visible=False)
+        self.refused = ft.Column(key="sync-refused", spacing=0, visible=False)
         self.conflicts = ft.Text("", key="sync-conflicts", color=ft.Colors.ORANGE_900, visible=False)
         self.button = ft.OutlinedButton(content="", icon=ft.Icons.SYNC, on_click=self.sync_now, key="sync-now",
                                         height=TOUCH)
@@ -34,7 +37,7 @@ class SyncBar:
         self.login_again_tag = tagged(self.login_again, "login-again")
         self.login_again_tag.visible = False
         status = tagged(ft.Column([ft.Row([self.pending, self.photos], wrap=True), self.last, self.error,
-                                   self.conflicts], spacing=2), "sync-status")
+                                   self.refused, self.conflicts], spacing=2), "sync-status")
         status.expand = True
         self.control = ft.Container(
             key="sync-bar",
@@ -68,9 +71,10 @@ class SyncBar:
         self.last.value = (t("sync_last", when=fmt_datetime(status.last_success_at))
                            if status.last_success_at else t("sync_never"))
         messages = [t(status.last_error)] if status.last_error else []
-        messages += [t("sync_rejected", message=m) for m in status.rejections]
         self.error.value = "\n".join(messages)
         self.error.visible = bool(messages)
+        self.refused.controls = sync_bar_lines(self.app, status.refused)
+        self.refused.visible = bool(status.refused)
         fields = [c for c in status.conflicts if c.field != "person"]
         persons = [c for c in status.conflicts if c.field == "person"]
         lines = [t("sync_conflicts", n=len(fields))] if fields else []
