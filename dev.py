@@ -75,7 +75,7 @@ def wait_for(url: str, timeout: float = 60.0) -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    ensure_env("")
+    ensure_env("server")
     server = str(BIN / "inspectie-server")
     app = str(BIN / "inspectie-app")
     env = {**os.environ, "INSPECTIE_DATA_DIR": str(Path(args.data_dir).resolve() / "server")}
@@ -112,7 +112,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_test(args: argparse.Namespace) -> None:
-    ensure_env("test")
+    ensure_env("server,test")
     run([str(BIN / "ruff"), "check", "."])
     run([str(BIN / "mypy"), "schemas", "sync_server", "inspectie_app"])  # schemas strictly (pyproject)
     run([str(BIN / "inspectie-server"), "catalogue", "test", "assets/cases"])

@@ -10,9 +10,8 @@ import argparse
 import importlib.util
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from inspectie_app.config import AppSettings
 
@@ -58,35 +57,24 @@ def desktop_available() -> bool:
     return importlib.util.find_spec("flet_desktop") is not None
 
 
-def make_main(service: Any, sync_interval: float) -> Callable[[Any], Awaitable[None]]:
-    """The Flet main: starts the background sync on the first session (it needs the running loop)."""
-    from inspectie_app.ui.inspector import make_inspector_main
-
-    inner = make_inspector_main(service)
-
-    async def main(page: Any) -> None:
-        service.start_autosync(sync_interval)
-        await inner(page)
-
-    return main
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    settings = AppSettings()  # INSPECTIE_APP_*: every setting is honoured, the command line overrides three
-    args = build_parser(settings).parse_args(argv)
+    from inspectie_app.tablet import SettingsProblem, build_main, load_settings
+
+    try:
+        settings = load_settings()  # INSPECTIE_APP_* and the settings file: every setting is honoured
+    except SettingsProblem as problem:
+        print(f"error: the app's settings are wrong: {problem}", file=sys.stderr)
+        return 2
+    args = build_parser(settings).parse_args(argv)  # the command line overrides three of them
     import flet as ft
 
-    from inspectie_app.services import build_service
-
-    service = build_service(args.data_dir, args.server, photo_long_edge=settings.photo_long_edge,
-                            device_name=settings.device_name, timeout=settings.request_timeout,
-                            photo_purge_days=settings.photo_purge_days,
-                            outbox_history_days=settings.outbox_history_days,
-                            control_keep_days=settings.control_keep_days)
-    app_main = make_main(service, args.sync_interval)
+    app_main = build_main(settings, data_dir=args.data_dir, server_url=args.server, sync_interval=args.sync_interval)
     if args.web or not desktop_available():
         print(f"Inspectie app: http://{args.host}:{args.port}/ (server {args.server}, data {args.data_dir})")
-        ft.run(app_main, view=ft.AppView.WEB_BROWSER, host=args.host, port=args.port, no_cdn=True)
+        from inspectie_app.ui.web_page import index_dir  # <html lang="nl">, following the user's language
+
+        ft.run(app_main, view=ft.AppView.WEB_BROWSER, host=args.host, port=args.port, no_cdn=True,
+               assets_dir=index_dir())
     else:
         ft.run(app_main)
     return 0

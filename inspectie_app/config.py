@@ -1,4 +1,12 @@
-"""The inspector app's settings, from the environment (``INSPECTIE_APP_*``) with safe defaults."""
+"""The inspector app's settings: the environment (``INSPECTIE_APP_*``) first, then the app's settings file, then safe
+defaults.
+
+The settings file is TOML with the same names in lower case (``server_url = "https://inspectie.example.nl"``). It is
+``INSPECTIE_APP_SETTINGS_FILE`` when set, else ``inspectie_app/settings.toml`` next to this module: a tablet app built
+with ``flet build`` has no environment to speak of, so its server address is written into that file before the build
+(docs/TABLETS.md). A name the app does not know, or a value of the wrong kind, stops the app with a clear error
+instead of being ignored.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,21 @@ import sys
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 DB_FILE_NAME = "inspectie.db"
 PHOTOS_DIR_NAME = "photos"
+SETTINGS_FILE = Path(__file__).with_name("settings.toml")
+
+
+def settings_file() -> Path:
+    """The TOML file the app reads its settings from after the environment (it need not exist)."""
+    return Path(os.environ.get("INSPECTIE_APP_SETTINGS_FILE") or SETTINGS_FILE)
 
 
 def default_data_dir() -> Path:
@@ -30,7 +49,7 @@ def default_data_dir() -> Path:
 class AppSettings(BaseSettings):
     """Where the app keeps its data, which server it talks to, and how often it syncs."""
 
-    model_config = SettingsConfigDict(env_prefix="INSPECTIE_APP_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="INSPECTIE_APP_", extra="forbid")
 
     data_dir: Path = Field(default_factory=default_data_dir)
     server_url: str = "http://127.0.0.1:8000"
@@ -43,6 +62,15 @@ class AppSettings(BaseSettings):
     # acknowledged changes kept to re-send to a server restored from a backup; 0 (default): deleted once acknowledged
     outbox_history_days: float = Field(default=0.0, ge=0)
     device_name: str = "tablet"
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the settings file (no .env, no secrets folder)."""
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=settings_file())
 
 
 def database_url(data_dir: Path) -> str:

@@ -4,7 +4,9 @@ Why re-encode from raw pixels: Pillow carries EXIF, ICC profiles, XMP and JPEG c
 ``Image.info`` and writes some of them back by default. Building a fresh image from the pixel bytes
 leaves nothing to leak — GPS position, camera serial, time stamps, XMP, IPTC, comments, ICC — before
 the photo leaves the device (DESIGN §5). The orientation tag is applied to the pixels first, so nothing
-is lost by dropping it. HEIC/HEIF (iPhones, iPads) is read through pillow-heif.
+is lost by dropping it. HEIC/HEIF (iPhones, iPads) is read through pillow-heif where it is installed (the ``heif``
+extra: desktop and server); a tablet build has no wheel for it, so there a HEIC file is refused with
+``photo_heic_unsupported`` and the camera hands over JPEG (docs/TABLETS.md).
 
 Files are written to a temporary name, fsynced and renamed into place (plus a directory fsync)
 *before* the database transaction that references them: a crash in between leaves an orphan file,
@@ -51,18 +53,27 @@ class StoredPhoto:
 
 
 _heif_lock = threading.Lock()
-_heif_registered = False
+_heif_registered: bool | None = None  # None: not tried yet; False: pillow-heif is not installed
 
 
-def _register_heif() -> None:
-    """Teach Pillow to open HEIC/HEIF (once; pillow-heif is a dependency)."""
+def _register_heif() -> bool:
+    """Teach Pillow to open HEIC/HEIF (once); False when pillow-heif is not installed (a tablet build)."""
     global _heif_registered
     with _heif_lock:
-        if not _heif_registered:
-            from pillow_heif import register_heif_opener
+        if _heif_registered is None:
+            try:
+                from pillow_heif import register_heif_opener
+            except ImportError:
+                _heif_registered = False
+            else:
+                register_heif_opener()
+                _heif_registered = True
+        return _heif_registered
 
-            register_heif_opener()
-            _heif_registered = True
+
+def _is_heif(data: bytes) -> bool:
+    """An ISO-BMFF file whose brand is one of HEIF's (``ftypheic``, ``ftypmif1``, …)."""
+    return data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
 
 
 def process_photo(data: bytes, *, long_edge: int = LONG_EDGE, thumbnail_edge: int = THUMBNAIL_EDGE,
@@ -82,7 +93,8 @@ def process_photo(data: bytes, *, long_edge: int = LONG_EDGE, thumbnail_edge: in
 
 def _decode(data: bytes) -> tuple[Image.Image, int]:
     """Open and fully load the image; returns it with its EXIF orientation (1 when absent or unreadable)."""
-    _register_heif()
+    if not _register_heif() and _is_heif(data):
+        raise PhotoError("photo_heic_unsupported")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

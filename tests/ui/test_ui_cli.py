@@ -9,7 +9,7 @@ import flet as ft
 import pytest
 from flet_harness import FletHarness
 
-from inspectie_app import cli
+from inspectie_app import cli, tablet
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -81,6 +81,68 @@ def test_no_display_means_web(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_main_starts_autosync_and_shows_login(service: Any) -> None:
-    async with FletHarness(cli.make_main(service, sync_interval=3600)) as h:
+    async with FletHarness(tablet.make_main(service, sync_interval=3600)) as h:
         assert h.find_one(ft.TextField, key="login-username")
         assert service._autosync is not None and not service._autosync.done()
+
+
+def test_the_settings_file_is_honoured_and_the_environment_wins(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    """A tablet build has no environment: its server address comes from the settings file written before the build."""
+    monkeypatch.delenv("INSPECTIE_APP_SERVER_URL", raising=False)
+    monkeypatch.delenv("INSPECTIE_APP_SYNC_INTERVAL", raising=False)
+    file = tmp_path / "settings.toml"
+    file.write_text('server_url = "https://inspectie.example.nl"\nsync_interval = 60\n', encoding="utf-8")
+    monkeypatch.setenv("INSPECTIE_APP_SETTINGS_FILE", str(file))
+    assert (tablet.load_settings().server_url, tablet.load_settings().sync_interval) == (
+        "https://inspectie.example.nl", 60.0)
+    assert cli.build_parser(tablet.load_settings()).parse_args([]).server == "https://inspectie.example.nl"
+    monkeypatch.setenv("INSPECTIE_APP_SERVER_URL", "https://elders.example.nl")
+    assert tablet.load_settings().server_url == "https://elders.example.nl"
+
+
+def test_a_missing_settings_file_means_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("INSPECTIE_APP_SERVER_URL", raising=False)
+    monkeypatch.setenv("INSPECTIE_APP_SETTINGS_FILE", str(tmp_path / "absent.toml"))
+    assert tablet.load_settings().server_url == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ('server_ulr = "https://x.example.nl"\n', "server_ulr"),  # a typo is not silently ignored
+    ('sync_interval = "vaak"\n', "sync_interval"),
+    ("sync_interval = -1\n", "sync_interval"),
+    ('server_url = \n', "settings.toml"),  # not TOML at all
+])
+def test_wrong_settings_stop_the_command_with_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str], text: str,
+                                                            named: str) -> None:
+    file = tmp_path / "settings.toml"
+    file.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("INSPECTIE_APP_SETTINGS_FILE", str(file))
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert "settings are wrong" in err and named in err and "Traceback" not in err
+
+
+async def test_a_tablet_with_wrong_settings_shows_why_instead_of_crashing(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    file = tmp_path / "settings.toml"
+    file.write_text('server_ulr = "https://x.example.nl"\n', encoding="utf-8")
+    monkeypatch.setenv("INSPECTIE_APP_SETTINGS_FILE", str(file))
+    async with FletHarness(tablet.tablet_main()) as h:
+        texts = h.all_text()
+        assert "De app kan niet starten: de instellingen zijn onjuist." in texts
+        assert any("server_ulr" in str(t) for t in texts)
+
+
+async def test_a_tablet_starts_from_its_settings_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What ``flet_main.py`` runs: the store in the app's own storage, the server from the settings file."""
+    file = tmp_path / "settings.toml"
+    file.write_text('server_url = "http://127.0.0.1:9"\nsync_interval = 3600\n', encoding="utf-8")
+    monkeypatch.setenv("INSPECTIE_APP_SETTINGS_FILE", str(file))
+    monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "storage"))
+    monkeypatch.delenv("INSPECTIE_APP_DATA_DIR", raising=False)
+    monkeypatch.setenv("INSPECTIE_APP_KEY_STORE", "file")
+    async with FletHarness(tablet.tablet_main()) as h:
+        assert h.find_one(ft.TextField, key="login-username")
+    assert (tmp_path / "storage" / "inspectie.db").is_file()
