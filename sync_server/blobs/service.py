@@ -92,13 +92,13 @@ def _announce(session: Session, arrived: dict[uuid.UUID, list[str]],
 _using = aliased(Photo)
 _COUNTS_OF_FINISHED_USING = inspections.PHOTO_COUNTS.where(
     Inspection.id.in_(select(_using.inspection_id).where(_using.sha256.in_(bindparam("shas", expanding=True)))),
-    Inspection.organisation_id == bindparam("organisation_id"), Inspection.status == "finished",
+    access.in_organisation(Inspection, bindparam("organisation_id")), Inspection.status == "finished",
 ).order_by(Inspection.id)
 """``PHOTO_COUNTS`` of the finished inspections of one organisation that use one of some photos: built once (a
 photo upload is a hot path)."""
 
 
-HELD_BY_INSPECTOR = and_(BlobHolder.organisation_id == Inspection.organisation_id,
+HELD_BY_INSPECTOR = and_(access.same_organisation(BlobHolder, Inspection),
                          BlobHolder.sha256 == Photo.sha256, BlobHolder.user_id == Inspection.inspector_id)
 """Join condition: the photo of a control is held by that control's inspector (the only way it is present)."""
 
@@ -119,7 +119,7 @@ def referenced_by_own_control(*, session: Session, user: Principal, sha256: str)
     """Whether a control of ``user`` (in their organisation) attaches this photo."""
     stmt = (select(Photo.id).join(Inspection, Inspection.id == Photo.inspection_id)
             .where(Photo.sha256 == sha256, Inspection.inspector_id == user.user_id,
-                   Inspection.organisation_id == user.organisation_id).limit(1))
+                   access.in_organisation(Inspection, user.organisation_id)).limit(1))
     return session.scalar(stmt) is not None
 
 
@@ -127,8 +127,8 @@ def unreferenced_bytes(*, session: Session, user: Principal, since: datetime) ->
     """Bytes of the photos ``user`` uploaded since ``since`` that no control of theirs references (yet)."""
     used = (select(Photo.id).join(Inspection, Inspection.id == Photo.inspection_id)
             .where(Photo.sha256 == BlobHolder.sha256, Inspection.inspector_id == BlobHolder.user_id,
-                   Inspection.organisation_id == BlobHolder.organisation_id))
+                   access.same_organisation(Inspection, BlobHolder)))
     stmt = (select(func.coalesce(func.sum(BlobHolder.size), 0))
-            .where(BlobHolder.user_id == user.user_id, BlobHolder.organisation_id == user.organisation_id,
+            .where(BlobHolder.user_id == user.user_id, access.in_organisation(BlobHolder, user.organisation_id),
                    BlobHolder.received_at >= since, ~exists(used)))
     return int(session.scalar(stmt) or 0)

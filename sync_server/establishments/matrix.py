@@ -17,6 +17,7 @@ from schemas.templates import TemplateError
 from sync_server.assets import ASSETS_DIR, read_data_file
 from sync_server.errors import ApiError
 from sync_server.establishments.models import EnforcementMatrixVersion
+from sync_server.tenancy import access
 
 
 def load_file(path: Path) -> EnforcementMatrix:
@@ -40,7 +41,7 @@ def newest_file(assets_dir: Path) -> Path:
 def current(*, session: Session, organisation_id: uuid.UUID, assets_dir: Path) -> EnforcementMatrix:
     """The organisation's matrix in force; the asset file when nobody there has edited it yet."""
     row = session.scalars(select(EnforcementMatrixVersion)
-                          .where(EnforcementMatrixVersion.organisation_id == organisation_id)
+                          .where(access.in_organisation(EnforcementMatrixVersion, organisation_id))
                           .order_by(EnforcementMatrixVersion.version.desc())).first()
     if row is not None:
         return EnforcementMatrix.model_validate({**row.content, "version": row.version})
@@ -51,7 +52,7 @@ def save(*, session: Session, organisation_id: uuid.UUID, assets_dir: Path, matr
          by: str) -> EnforcementMatrix:
     """Store an edited matrix as the organisation's next version (earlier versions stay as they were)."""
     top = session.scalar(select(func.max(EnforcementMatrixVersion.version))
-                         .where(EnforcementMatrixVersion.organisation_id == organisation_id))
+                         .where(access.in_organisation(EnforcementMatrixVersion, organisation_id)))
     version = max(int(top or 0), current(session=session, organisation_id=organisation_id,
                                          assets_dir=assets_dir).version) + 1
     stored = matrix.model_copy(update={"version": version})

@@ -56,10 +56,8 @@ def to_read(e: Establishment, last_control_on: date | None = None) -> Establishm
 
 def get_or_raise(*, session: Session, organisation_id: uuid.UUID, establishment_id: uuid.UUID) -> Establishment:
     """The establishment if it is in ``organisation_id``'s register; 404 otherwise."""
-    found = session.get(Establishment, establishment_id)
-    if found is None or found.organisation_id != organisation_id:
-        raise ApiError("not_found")
-    return found
+    return access.row_or_404(session=session, model=Establishment, row_id=establishment_id,
+                             organisation_id=organisation_id)
 
 
 def create(*, session: Session, organisation_id: uuid.UUID, data: EstablishmentCreate) -> EstablishmentRead:
@@ -91,7 +89,7 @@ def update(*, session: Session, organisation_id: uuid.UUID, establishment_id: uu
 
 def list_all(*, session: Session, organisation_id: uuid.UUID, kind: str | None = None) -> list[EstablishmentRead]:
     """Every establishment of the organisation by name, with the date of its last done control."""
-    stmt = (select(Establishment).where(Establishment.organisation_id == organisation_id)
+    stmt = (select(Establishment).where(access.in_organisation(Establishment, organisation_id))
             .order_by(Establishment.name, Establishment.id))
     if kind:
         stmt = stmt.where(Establishment.kind == kind)
@@ -136,7 +134,7 @@ def last_controls(*, session: Session, organisation_id: uuid.UUID,
         return {}
     out: dict[str, date] = {}
     stmt = (select(Inspection.address, Inspection.finished_at, Inspection.started_at)
-            .where(Inspection.organisation_id == organisation_id, Inspection.status == "finished", where))
+            .where(access.in_organisation(Inspection, organisation_id), Inspection.status == "finished", where))
     for address, finished, started in session.execute(stmt):
         key = address_key(Address.model_validate(address))
         on = local_date(finished or started)
@@ -154,7 +152,7 @@ def history(*, session: Session, establishment: Establishment) -> list[ControlHi
     at_address = _at_addresses(session, establishment.organisation_id, {establishment.address_key})
     planned_here = PlannedControl.establishment_id == establishment.id
     by_plan = Inspection.planned_control_id.in_(select(PlannedControl.id).where(planned_here))
-    stmt = select(Inspection).where(Inspection.organisation_id == establishment.organisation_id,
+    stmt = select(Inspection).where(access.in_organisation(Inspection, establishment.organisation_id),
                                     by_plan if at_address is None else or_(by_plan, at_address))
     for i in session.scalars(stmt):
         if i.planned_control_id in planned_ids or address_key(Address.model_validate(i.address)) == \

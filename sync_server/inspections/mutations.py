@@ -33,6 +33,7 @@ from sync_server.inspections import schemas as s
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.inspections.service import PREMISES
 from sync_server.planning.models import PlannedControl
+from sync_server.tenancy import access
 
 
 class Rejected(Exception):
@@ -228,7 +229,7 @@ def _args(model: type[A], mutation: Mutation, *, storable_checked: bool = False)
 def _own(ctx: MutationContext, inspection_id: uuid.UUID) -> Inspection:
     """The inspection, if it exists and the caller created it; writes nothing."""
     inspection = ctx.inspection(inspection_id)
-    if inspection is None or inspection.organisation_id != ctx.user.organisation_id:
+    if inspection is None or not access.belongs(inspection, ctx.user.organisation_id):
         raise Rejected("not_found")  # another organisation's control: not confirmed to exist
     if inspection.inspector_id != ctx.user.user_id:
         raise Rejected("forbidden")
@@ -270,7 +271,7 @@ def create_inspection(ctx: MutationContext, m: Mutation) -> None:
         raise Rejected("invalid_args", f"control_type {a.control_type} does not match {template.key}")
     planned = a.planned_control_id
     plan = ctx.session.get(PlannedControl, planned) if planned is not None else None
-    if plan is None or plan.organisation_id != ctx.user.organisation_id:
+    if not access.belongs(plan, ctx.user.organisation_id):
         planned = None  # a stale (or foreign) plan reference must not cost the inspector the whole control
     inspection = Inspection(id=m.entity_id, template_id=a.template_id, template_version=a.template_version,
                             control_type=a.control_type, address=a.address.model_dump(mode="json"),

@@ -16,6 +16,7 @@ from sync_server.blobs.models import BlobHolder
 from sync_server.catalog import published as catalog
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.sync import changes
+from sync_server.tenancy import access
 
 PREMISES = ""
 T = TypeVar("T")
@@ -67,7 +68,7 @@ PHOTO_COUNTS = (
     select(Inspection.id, func.count(Photo.id), func.count(BlobHolder.sha256))
     .join(Photo, Photo.inspection_id == Inspection.id)
     .outerjoin(BlobHolder, and_(BlobHolder.sha256 == Photo.sha256,
-                                BlobHolder.organisation_id == Inspection.organisation_id,
+                                access.same_organisation(BlobHolder, Inspection),
                                 BlobHolder.user_id == Inspection.inspector_id))
     .group_by(Inspection.id))
 """(inspection, photos referenced, photos its inspector has uploaded in its organisation); callers add the WHERE.

@@ -33,6 +33,7 @@ from sync_server.inspections.models import Inspection
 from sync_server.planning.models import PlannedControl, PlannedControlInspector
 from sync_server.planning.schemas import PlannedControlCreate
 from sync_server.sync import changes
+from sync_server.tenancy import access
 from sync_server.tenancy.models import Team
 
 PAST_DAYS = 366
@@ -91,7 +92,7 @@ def _check_inspectors(session: Session, organisation_id: uuid.UUID, ids: list[uu
     for uid in ids:
         row = session.execute(select(User.role, Team.organisation_id).join(Team, Team.id == User.team_id)
                               .where(User.id == uid)).first()
-        if row is None or row.organisation_id != organisation_id:
+        if row is None or not access.belongs(row, organisation_id):
             raise ApiError("inspector_other_organisation", detail=f"inspector_ids: {uid}")
         if row.role != Role.INSPECTEUR:
             raise ApiError("validation_error", detail=f"inspector_ids: {uid} is not an inspecteur")
@@ -163,10 +164,8 @@ def _clean_partners(partners: list[str]) -> list[str]:
 
 def get_or_raise(*, session: Session, organisation_id: uuid.UUID, control_id: uuid.UUID) -> PlannedControl:
     """The control if it is of ``organisation_id``; 404 otherwise."""
-    control = session.get(PlannedControl, control_id)
-    if control is None or control.organisation_id != organisation_id:
-        raise ApiError("not_found")
-    return control
+    return access.row_or_404(session=session, model=PlannedControl, row_id=control_id,
+                             organisation_id=organisation_id)
 
 
 def update(*, session: Session, by: Principal, control_id: uuid.UUID, data: PlannedControlUpdate) -> PlannedControlRead:
@@ -218,14 +217,14 @@ def cancel(*, session: Session, by: Principal, control_id: uuid.UUID) -> None:
 def done_clause(organisation_id: uuid.UUID) -> ColumnElement[bool]:
     """A planned control is done: a finished inspection of the organisation carries its id."""
     return (select(Inspection.id).where(Inspection.planned_control_id == PlannedControl.id,
-                                        Inspection.organisation_id == organisation_id,
+                                        access.in_organisation(Inspection, organisation_id),
                                         Inspection.status == "finished").exists())
 
 
 def started_clause(organisation_id: uuid.UUID) -> ColumnElement[bool]:
     """A planned control is under way or done: an inspection of the organisation carries its id."""
     return (select(Inspection.id).where(Inspection.planned_control_id == PlannedControl.id,
-                                        Inspection.organisation_id == organisation_id).exists())
+                                        access.in_organisation(Inspection, organisation_id)).exists())
 
 
 def _as_date(value: Any) -> date:
@@ -250,7 +249,7 @@ def list_controls(*, session: Session, organisation_id: uuid.UUID, start: date |
                   cursor: str | None = None) -> Page[PlannedControlRead]:
     """A page of the organisation's controls in [start, end], soonest first; ``status`` is planned, in_progress,
     done (an inspection carries the control's id) or cancelled. ``limit`` None: all of them."""
-    where = [PlannedControl.organisation_id == organisation_id]
+    where = [access.in_organisation(PlannedControl, organisation_id)]
     if not include_cancelled:
         where.append(PlannedControl.status != "cancelled")
     if start is not None:
@@ -314,7 +313,7 @@ def list_inspectors(*, session: Session, organisation_id: uuid.UUID) -> list[Use
     """The organisation's active inspecteur accounts, by display name."""
     stmt = (select(User).join(Team, Team.id == User.team_id)
             .where(User.role == Role.INSPECTEUR.value, User.disabled_at.is_(None),
-                   Team.organisation_id == organisation_id)
+                   access.in_organisation(Team, organisation_id))
             .order_by(User.display_name, User.username))
     return [UserRead(id=u.id, username=u.username, display_name=u.display_name, role=u.role)
             for u in session.scalars(stmt)]

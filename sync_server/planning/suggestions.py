@@ -31,6 +31,7 @@ from sync_server.links.models import Identifier
 from sync_server.planning.models import PlannedControl
 from sync_server.planning.ranking import SIGNAL_WINDOW_DAYS, Candidate, History, rank
 from sync_server.review.models import Verification
+from sync_server.tenancy import access
 
 ADDRESS_FIELDS = ("street", "house_number", "addition", "postcode", "city")
 
@@ -61,7 +62,7 @@ def suggestions(*, session: Session, organisation_id: uuid.UUID, today: date | N
     day = today or establishments.today()
     candidates: dict[str, Candidate] = {}
     for e in session.scalars(select(Establishment).where(Establishment.active.is_(True),
-                                                         Establishment.organisation_id == organisation_id)):
+                                                         access.in_organisation(Establishment, organisation_id))):
         candidates[e.address_key] = Candidate(key=e.address_key, address=Address.model_validate(e.address),
                                               establishment_id=e.id, name=e.name, kind=e.kind,
                                               licence_status=e.licence_status)
@@ -73,7 +74,7 @@ def suggestions(*, session: Session, organisation_id: uuid.UUID, today: date | N
             c.history = History()
     for p in session.scalars(select(PlannedControl).where(PlannedControl.status == "planned",
                                                           PlannedControl.scheduled_on >= day,
-                                                          PlannedControl.organisation_id == organisation_id)):
+                                                          access.in_organisation(PlannedControl, organisation_id))):
         found = candidates.get(address_key(Address.model_validate(p.address)))
         if found is not None and (found.next_planned_on is None or p.scheduled_on < found.next_planned_on):
             found.next_planned_on = p.scheduled_on
@@ -127,7 +128,7 @@ def _per_address(organisation_id: uuid.UUID, day: date) -> Select[Any]:
                    func.sum(func.coalesce(linked.c.n, 0)).label("linked"))
             .outerjoin(linked, linked.c.inspection_id == Inspection.id)
             .outerjoin(unverified, unverified.c.inspection_id == Inspection.id)
-            .where(Inspection.organisation_id == organisation_id).group_by(*fields))
+            .where(access.in_organisation(Inspection, organisation_id)).group_by(*fields))
 
 
 def _unverified() -> Any:
@@ -147,9 +148,9 @@ def _linked_counts(organisation_id: uuid.UUID) -> Any:
     mine, other = aliased(Identifier), aliased(Identifier)
     return (select(mine.inspection_id.label("inspection_id"),
                    func.count(func.distinct(other.inspection_id)).label("n"))
-            .join(other, (other.organisation_id == mine.organisation_id) & (other.kind == mine.kind)
+            .join(other, access.same_organisation(other, mine) & (other.kind == mine.kind)
                   & (other.digest == mine.digest) & (other.inspection_id != mine.inspection_id))
-            .where(mine.organisation_id == organisation_id).group_by(mine.inspection_id).subquery("linked"))
+            .where(access.in_organisation(mine, organisation_id)).group_by(mine.inspection_id).subquery("linked"))
 
 
 def _utc(value: datetime | str | None) -> datetime | None:

@@ -23,6 +23,7 @@ from sync_server.establishments.models import Establishment
 from sync_server.inspections.models import Inspection
 from sync_server.planning import service as planning
 from sync_server.planning.models import PlannedControl, PlanYear
+from sync_server.tenancy import access
 
 
 def targets(*, session: Session, organisation_id: uuid.UUID, year: int) -> tuple[PlanTargets, PlanYear | None]:
@@ -64,7 +65,7 @@ def year_plan(*, session: Session, organisation_id: uuid.UUID, year: int) -> Yea
 
 def _in_year(organisation_id: uuid.UUID, year: int) -> list[ColumnElement[bool]]:
     """The organisation's not-cancelled planned controls scheduled in ``year``."""
-    return [PlannedControl.organisation_id == organisation_id, PlannedControl.status != "cancelled",
+    return [access.in_organisation(PlannedControl, organisation_id), PlannedControl.status != "cancelled",
             PlannedControl.scheduled_on >= date(year, 1, 1), PlannedControl.scheduled_on <= date(year, 12, 31)]
 
 
@@ -88,14 +89,15 @@ def _plan_counts(session: Session, organisation_id: uuid.UUID, year: int,
 def _unplanned_finished(session: Session, organisation_id: uuid.UUID, year: int) -> int:
     """Pandenacties finished in ``year`` (local time) without a plan."""
     return int(session.scalar(select(func.count()).where(
-        Inspection.organisation_id == organisation_id, Inspection.status == "finished",
+        access.in_organisation(Inspection, organisation_id), Inspection.status == "finished",
         Inspection.planned_control_id.is_(None), Inspection.control_type == "pandenactie",
         periods.year_range(Inspection.finished_at, year))) or 0)
 
 
 def _licensed_sex(session: Session, organisation_id: uuid.UUID, year: int) -> TargetProgress:
     rows = session.scalars(select(Establishment).where(
-        Establishment.organisation_id == organisation_id, Establishment.kind == EstablishmentKind.SEKSINRICHTING.value,
+        access.in_organisation(Establishment, organisation_id),
+        Establishment.kind == EstablishmentKind.SEKSINRICHTING.value,
         Establishment.licence_status == LicenceStatus.LICENSED.value, Establishment.active.is_(True))
         .order_by(Establishment.name))
     open_plans = set(session.scalars(select(PlannedControl.establishment_id).where(

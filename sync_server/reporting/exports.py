@@ -133,7 +133,7 @@ def _linked_counts(session: Session, user: Principal, ids: list[uuid.UUID]) -> d
     """Control id -> how many other controls ``user`` may see share an identifier with it (``links.linked``)."""
     mine, other = aliased(Identifier), aliased(Identifier)
     stmt = (select(mine.inspection_id, func.count(func.distinct(other.inspection_id)))
-            .join(other, (other.organisation_id == user.organisation_id) & (other.kind == mine.kind)
+            .join(other, access.in_organisation(other, user.organisation_id) & (other.kind == mine.kind)
                   & (other.digest == mine.digest) & (other.inspection_id != mine.inspection_id))
             .join(Inspection, Inspection.id == other.inspection_id)
             .where(mine.inspection_id.in_(ids), access.inspection_clause(user)).group_by(mine.inspection_id))

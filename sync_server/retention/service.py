@@ -42,6 +42,7 @@ from sync_server.review import chain, signals
 from sync_server.review.models import AuditEntry, Comment, Referral, Verification
 from sync_server.sync import changes
 from sync_server.sync.models import ChangeLog
+from sync_server.tenancy import access
 from sync_server.tenancy.models import Organisation
 
 KINDS = ("controls_without_signals", "unfounded_signals", "referred", "photos", "audit")
@@ -105,7 +106,7 @@ def _classify(session: Session, result: OrgPurge, p: RetentionPeriods, now: date
     cut = {k: _cutoff(now, getattr(p, k)) for k in KINDS[:3]}
     if all(c is None for c in cut.values()):
         return
-    finished = list(session.scalars(select(Inspection).where(Inspection.organisation_id == result.organisation_id,
+    finished = list(session.scalars(select(Inspection).where(access.in_organisation(Inspection, result.organisation_id),
                                                              Inspection.status == "finished")))
     ids = [i.id for i in finished]
     latest = signals.latest_verifications(session=session, inspection_ids=ids) if ids else {}
@@ -148,7 +149,7 @@ def _photos(session: Session, result: OrgPurge, p: RetentionPeriods, now: dateti
     doomed = {i for ids in result.controls.values() for i in ids}
     cut = _cutoff(now, p.photos)
     stmt = (select(Photo.id, Photo.inspection_id, Photo.sha256).join(Inspection, Inspection.id == Photo.inspection_id)
-            .where(Inspection.organisation_id == result.organisation_id))
+            .where(access.in_organisation(Inspection, result.organisation_id)))
     rows = [r for r in session.execute(stmt)
             if r.inspection_id in doomed or (cut is not None and _finished_before(session, r.inspection_id, cut))]
     if not rows:
@@ -158,7 +159,7 @@ def _photos(session: Session, result: OrgPurge, p: RetentionPeriods, now: dateti
     shas = {r.sha256 for r in rows}
     still_used = {sha for pid, sha in session.execute(
         select(Photo.id, Photo.sha256).join(Inspection, Inspection.id == Photo.inspection_id)
-        .where(Inspection.organisation_id == result.organisation_id, Photo.sha256.in_(shas)))
+        .where(access.in_organisation(Inspection, result.organisation_id), Photo.sha256.in_(shas)))
         if pid not in gone_ids}
     result.photo_files = [(result.organisation_id, sha) for sha in sorted(shas - still_used)]
     if dry_run:
@@ -166,7 +167,8 @@ def _photos(session: Session, result: OrgPurge, p: RetentionPeriods, now: dateti
     for chunk in inspections.chunks(sorted(gone_ids, key=str)):
         session.execute(delete(Photo).where(Photo.id.in_(chunk)))
     for chunk in inspections.chunks([sha for _org, sha in result.photo_files]):
-        session.execute(delete(Blob).where(Blob.organisation_id == result.organisation_id, Blob.sha256.in_(chunk)))
+        session.execute(delete(Blob).where(access.in_organisation(Blob, result.organisation_id),
+                                           Blob.sha256.in_(chunk)))
     kept = sorted({r.inspection_id for r in rows} - doomed, key=str)
     found = [session.get(Inspection, iid) for iid in kept]
     inspections.emit_flags(session=session, inspections=[i for i in found if i is not None and i.flag is not None])
@@ -217,8 +219,8 @@ def _audit_count(session: Session, organisation_id: uuid.UUID, p: RetentionPerio
     from sqlalchemy import func
 
     keep_from = session.scalar(select(func.min(AuditEntry.chain_seq)).where(
-        AuditEntry.organisation_id == organisation_id, AuditEntry.at >= cut))
-    stmt = select(func.count()).select_from(AuditEntry).where(AuditEntry.organisation_id == organisation_id)
+        access.in_organisation(AuditEntry, organisation_id), AuditEntry.at >= cut))
+    stmt = select(func.count()).select_from(AuditEntry).where(access.in_organisation(AuditEntry, organisation_id))
     if keep_from is not None:
         stmt = stmt.where(AuditEntry.chain_seq < keep_from)
     return int(session.scalar(stmt) or 0)
@@ -255,7 +257,7 @@ def delete_files(store: BlobStore, files: Iterable[tuple[uuid.UUID, str]]) -> in
 
 def last_run(*, session: Session, organisation_id: uuid.UUID, settings: Settings) -> RetentionRun:
     """The organisation's newest purge run (None when none ran) with the periods in force."""
-    row = session.scalars(select(PurgeRun).where(PurgeRun.organisation_id == organisation_id)
+    row = session.scalars(select(PurgeRun).where(access.in_organisation(PurgeRun, organisation_id))
                           .order_by(PurgeRun.finished_at.desc()).limit(1)).first()
     return RetentionRun(periods=periods(settings), daily=settings.purge_daily,
                         last_run_at=chain.utc(row.finished_at) if row else None,

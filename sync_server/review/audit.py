@@ -57,7 +57,7 @@ def list_entries(*, session: Session, user: Principal, inspection_id: uuid.UUID 
     """A page of the caller's organisation's entries, newest first (by their place in the chain, which its unique
     index serves), optionally of one control; entries about a control only when the caller may see that control
     (a teamleider: their own team's)."""
-    visible = [AuditEntry.organisation_id == user.organisation_id,
+    visible = [access.in_organisation(AuditEntry, user.organisation_id),
                or_(AuditEntry.inspection_id.is_(None), access.inspection_clause(user))]
     if inspection_id is not None:
         visible.append(AuditEntry.inspection_id == inspection_id)
@@ -90,7 +90,7 @@ def export_csv(*, session: Session, user: Principal) -> tuple[bytes, int]:
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(EXPORT_HEADER)
     count = 0
-    stmt = (select(AuditEntry).where(AuditEntry.organisation_id == user.organisation_id)
+    stmt = (select(AuditEntry).where(access.in_organisation(AuditEntry, user.organisation_id))
             .order_by(AuditEntry.chain_seq).execution_options(yield_per=1000))
     for e in session.scalars(stmt):
         detail = json.dumps(e.detail or {}, sort_keys=True, ensure_ascii=False)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from sync_server.db import insert_if_absent
 from sync_server.review.models import AuditChain, AuditCheckpoint, AuditEntry
+from sync_server.tenancy import access
 
 GENESIS = "0" * 64
 PENDING = "audit_pending"
@@ -94,7 +95,7 @@ event.listen(Session, "after_transaction_end", discard)
 def append(session: Session, organisation_id: uuid.UUID, entries: list[AuditEntry]) -> None:
     """Lock the organisation's chain head and append ``entries`` in order (the caller commits soon after)."""
     insert_if_absent(session, AuditChain, organisation_id=organisation_id, seq=0, head_hash=GENESIS)
-    stmt = (update(AuditChain).where(AuditChain.organisation_id == organisation_id)
+    stmt = (update(AuditChain).where(access.in_organisation(AuditChain, organisation_id))
             .values(seq=AuditChain.seq + len(entries)).returning(AuditChain.seq, AuditChain.head_hash))
     last, head = session.execute(stmt).one()
     seq = int(last) - len(entries)
@@ -104,7 +105,8 @@ def append(session: Session, organisation_id: uuid.UUID, entries: list[AuditEntr
         entry.chain_seq, entry.prev_hash = seq, head
         entry.entry_hash = head = entry_hash(head, entry)
         session.add(entry)
-    session.execute(update(AuditChain).where(AuditChain.organisation_id == organisation_id).values(head_hash=head))
+    session.execute(update(AuditChain).where(access.in_organisation(AuditChain, organisation_id))
+                    .values(head_hash=head))
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def verify(*, session: Session, organisation_id: uuid.UUID) -> Report:
     start_seq, start_hash = _start(session, organisation_id)
     expected_seq, prev = start_seq + 1, start_hash
     attested = start_seq == 0
-    for entry in session.scalars(select(AuditEntry).where(AuditEntry.organisation_id == organisation_id)
+    for entry in session.scalars(select(AuditEntry).where(access.in_organisation(AuditEntry, organisation_id))
                                  .order_by(AuditEntry.chain_seq, AuditEntry.id)):
         report.entries += 1
         report.first_seq = report.first_seq or entry.chain_seq
@@ -155,7 +157,8 @@ def verify(*, session: Session, organisation_id: uuid.UUID) -> Report:
 
 def _start(session: Session, organisation_id: uuid.UUID) -> tuple[int, str]:
     """The seq and hash the chain continues from: the newest retention checkpoint, else genesis."""
-    checkpoint = session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.organisation_id == organisation_id)
+    checkpoint = session.scalars(select(AuditCheckpoint)
+                                 .where(access.in_organisation(AuditCheckpoint, organisation_id))
                                  .order_by(AuditCheckpoint.through_seq.desc()).limit(1)).first()
     return (checkpoint.through_seq, checkpoint.through_hash) if checkpoint else (0, GENESIS)
 
@@ -204,15 +207,15 @@ def checkpoint(*, session: Session, organisation_id: uuid.UUID, before: datetime
     from sqlalchemy import delete, func
 
     keep_from = session.scalar(select(func.min(AuditEntry.chain_seq)).where(
-        AuditEntry.organisation_id == organisation_id, AuditEntry.at >= before))
+        access.in_organisation(AuditEntry, organisation_id), AuditEntry.at >= before))
     head = session.get(AuditChain, organisation_id)
     through_seq = (keep_from - 1) if keep_from is not None else (head.seq if head else 0)
-    last = session.scalars(select(AuditEntry).where(AuditEntry.organisation_id == organisation_id,
+    last = session.scalars(select(AuditEntry).where(access.in_organisation(AuditEntry, organisation_id),
                                                     AuditEntry.chain_seq <= through_seq)
                            .order_by(AuditEntry.chain_seq.desc()).limit(1)).first()
     if last is None:
         return None
-    deleted = len(session.execute(delete(AuditEntry).where(AuditEntry.organisation_id == organisation_id,
+    deleted = len(session.execute(delete(AuditEntry).where(access.in_organisation(AuditEntry, organisation_id),
                                                            AuditEntry.chain_seq <= through_seq)
                                   .returning(AuditEntry.id)).all())
     row = AuditCheckpoint(organisation_id=organisation_id, through_seq=last.chain_seq, through_hash=last.entry_hash,

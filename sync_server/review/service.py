@@ -36,7 +36,7 @@ def _summary(inspection: Inspection, inspector: str, expected: int, present: int
                              photos_expected=expected, photos_present=present)
 
 
-HELD = and_(BlobHolder.sha256 == Photo.sha256, BlobHolder.organisation_id == Inspection.organisation_id,
+HELD = and_(BlobHolder.sha256 == Photo.sha256, access.same_organisation(BlobHolder, Inspection),
             BlobHolder.user_id == Inspection.inspector_id)
 """A control's photo is present when its inspector has uploaded it (``blobs.models.BlobHolder``)."""
 
@@ -180,7 +180,7 @@ def get_detail(*, session: Session, user: Principal, inspection_id: uuid.UUID) -
 def _photos(session: Session, inspection: Inspection) -> list[PhotoRead]:
     stmt = (select(Photo, BlobHolder.sha256)
             .outerjoin(BlobHolder, and_(BlobHolder.sha256 == Photo.sha256,
-                                        BlobHolder.organisation_id == inspection.organisation_id,
+                                        access.in_organisation(BlobHolder, inspection.organisation_id),
                                         BlobHolder.user_id == inspection.inspector_id))
             .where(Photo.inspection_id == inspection.id).order_by(Photo.id))
     return [PhotoRead(id=p.id, sha256=p.sha256, size=p.size, caption=p.caption, present=blob is not None)

@@ -29,6 +29,7 @@ from sync_server.errors import ApiError
 from sync_server.inspections.models import Inspection, Photo
 from sync_server.sync import service as sync
 from sync_server.sync.models import Quarantine
+from sync_server.tenancy import access
 from sync_server.tenancy.models import Team
 
 REASON = "device_revoked"
@@ -60,7 +61,7 @@ def expects_photo(*, session: Session, device: Principal, sha256: str) -> bool:
     control of its inspector already references it."""
     referenced = session.scalar(select(Photo.id).join(Inspection, Inspection.id == Photo.inspection_id)
                                 .where(Photo.sha256 == sha256, Inspection.inspector_id == device.user_id,
-                                       Inspection.organisation_id == device.organisation_id).limit(1))
+                                       access.in_organisation(Inspection, device.organisation_id)).limit(1))
     if referenced is not None:
         return True
     payloads = session.scalars(select(Quarantine.payload).where(Quarantine.device_id == device.device_id,
@@ -93,7 +94,7 @@ def entries(*, session: Session, organisation_id: uuid.UUID | None = None) -> li
             .join(Team, Team.id == User.team_id).outerjoin(Device, Device.id == Quarantine.device_id)
             .order_by(Quarantine.received_at))
     if organisation_id is not None:
-        stmt = stmt.where(Team.organisation_id == organisation_id)
+        stmt = stmt.where(access.in_organisation(Team, organisation_id))
     return [(q, username, device_name or "") for q, username, device_name in session.execute(stmt)]
 
 
