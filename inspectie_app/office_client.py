@@ -17,9 +17,10 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from schemas.accounts import AccountRead, PasswordChange, PasswordResetRead
+from schemas.accounts import AccountRead, PasswordChange, PasswordResetRead, TeamRead, UserCreated
 from schemas.conflicts import ConflictRead, ConflictResolve, FindingCorrection
 from schemas.identifiers import IdentifierKind
+from schemas.org_settings import OrganisationSettingsRead
 from schemas.pages import Page
 from schemas.planning import (
     EnforcementMatrix,
@@ -33,6 +34,7 @@ from schemas.planning import (
     YearPlan,
 )
 from schemas.records import Address, InspectionDetail, LoginRequest, LoginResponse, PlannedControlRead, UserRead
+from schemas.retention import RetentionRun
 from schemas.review import (
     AgencyRow,
     AuditRead,
@@ -122,9 +124,37 @@ class OfficeClient:
         self.must_change_password = False
 
     # --- the beheerder's users and devices -------------------------------------------------------
-    async def accounts(self) -> list[AccountRead]:
-        """The organisation's users with their devices."""
-        return _parse_list(AccountRead, await self._call("GET", f"{API}/admin/users"))
+    async def accounts(self, query: str = "", team_id: UUID | None = None,
+                       limit: int | None = None) -> list[AccountRead]:
+        """The organisation's users with their devices (``query``: in the username or name; ``team_id``: one team's;
+        ``limit``: the first so many)."""
+        params = {k: str(v) for k, v in (("q", query.strip()), ("team_id", team_id), ("limit", limit)) if v}
+        return _parse_list(AccountRead, await self._call("GET", f"{API}/admin/users", params=params))
+
+    async def teams(self) -> list[TeamRead]:
+        return _parse_list(TeamRead, await self._call("GET", f"{API}/admin/teams"))
+
+    async def create_team(self, key: str, name: str) -> TeamRead:
+        return _parse(TeamRead, await self._call("POST", f"{API}/admin/teams", json={"key": key, "name": name}))
+
+    async def create_user(self, username: str, display_name: str, role: str, team_id: UUID) -> UserCreated:
+        """A new user; the answer holds the temporary password, shown once."""
+        body = {"username": username, "display_name": display_name, "role": role, "team_id": str(team_id)}
+        return _parse(UserCreated, await self._call("POST", f"{API}/admin/users", json=body))
+
+    async def move_user(self, user_id: UUID, team_id: UUID) -> AccountRead:
+        body = {"team_id": str(team_id)}
+        return _parse(AccountRead, await self._call("POST", f"{API}/admin/users/{user_id}/move", json=body))
+
+    async def org_settings(self) -> OrganisationSettingsRead:
+        return _parse(OrganisationSettingsRead, await self._call("GET", f"{API}/admin/settings"))
+
+    async def save_org_settings(self, body: dict[str, Any]) -> OrganisationSettingsRead:
+        return _parse(OrganisationSettingsRead, await self._call("PUT", f"{API}/admin/settings", json=body))
+
+    async def retention_run(self) -> RetentionRun:
+        """The periods in force and the organisation's last purge (what it removed, per kind)."""
+        return _parse(RetentionRun, await self._call("GET", f"{API}/retention"))
 
     async def revoke_device(self, device_id: UUID) -> AccountRead:
         return _parse(AccountRead, await self._call("POST", f"{API}/admin/devices/{device_id}/revoke"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -57,6 +58,54 @@ class AccountRead(BaseModel):
 class PasswordResetRead(BaseModel):
     """A reset password: shown once to the beheerder, who hands it to the user; it works for one login, after which
     the user must choose their own."""
+
+    account: AccountRead
+    temporary_password: str
+
+
+RoleName = Literal["inspecteur", "teamleider", "planner", "ketenregisseur", "beheerder"]
+
+
+class TeamRead(BaseModel):
+    """A team of the beheerder's organisation, with how many users it has."""
+
+    id: UUID
+    key: str
+    name: str
+    users: int
+
+
+class TeamCreate(InputModel):
+    """A new team in the beheerder's own organisation: a key (letters, digits, '-' and '_') and a name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=200)
+
+
+class UserCreate(InputModel):
+    """A new user in a team of the beheerder's organisation; the server makes a temporary password, shown once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=200)
+    display_name: str = Field(min_length=1, max_length=200)
+    role: RoleName
+    team_id: UUID
+
+
+class UserMove(InputModel):
+    """Move a user to another team of the same organisation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team_id: UUID
+
+
+class UserCreated(BaseModel):
+    """A new user: shown once with the temporary password the beheerder hands over; the user chooses their own at
+    the first login."""
 
     account: AccountRead
     temporary_password: str

@@ -1,6 +1,7 @@
-"""The beheerder's users and devices: list them, revoke a device (a lost tablet wipes itself at its next contact),
-disable or enable a user, reset a password. Each act is audited; each stays within the actor's organisation
-(``tenancy.access.user_or_404``: another organisation's user or device is ``not_found``).
+"""The beheerder's users, teams and devices: list them, create a user (with a temporary password) or a team, move a
+user to another team, revoke a device (a lost tablet wipes itself at its next contact), disable or enable a user,
+reset a password. Each act is audited; each stays within the actor's organisation (``tenancy.access``: another
+organisation's user, team or device is ``not_found``). The organisation keeps at least one active beheerder.
 
 The same functions serve the API (the actor is the logged-in beheerder) and the command line (the actor is
 ``cli_actor``: the server's administrator, acting in the organisation of the user concerned).
@@ -17,16 +18,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from schemas.accounts import AccountRead, DeviceRead, DeviceState, PasswordResetRead
+from schemas.accounts import AccountRead, DeviceRead, DeviceState, PasswordResetRead, TeamRead
 from sync_server.auth import service as users
 from sync_server.auth import tokens
 from sync_server.auth.models import Device, User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.errors import ApiError
-from sync_server.review import audit
+from sync_server.review import audit, chain
+from sync_server.review.models import AuditEntry
 from sync_server.sync.models import Quarantine, SyncClient
 from sync_server.tenancy import access
-from sync_server.tenancy.models import Team
+from sync_server.tenancy import service as tenancy
+from sync_server.tenancy.models import Organisation, Team
 
 # no 0/O, 1/l/I: a temporary password is read out or typed over
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -43,13 +46,127 @@ def cli_actor(*, user: User | None, organisation_id: uuid.UUID) -> Principal:
 
 
 def list_accounts(*, session: Session, viewer: Principal, policy: tokens.TokenPolicy,
-                  username: str | None = None) -> list[AccountRead]:
-    """The users of the viewer's organisation (or the one named), each with the devices worth seeing."""
+                  username: str | None = None, query: str | None = None, team_id: uuid.UUID | None = None,
+                  limit: int | None = None) -> list[AccountRead]:
+    """The users of the viewer's organisation (or the one named), each with the devices worth seeing; ``query``
+    keeps those whose username or name holds it, ``team_id`` those of one team, ``limit`` the first so many."""
     stmt = select(User, Team).join(Team, Team.id == User.team_id).where(access.user_clause(viewer))
     if username is not None:
         stmt = stmt.where(User.username == username.strip().lower())
-    rows = session.execute(stmt.order_by(User.username)).all()
+    if query and query.strip():
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(func.lower(User.username).like(like) | func.lower(User.display_name).like(like))
+    if team_id is not None:
+        stmt = stmt.where(User.team_id == team_id)
+    rows = session.execute(stmt.order_by(User.username).limit(limit)).all()
     return _accounts(session, [(u, t) for u, t in rows], policy)
+
+
+def list_teams(*, session: Session, viewer: Principal) -> list[TeamRead]:
+    """The teams of the viewer's organisation with their number of users, by name."""
+    counts = dict(session.execute(select(User.team_id, func.count()).join(Team, Team.id == User.team_id)
+                                  .where(access.user_clause(viewer)).group_by(User.team_id)).all())
+    teams = session.scalars(select(Team).where(access.user_clause(viewer)).order_by(Team.name, Team.key))
+    return [TeamRead(id=t.id, key=t.key, name=t.name, users=int(counts.get(t.id, 0))) for t in teams]
+
+
+def team_or_404(*, session: Session, viewer: Principal, team_id: uuid.UUID) -> Team:
+    """A team of the viewer's organisation; 404 ``not_found`` otherwise (also another organisation's)."""
+    team = session.scalar(select(Team).where(Team.id == team_id, access.user_clause(viewer)))
+    if team is None:
+        raise ApiError("not_found")
+    return team
+
+
+def create_team(*, session: Session, viewer: Principal, key: str, name: str) -> Team:
+    """A new team in the viewer's organisation (``tenancy.create_team``: the same rules as ``create-team``);
+    ``team_key_invalid``, ``team_exists``. Audited."""
+    org = session.get(Organisation, viewer.organisation_id)
+    if org is None:
+        raise ApiError("not_found")
+    if not name.strip():
+        raise ApiError("display_name_invalid")
+    try:
+        team, _new = tenancy.create_team(session=session, organisation_key=org.key, team_key=key, team_name=name)
+    except ApiError as exc:
+        if exc.code == "validation_error":
+            raise ApiError("team_key_invalid") from None
+        raise
+    audit.record(session=session, user=viewer, action="create_team", object_type="team", object_id=team.key,
+                 detail={"name": team.name})
+    return team
+
+
+def create_user(*, session: Session, viewer: Principal, username: str, display_name: str, role: Role,
+                team_id: uuid.UUID, password: str | None = None) -> tuple[User, str | None]:
+    """A new user in a team of the viewer's organisation (``auth.service.create``: the username rules of
+    ``create-user``). Without ``password`` they get a temporary one (returned once) and must choose their own at
+    the first login. Audited."""
+    team = team_or_404(session=session, viewer=viewer, team_id=team_id)
+    name = display_name.strip()
+    if not name or len(name) > 200:
+        raise ApiError("display_name_invalid")
+    temporary = None if password is not None else _temporary()
+    user = users.create(session=session, username=username, password=password or temporary or "", role=role,
+                        display_name=name, team_id=team.id)
+    user.must_change_password = temporary is not None
+    actor = viewer if viewer.device_id != CLI_DEVICE else cli_actor(user=user, organisation_id=team.organisation_id)
+    audit.record(session=session, user=actor, action="create_user", object_type="user", object_id=user.username,
+                 detail={"role": user.role, "team": team.key})
+    return user, temporary
+
+
+def move_user(*, session: Session, viewer: Principal, user_id: uuid.UUID, team_id: uuid.UUID) -> tuple[User, Team]:
+    """Move a user of the viewer's organisation to another of its teams (``tenancy.move_user``, as ``move-user``):
+    their devices start their next pull over. Returns the user and the team they left. Audited."""
+    user, old = access.user_or_404(session=session, viewer=viewer, user_id=user_id)
+    team = team_or_404(session=session, viewer=viewer, team_id=team_id)
+    if team.id == old.id:
+        raise ApiError("user_already_in_team")
+    moved, left = tenancy.move_user(session=session, username=user.username, team=team)
+    audit.record(session=session, user=viewer, action="move_user", object_type="user", object_id=moved.username,
+                 detail={"username": moved.username, "from_team": str(left.id), "to_team": str(team.id)})
+    return moved, left
+
+
+def move_user_anywhere(*, session: Session, username: str, team: Team) -> tuple[User, Team]:
+    """``move-user`` on the command line: to any team, another organisation's too (its last active beheerder
+    stays: ``last_beheerder``). Audited in both organisations as ``inspectie-server``."""
+    user = users.get_by_username(session=session, username=username)
+    if user is None:
+        raise ApiError("not_found", detail=f"user {username}")
+    old = session.get(Team, user.team_id)
+    if old is not None and old.organisation_id != team.organisation_id:
+        _keep_a_beheerder(session, user, old.organisation_id)
+    moved, left = tenancy.move_user(session=session, username=username, team=team)
+    audit.record_move(session=session, user=moved, old_team=left, new_team=team)
+    return moved, left
+
+
+def create_team_cli(*, session: Session, organisation_key: str, team_key: str, name: str,
+                    organisation_name: str | None = None) -> tuple[Team, bool]:
+    """``create-team`` on the command line (the organisation too when new); audited as ``inspectie-server``."""
+    team, new_org = tenancy.create_team(session=session, organisation_key=organisation_key, team_key=team_key,
+                                        team_name=name, organisation_name=organisation_name)
+    chain.queue(session, AuditEntry(at=datetime.now(UTC), user_id=None, organisation_id=team.organisation_id,
+                                    username="inspectie-server", role="cli", action="create_team",
+                                    object_type="team", object_id=team.key, detail={"name": team.name}))
+    return team, new_org
+
+
+def _temporary() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH))
+
+
+def _keep_a_beheerder(session: Session, user: User, organisation_id: uuid.UUID) -> None:
+    """Refuse (``last_beheerder``) to take away the organisation's last active beheerder."""
+    if user.role != Role.BEHEERDER.value or user.disabled_at is not None:
+        return
+    others = session.scalar(select(func.count()).select_from(User).join(Team, Team.id == User.team_id).where(
+        Team.organisation_id == organisation_id, User.role == Role.BEHEERDER.value, User.disabled_at.is_(None),
+        User.id != user.id))
+    if not others:
+        raise ApiError("last_beheerder")
 
 
 def get_account(*, session: Session, viewer: Principal, user_id: uuid.UUID,
@@ -73,7 +190,8 @@ def revoke_device(*, session: Session, viewer: Principal, device_id: uuid.UUID) 
 
 def disable_user(*, session: Session, viewer: Principal, user_id: uuid.UUID) -> User:
     """Disable a user: every token of theirs ends at once and logins are refused (``account_disabled``)."""
-    user, _team = access.user_or_404(session=session, viewer=viewer, user_id=user_id)
+    user, team = access.user_or_404(session=session, viewer=viewer, user_id=user_id)
+    _keep_a_beheerder(session, user, team.organisation_id)
     if user.disabled_at is None:
         user.disabled_at = datetime.now(UTC)
     tokens.end_all(session=session, user_id=user.id, reason="user_disabled")
@@ -93,7 +211,7 @@ def reset_password(*, session: Session, viewer: Principal, user_id: uuid.UUID) -
     """Give a user a temporary password (returned once, never stored or audited in clear): every token of theirs
     ends, and after their next login only the password change answers until they chose their own."""
     user, _team = access.user_or_404(session=session, viewer=viewer, user_id=user_id)
-    temporary = "".join(secrets.choice(_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH))
+    temporary = _temporary()
     user.password_hash, user.must_change_password = users.hash_password(temporary), True
     tokens.end_all(session=session, user_id=user.id, reason="password_reset")
     audit.record(session=session, user=viewer, action="reset_password", object_type="user", object_id=user.username)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from schemas.pages import Page
 from schemas.review import AgencyRow, Overview
 from sync_server import paging
+from sync_server.admin import settings as org_settings
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.config import Settings
@@ -54,7 +55,8 @@ def export(purpose: str, fmt: Literal["csv", "xlsx"], user: Ketenregisseur, sess
     audit.record(session=session, user=user, action="export", object_type="export", object_id=f"{purpose}.{fmt}",
                  detail={"rows": exports.count(session=session, user=user, purpose=purpose)})
     headers = {"Content-Disposition": f'attachment; filename="inspectie-{purpose}.{fmt}"'}
-    body = _export_body(request.app.state.sessionmaker, user, purpose, fmt, settings.verify_within_days)
+    within = org_settings.verify_within_days(session=session, organisation_id=user.organisation_id, settings=settings)
+    body = _export_body(request.app.state.sessionmaker, user, purpose, fmt, within)
     return StreamingResponse(body, media_type=MEDIA[fmt], headers=headers)
 
 

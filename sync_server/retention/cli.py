@@ -13,8 +13,8 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     from sync_server.retention import service
 
     p = service.periods(settings)
-    print("retention (days): " + ", ".join(f"{k} {v if v is not None else 'not set: kept'}"
-                                           for k, v in p.model_dump().items()))
+    print("server maximum (days): " + ", ".join(f"{k} {v if v is not None else 'not set: kept'}"
+                                                for k, v in p.model_dump().items()))
     engine = make_engine(settings)
     try:
         store = open_blob_store(settings)
@@ -25,7 +25,8 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     verb = "would delete" if args.dry_run else "deleted"
     for r in results:
         counts = ", ".join(f"{k} {v}" for k, v in r.counts().items())
-        print(f"{r.organisation_key}: {verb} {counts}")
+        own = ", ".join(f"{k} {v if v is not None else 'kept'}" for k, v in r.periods.model_dump().items())
+        print(f"{r.organisation_key}: {verb} {counts} (periods in force: {own})")
     if args.dry_run:
         print("dry run: nothing was deleted or recorded")
     return 0
@@ -33,7 +34,8 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     purge = sub.add_parser(
-        "purge", help="delete what has been kept longer than its retention period (INSPECTIE_RETENTION_*_DAYS), "
-                      "photo files included; recorded as a purge run and in the audit trail")
+        "purge", help="delete what has been kept longer than its retention period (INSPECTIE_RETENTION_*_DAYS, or an "
+                      "organisation's shorter period set in the office app), photo files included; recorded as a "
+                      "purge run and in the audit trail")
     purge.add_argument("--dry-run", action="store_true", help="only count what would be deleted; change nothing")
     purge.set_defaults(func=cmd_purge)

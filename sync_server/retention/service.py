@@ -1,7 +1,9 @@
 """Retention: what has been kept longer than its period is deleted on the server, and what was deleted recorded.
 
 The periods are settings in days (``INSPECTIE_RETENTION_*``, docs/SECURITY.md "Retention"), to be set by the
-records manager from the Selectielijst gemeenten 2020; a period that is not set keeps that kind of data. Kinds:
+records manager from the Selectielijst gemeenten 2020; a period that is not set keeps that kind of data. They are the
+server's maximum: an organisation's beheerder may set shorter ones in the office app (``admin.settings``), and each
+organisation is purged by its own periods in force (``periods_for``). Kinds:
 
 * a finished control **without signals** (level 0): from its finish;
 * a control whose every signal was verified **ongegrond** and that was never referred: from the last verdict;
@@ -30,6 +32,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from schemas.retention import RetentionPeriods, RetentionRun
+from sync_server.admin import settings as org_settings
 from sync_server.blobs.models import Blob
 from sync_server.blobs.store import BlobStore
 from sync_server.config import Settings
@@ -49,12 +52,8 @@ KINDS = ("controls_without_signals", "unfounded_signals", "referred", "photos", 
 
 
 def periods(settings: Settings) -> RetentionPeriods:
-    """The retention periods in force, in days (None: kept)."""
-    return RetentionPeriods(
-        controls_without_signals=settings.retention_controls_without_signals_days,
-        unfounded_signals=settings.retention_unfounded_signals_days,
-        referred=settings.retention_referred_days, photos=settings.retention_photos_days,
-        audit=settings.retention_audit_days)
+    """The server's retention periods, in days (None: kept): every organisation's maximum."""
+    return org_settings.server_periods(settings)
 
 
 @dataclass
@@ -68,6 +67,7 @@ class OrgPurge:
     photo_files: list[tuple[uuid.UUID, str]] = field(default_factory=list)
     audit_entries: int = 0
     kept_open: int = 0
+    periods: RetentionPeriods = field(default_factory=RetentionPeriods)  # the organisation's periods in force
 
     def counts(self) -> dict[str, int]:
         return {**{k: len(v) for k, v in self.controls.items()}, "photos": self.photos,
@@ -80,12 +80,12 @@ def purge(*, session: Session, settings: Settings, now: datetime | None = None, 
     """Delete what expired, per organisation; with ``dry_run`` only count it (and write nothing). The caller
     commits, then deletes the returned photo files (``delete_files``)."""
     now = now or datetime.now(UTC)
-    p = periods(settings)
     if not dry_run:
         changes.lock(session=session)  # the tombstones go through the change log; lock before the audit chain
     results, run_id = [], uuid.uuid4()
     for org in session.scalars(select(Organisation).order_by(Organisation.key)):
         result = OrgPurge(org.id, org.key)
+        p = result.periods = org_settings.periods_for(session=session, organisation_id=org.id, settings=settings)
         _classify(session, result, p, now)
         _photos(session, result, p, now, dry_run)
         if not dry_run:
@@ -256,10 +256,11 @@ def delete_files(store: BlobStore, files: Iterable[tuple[uuid.UUID, str]]) -> in
 
 
 def last_run(*, session: Session, organisation_id: uuid.UUID, settings: Settings) -> RetentionRun:
-    """The organisation's newest purge run (None when none ran) with the periods in force."""
+    """The organisation's newest purge run (None when none ran) with its periods in force."""
     row = session.scalars(select(PurgeRun).where(access.in_organisation(PurgeRun, organisation_id))
                           .order_by(PurgeRun.finished_at.desc()).limit(1)).first()
-    return RetentionRun(periods=periods(settings), daily=settings.purge_daily,
+    in_force = org_settings.periods_for(session=session, organisation_id=organisation_id, settings=settings)
+    return RetentionRun(periods=in_force, daily=settings.purge_daily,
                         last_run_at=chain.utc(row.finished_at) if row else None,
                         last_trigger=row.trigger if row else None, counts=row.counts if row else {})
 

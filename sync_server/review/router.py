@@ -8,6 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from schemas.dates import Day
 from schemas.pages import Page
@@ -26,6 +27,7 @@ from schemas.review import (
     VerificationRead,
 )
 from sync_server import paging
+from sync_server.admin import settings as org_settings
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.config import Settings
@@ -41,9 +43,10 @@ Auditor = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.BEHEE
 Beheerder = Annotated[Principal, Depends(require_roles(Role.BEHEERDER))]
 
 
-def _within(request: Request) -> int:
+def _within(request: Request, session: Session, user: Principal) -> int:
+    """The organisation's verification deadline in days (its own setting, else the server's)."""
     settings: Settings = request.app.state.settings
-    return settings.verify_within_days
+    return org_settings.verify_within_days(session=session, organisation_id=user.organisation_id, settings=settings)
 
 
 @router.get("/inspections", response_model=Page[ReviewItem])
@@ -58,8 +61,8 @@ def list_inspections(user: Reviewer, session: SessionDep, request: Request,
     filters = service.ReviewFilter(level=level, control_type=control_type or None, status=status,
                                    inspector_id=inspector_id, date_from=date_from, date_to=date_to,
                                    neighbourhood=neighbourhood or None)
-    page = service.list_inspections(session=session, user=user, filters=filters, within_days=_within(request),
-                                    limit=limit, cursor=cursor)
+    page = service.list_inspections(session=session, user=user, filters=filters,
+                                    within_days=_within(request, session, user), limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_queue", object_type="list", object_id="review_queue",
                  detail={"rows": len(page.items)})
     return page
@@ -77,7 +80,8 @@ def get_inspection(inspection_id: UUID, user: Reviewer, session: SessionDep) -> 
 @router.get("/inspections/{inspection_id}/review", response_model=ReviewState)
 def get_review(inspection_id: UUID, user: Reviewer, session: SessionDep, request: Request) -> ReviewState:
     """Signals with their verification state, referrals, comments, history and linked controls."""
-    return actions.state(session=session, user=user, inspection_id=inspection_id, within_days=_within(request))
+    return actions.state(session=session, user=user, inspection_id=inspection_id,
+                         within_days=_within(request, session, user))
 
 
 @router.post("/inspections/{inspection_id}/verifications", response_model=VerificationRead, status_code=201)
@@ -112,7 +116,7 @@ def comment(inspection_id: UUID, body: CommentCreate, user: TeamLead, session: S
 def report_pdf(inspection_id: UUID, user: Reviewer, session: SessionDep, request: Request) -> Response:
     """The bestuurlijke rapportage of one control (the download is audited)."""
     pdf = report.build(session=session, user=user, inspection_id=inspection_id,
-                       blob_store=request.app.state.blob_store, within_days=_within(request))
+                       blob_store=request.app.state.blob_store, within_days=_within(request, session, user))
     audit.record(session=session, user=user, action="read_report", object_type="inspection",
                  object_id=str(inspection_id), inspection_id=inspection_id)
     headers = {"Content-Disposition": f'attachment; filename="rapportage-{str(inspection_id)[:8]}.pdf"'}
@@ -124,8 +128,8 @@ def list_signals(user: Reviewer, session: SessionDep, request: Request, open_onl
                  limit: paging.Limit = paging.DEFAULT_LIMIT, cursor: paging.Cursor = None) -> Page[SignalState]:
     """A page of the signals across the controls the caller may see, with their verification state; overdue ones
     first, then highest level, then oldest."""
-    page = signals.list_signals(session=session, user=user, within_days=_within(request), only_open=open_only,
-                                limit=limit, cursor=cursor)
+    page = signals.list_signals(session=session, user=user, within_days=_within(request, session, user),
+                                only_open=open_only, limit=limit, cursor=cursor)
     audit.record(session=session, user=user, action="read_signals", object_type="list", object_id="signals",
                  detail={"rows": len(page.items)})
     return page

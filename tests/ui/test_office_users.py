@@ -152,3 +152,206 @@ def test_device_lines_and_confirmations_without_a_page(lang: str) -> None:
     line = device_text(device, tr)
     assert line.split(" · ")[1] == tr("device_state_wiped") and tr("device_handed_over", n=4) in line
     assert "{" not in Pending("revoke", account, device).text(tr) + Pending("reset", account).text(tr)
+
+
+# --- issue 15 part C: teams, new users, moves, the list's search, settings -------------------------------------
+MAXIMA = {"retention_controls_without_signals_days": 3650, "retention_photos_days": 365}
+
+
+@pytest.fixture(scope="module")
+def server_settings(server_settings: Settings) -> Settings:
+    """The server's retention periods (every organisation's maximum) for two kinds."""
+    return server_settings.model_copy(update=MAXIMA)
+
+
+async def choose(h: FletHarness, key: str, value: str) -> None:
+    await h.change(h.find_one(ft.Dropdown, key=key), value)
+
+
+def team_id(h: FletHarness, name: str) -> str:
+    dropdown = h.find_one(ft.Dropdown, key="new-user-team")
+    return str(next(o.key for o in dropdown.options if o.text == name))
+
+
+async def test_a_team_and_a_user_are_created_with_every_refusal_in_dutch(server_app: FastAPI) -> None:
+    suffix = uuid.uuid4().hex[:6]
+    async with office(server_app) as h:
+        await open_users(h)
+        await h.click(h.find_one(ft.OutlinedButton, key="users-new-team"))
+        await h.click(h.find_one(ft.FilledButton, key="new-team-create"))  # nothing filled in
+        assert h.find_one(ft.TextField, key="new-team-key").error == "Vul dit veld in."
+        await h.type_text(h.find_one(ft.TextField, key="new-team-key"), "met spatie")
+        await h.type_text(h.find_one(ft.TextField, key="new-team-name"), f"Wijkteam {suffix}")
+        await h.click(h.find_one(ft.FilledButton, key="new-team-create"))
+        assert "geen spaties" in h.find_one(ft.TextField, key="new-team-key").error
+        await h.type_text(h.find_one(ft.TextField, key="new-team-key"), "interventieteam")  # exists
+        await h.click(h.find_one(ft.FilledButton, key="new-team-create"))
+        assert h.find_one(ft.Text, key="users-form-error").value == "Dit team bestaat al in deze organisatie."
+        assert h.find_one(ft.TextField, key="new-team-name").value == f"Wijkteam {suffix}"  # nothing lost
+        await h.type_text(h.find_one(ft.TextField, key="new-team-key"), f"wijk-{suffix}")
+        await h.click(h.find_one(ft.FilledButton, key="new-team-create"))
+        assert h.find_one(ft.Text, key="office-notice").value == f"Team Wijkteam {suffix} aangemaakt."
+        assert h.find_one(ft.Text, key=f"team-wijk-{suffix}").value == f"Wijkteam {suffix} (code wijk-{suffix}) · " \
+                                                                       "0 gebruikers"
+
+        await h.click(h.find_one(ft.FilledButton, key="users-new-user"))
+        await h.click(h.find_one(ft.FilledButton, key="new-user-create"))
+        assert h.find_one(ft.Dropdown, key="new-user-role").error_text == "Kies een rol."
+        assert h.find_one(ft.Text, key="users-form-error").value == "Verbeter de gemarkeerde velden."
+        await h.type_text(h.find_one(ft.TextField, key="new-user-username"), "Inspecteur1")  # taken
+        await h.type_text(h.find_one(ft.TextField, key="new-user-name"), "Nieuwe Collega")
+        await choose(h, "new-user-role", "teamleider")
+        await choose(h, "new-user-team", team_id(h, f"Wijkteam {suffix}"))
+        await h.click(h.find_one(ft.FilledButton, key="new-user-create"))
+        assert h.find_one(ft.TextField, key="new-user-username").error == "Deze gebruikersnaam bestaat al."
+        assert h.find_one(ft.TextField, key="new-user-name").value == "Nieuwe Collega"
+        await h.type_text(h.find_one(ft.TextField, key="new-user-username"), f"nieuw-{suffix}")
+        await h.click(h.find_one(ft.FilledButton, key="new-user-create"))
+        assert h.find_one(ft.Text, key="office-notice").value == f"Gebruiker nieuw-{suffix} aangemaakt."
+        assert "eigen wachtwoord" in h.find_one(ft.Text, key="reset-done-text").value
+        temporary = h.find_one(ft.Text, key="reset-password-value").value
+        await h.click(h.find_one(ft.FilledButton, key="reset-done-close"))
+        assert h.find_one(ft.Text, key=f"user-heading-nieuw-{suffix}").value == (
+            f"Nieuwe Collega (nieuw-{suffix}) — teamleider, team wijk-{suffix}")
+        assert h.find_one(ft.Text, key=f"users_must_change_badge-nieuw-{suffix}")
+        assert h.errors() == []
+    async with office(server_app) as user:  # the new user must choose a password first
+        await login(user, f"nieuw-{suffix}", temporary)
+        assert user.find_one(ft.Text, key="screen-title").value == "Nieuw wachtwoord kiezen"
+
+
+async def test_moving_a_user_says_their_devices_start_over(server_app: FastAPI, server_settings: Settings) -> None:
+    name = new_user(server_settings)
+    async with office(server_app) as h:
+        await open_users(h)
+        await h.click(h.find_one(ft.OutlinedButton, key="users-new-team"))
+        suffix = uuid.uuid4().hex[:6]
+        await h.type_text(h.find_one(ft.TextField, key="new-team-key"), f"doel-{suffix}")
+        await h.type_text(h.find_one(ft.TextField, key="new-team-name"), f"Doelteam {suffix}")
+        await h.click(h.find_one(ft.FilledButton, key="new-team-create"))
+        await h.type_text(h.find_one(ft.TextField, key="users-search"), name, submit=True)
+        assert [c.key for c in h.find(ft.Container) if str(c.key).startswith("user-")] == [f"user-{name}"]
+        await h.click(h.find_one(ft.OutlinedButton, key=f"move-{name}"))
+        assert "beginnen bij de volgende synchronisatie opnieuw" in h.find_one(ft.Text, key="users-confirm-text").value
+        await h.click(h.find_one(ft.FilledButton, key="users-confirm-button"))  # no team chosen yet
+        assert h.find_one(ft.Text, key="move-error").value == "Kies eerst het team waar de gebruiker naartoe gaat."
+        target = next(o.key for o in h.find_one(ft.Dropdown, key="move-team").options if o.text == f"Doelteam {suffix}")
+        await choose(h, "move-team", str(target))
+        await h.click(h.find_one(ft.FilledButton, key="users-confirm-button"))
+        assert h.find_one(ft.Text, key="office-notice").value == "Gebruiker verplaatst."
+        assert h.find_one(ft.Text, key=f"user-heading-{name}").value.endswith(f"team doel-{suffix}")
+        await choose(h, "users-team-filter", str(target))  # the team filter shows the one user of that team
+        await h.click(h.find_one(ft.OutlinedButton, key="users-search-button"))
+        assert h.find_one(ft.Text, key="users-count").value == "1 gebruikers getoond."
+        assert h.errors() == []
+
+
+async def test_a_long_list_asks_to_search(server_app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("inspectie_app.ui.office.users.PAGE_SIZE", 3)
+    async with office(server_app) as h:
+        await open_users(h)
+        assert h.find_one(ft.Text, key="users-count").value.startswith("Er zijn meer dan 3 gebruikers")
+        assert len([c for c in h.find(ft.Container) if str(c.key).startswith("user-")]) == 3
+        await h.type_text(h.find_one(ft.TextField, key="users-search"), "niemand-heet-zo", submit=True)
+        assert h.find_one(ft.Text, key="users-count").value == "Geen gebruikers gevonden met deze zoekopdracht."
+        assert h.errors() == []
+
+
+async def open_settings(h: FletHarness) -> None:
+    await login(h, "beheerder1")
+    await h.click(h.find_one(ft.TextButton, key="nav_settings"))
+    assert h.find_one(ft.Text, key="screen-title").value == "Instellingen"
+
+
+async def test_settings_state_their_bounds_refuse_beyond_and_save_within(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await open_settings(h)
+        photos = h.find_one(ft.TextField, key="retention-photos")
+        assert photos.helper.startswith("Ten hoogste 365 dagen") and "Nu van kracht: 365 dagen." in photos.helper
+        assert "zonder termijn" in h.find_one(ft.TextField, key="retention-audit").helper
+        assert h.find_one(ft.Text, key="purge-line-1").value == "Er is nog geen opschoning gedraaid."
+        await h.type_text(photos, "400")
+        await h.type_text(h.find_one(ft.TextField, key="retention-referred"), "veel")
+        await h.type_text(h.find_one(ft.TextField, key="settings-verify"), "0")
+        await h.click(h.find_one(ft.FilledButton, key="settings-save"))
+        assert h.find_one(ft.TextField, key="retention-photos").error == ("Langer dan de termijn van de server mag "
+                                                                          "niet: ten hoogste 365 dagen.")
+        assert h.find_one(ft.TextField, key="retention-referred").error.startswith("Vul een heel aantal dagen in")
+        assert h.find_one(ft.TextField, key="settings-verify").error == "Kies een aantal dagen tussen 1 en 60."
+        assert h.find_one(ft.TextField, key="retention-photos").value == "400"  # nothing lost
+        await h.type_text(h.find_one(ft.TextField, key="retention-photos"), "200")
+        await h.type_text(h.find_one(ft.TextField, key="retention-referred"), "")
+        await h.type_text(h.find_one(ft.TextField, key="settings-verify"), "3")
+        await h.click(h.find_one(ft.FilledButton, key="settings-save"))
+        assert h.find_one(ft.Text, key="office-notice").value == "Instellingen opgeslagen."
+        assert "Nu van kracht: 200 dagen." in h.find_one(ft.TextField, key="retention-photos").helper
+        assert h.find_one(ft.Text, key="settings-updated").value.endswith("door beheerder1.")
+        assert h.errors() == []
+
+
+async def test_the_server_refusal_is_shown_when_its_maximum_changed_meanwhile(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await open_settings(h)
+        original = server_app.state.settings
+        server_app.state.settings = original.model_copy(update={"retention_photos_days": 100})
+        try:
+            await h.type_text(h.find_one(ft.TextField, key="retention-photos"), "150")
+            await h.click(h.find_one(ft.FilledButton, key="settings-save"))
+        finally:
+            server_app.state.settings = original
+        assert "niet langer zijn dan de termijn die de server" in h.find_one(ft.Text, key="settings-error").value
+        assert h.find_one(ft.TextField, key="retention-photos").value == "150"
+        assert h.errors() == []
+
+
+async def test_the_last_purge_with_what_it_removed(server_app: FastAPI, server_settings: Settings) -> None:
+    from sync_server.blobs.store import FileBlobStore
+    from sync_server.db import make_engine, make_sessionmaker
+    from sync_server.retention import service as retention
+
+    engine = make_engine(server_settings)
+    try:
+        retention.run(settings=server_settings, factory=make_sessionmaker(engine),
+                      store=FileBlobStore(server_settings.blobs))
+    finally:
+        engine.dispose()
+    async with office(server_app) as h:
+        await open_settings(h)
+        assert h.find_one(ft.Text, key="purge-line-0").value.startswith("De server schoont niet vanzelf op")
+        assert h.find_one(ft.Text, key="purge-line-1").value.endswith("(gestart door de beheerder van de server). "
+                                                                      "Verwijderd:")
+        assert h.find_one(ft.Text, key="purge-line-2").value.startswith("controles zonder signalen: ")
+        assert h.find_one(ft.Text, key="purge-line-7").value.startswith("logboekregels: ")
+
+
+async def test_only_the_beheerder_sees_settings(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await login(h, "teamleider1")
+        assert h.find(ft.TextButton, key="nav_settings") == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_settings_words_and_checks_without_a_page(lang: str) -> None:
+    from inspectie_app.ui.office.beheer.settings import SettingsDraft, bound_text, purge_lines
+    from inspectie_app.ui.office.beheer.user_forms import NewTeamDraft, NewUserDraft
+    from schemas.org_settings import OrganisationSettingsRead
+    from schemas.retention import RetentionPeriods, RetentionRun
+
+    def tr(key: str, **fmt: Any) -> str:
+        return t(key, lang, **fmt)
+
+    s = OrganisationSettingsRead(own=RetentionPeriods(), maxima=RetentionPeriods(photos=30),
+                                 in_force=RetentionPeriods(photos=30), verify_within_days=5, verify_default_days=5)
+    assert "30" in bound_text("photos", s, tr) and "{" not in bound_text("audit", s, tr)
+    draft = SettingsDraft.of(s)
+    assert draft.problems(s, tr) == {}
+    assert draft.body() == {"retention": dict.fromkeys(("controls_without_signals", "unfounded_signals", "referred",
+                                                        "photos", "audit")), "verify_within_days": 5}
+    draft.values.update(photos="31", audit="36501", referred="-1", verify_within_days="61")
+    assert set(draft.problems(s, tr)) == {"photos", "audit", "referred", "verify_within_days"}
+    run = RetentionRun(periods=RetentionPeriods(), daily=True, last_run_at="2026-12-01T10:00:00Z",
+                       last_trigger="daily", counts={"photos": 4})
+    assert tr("purge_count_photos", n=4) in purge_lines(run, tr) and all("{" not in x for x in purge_lines(run, tr))
+    assert set(NewUserDraft().problems()) == {"username", "display_name", "role", "team"}
+    assert NewTeamDraft("a b", "x").problems() == {"key": "team_key_format"}
+    assert NewTeamDraft("wijk_2", "Wijk").problems() == {}
