@@ -20,6 +20,7 @@ from inspectie_app.store.models import (
     PlannedControlRow,
     RejectionRow,
     ServerFlagRow,
+    SyncMeta,
     TemplateRow,
     utcnow,
 )
@@ -108,6 +109,9 @@ def _apply_flag(s: Session, change: Change) -> None:
 def _apply_rejection(s: Session, change: Change) -> None:
     if change.op == "put":
         data = _data(change)
+        meta = s.get(SyncMeta, 1)
+        if data.get("client_id") and meta is not None and data["client_id"] != meta.client_id:
+            return  # another device of this user: its mutation ids are not ours (the scope is the user's)
         put_rejection(s, Rejection.model_validate(data), name=data.get("mutation_name"),
                       inspection_id=data.get("inspection_id"))
 

@@ -152,6 +152,20 @@ def test_a_rejection_that_arrives_only_by_pull_finds_its_identifier_and_stays_fi
     assert rejections.notices(store) == []
 
 
+def test_a_rejection_of_another_device_of_the_same_user_is_not_ours(store: SqliteStore) -> None:
+    iid = _control(store)
+    review_store.add_identifier(store, iid, IdentifierKind.UITZENDBUREAU, "12345")
+    [mutation] = [m for m in store.pending_mutations(10) if m.name == "identifier.add.v2"]
+    other = _rejection_change(1, mutation.id, "forbidden", client_id=str(uuid.uuid4()),
+                              mutation_name="person.create.v1", inspection_id=str(uuid.uuid4()))
+    store.apply_pull([other], 1, 0)  # the pull scope is the user's: a tablet also sees its other tablets' rejections
+    assert rejections.notices(store) == []
+    mine = _rejection_change(2, mutation.id, "identifier_kvk_invalid", client_id=str(store.meta().client_id),
+                             mutation_name="identifier.add.v2", inspection_id=str(iid))
+    store.apply_pull([mine], 2, 0)
+    assert [n.code for n in rejections.notices(store)] == ["identifier_kvk_invalid"]
+
+
 def test_a_refused_answer_is_fixed_by_answering_again_and_others_by_seeing_them(store: SqliteStore) -> None:
     iid = _control(store)
     store.set_answer(iid, "advertentie_gevonden", True, None)
