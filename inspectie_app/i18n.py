@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from inspectie_app.i18n_a11y import EN_A11Y, NL_A11Y
 from inspectie_app.i18n_accounts import EN_ACCOUNTS, NL_ACCOUNTS
+from inspectie_app.i18n_catalogue import EN_CATALOGUE, NL_CATALOGUE
 from inspectie_app.i18n_checklists import EN_CHECKLISTS, NL_CHECKLISTS
 from inspectie_app.i18n_corrections import EN_CORRECTIONS, NL_CORRECTIONS
 from inspectie_app.i18n_identifiers import EN_IDENTIFIERS, NL_IDENTIFIERS
@@ -423,6 +425,10 @@ NL.update({k: v for k, v in NL_CHECKLISTS.items() if k not in NL})
 EN.update({k: v for k, v in EN_CHECKLISTS.items() if k not in EN})
 NL.update({k: v for k, v in NL_IDENTIFIERS.items() if k not in NL})
 EN.update({k: v for k, v in EN_IDENTIFIERS.items() if k not in EN})
+NL.update({k: v for k, v in NL_A11Y.items() if k not in NL})
+EN.update({k: v for k, v in EN_A11Y.items() if k not in EN})
+NL.update({k: v for k, v in NL_CATALOGUE.items() if k not in NL})
+EN.update({k: v for k, v in EN_CATALOGUE.items() if k not in EN})
 CATALOGUE: dict[str, dict[str, str]] = {"nl": NL, "en": EN}
 
 

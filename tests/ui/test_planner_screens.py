@@ -192,26 +192,18 @@ async def test_teamleider_reads_the_plan_but_cannot_schedule(server_app: FastAPI
         assert not [c for c in h.find(ft.OutlinedButton) if str(c.key or "").startswith("suggestion-plan-")]
 
 
-async def test_beheerder_edits_the_matrix(server_app: FastAPI) -> None:
-    async with office(server_app) as h:
-        await login(h, "beheerder1")
-        await open_tab(h, "matrix")
-        field = h.find_one(ft.TextField, key="matrix-yaml")
-        original = str(field.value)
-        await h.type_text(field, "categories: [")
-        await h.click(h.find_one(ft.FilledButton, key="matrix-save"))
-        assert text_of(h, "matrix-message").startswith("De matrix klopt niet")
-        await h.type_text(field, "categories: []")
-        await h.click(h.find_one(ft.FilledButton, key="matrix-save"))
-        assert "categories" in text_of(h, "matrix-message")
-        await h.type_text(field, original.replace("Schriftelijke waarschuwing met hersteltermijn",
-                                                  "Waarschuwing (aangepast)", 1))
-        await h.click(h.find_one(ft.FilledButton, key="matrix-save"))
-        assert text_of(h, "matrix-message") == t("pl_matrix_saved", version=2)
-        assert text_of(h, "matrix-vergunningvoorschriften-1") == "Stap 1: Waarschuwing (aangepast)"
+async def test_the_matrix_tab_reads_the_matrix_and_sends_the_beheerder_to_its_form(server_app: FastAPI) -> None:
+    """The planner reads the matrix; the beheerder edits it in a form (tests/ui/test_office_catalogue.py), not YAML."""
     async with office(server_app) as h:
         await login(h, "planner1")
         await open_tab(h, "matrix")
+        assert text_of(h, "matrix-vergunningvoorschriften-1").startswith("Stap 1: ")
+        assert h.find(ft.TextField) == [] and h.find(key="matrix-edit") == []
+    async with office(server_app) as h:
+        await login(h, "beheerder1")
+        await open_tab(h, "matrix")
+        await h.click(h.find_one(ft.FilledButton, key="matrix-edit"))
+        assert h.find_one(ft.Text, key="screen-title").value.startswith("Handhavingsmatrix bewerken")
         assert h.find(ft.TextField, key="matrix-yaml") == []
 
 

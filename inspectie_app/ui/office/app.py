@@ -16,6 +16,7 @@ import httpx
 
 from inspectie_app.i18n import has_key, t
 from inspectie_app.office_client import PLANNER_ROLES, OfficeClient, OfficeError
+from inspectie_app.ui import a11y, theme
 from inspectie_app.ui.login_form import LoginForm
 from inspectie_app.ui.password_form import PasswordForm
 from inspectie_app.ui.widgets import TOUCH, tagged
@@ -41,9 +42,13 @@ class OfficeApp:
         self.page.title = t("office_title", self.lang)
         self.page.padding = 16
         self.page.on_close = self._on_close
+        theme.apply(self.page, self.lang)
+        self.lang_marker = theme.language_marker(ft.Row(
+            [self.title, ft.Row([self.user_text, tagged(self.lang_button, "lang-toggle"),
+                                 tagged(self.logout_button, "logout")])],
+            alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True))
         self.page.add(
-            ft.Row([self.title, ft.Row([self.user_text, tagged(self.lang_button, "lang-toggle"), self.logout_button])],
-                   alignment=ft.MainAxisAlignment.SPACE_BETWEEN),
+            self.lang_marker,
             self.nav,
             ft.Divider(height=1),
             self.notice,
@@ -78,6 +83,7 @@ class OfficeApp:
                 return
             self.body.controls = [ft.Text(self.error_text(exc), key="office-error", color=ft.Colors.RED_800)]
         logged_in = self.client.user is not None
+        a11y.name_controls(self.page, self.lang)
         self._draw_nav(logged_in)
         self.logout_button.visible = logged_in
         self.user_text.value = self.client.user.display_name if self.client.user else ""
@@ -128,6 +134,30 @@ class OfficeApp:
 
         await self.show(UsersScreen(self).render)
 
+    async def show_settings(self) -> None:
+        """The beheerder's settings: retention periods, the verification deadline, the last purge."""
+        from inspectie_app.ui.office.beheer.settings import SettingsScreen
+
+        await self.show(SettingsScreen(self).render)
+
+    async def show_catalogue(self) -> None:
+        """The beheerder's indicator catalogue: versions, a draft, reference cases run against it, publication."""
+        from inspectie_app.ui.office.beheer.catalogue import CatalogueScreen
+
+        await self.show(CatalogueScreen(self).render)
+
+    async def show_cases(self) -> None:
+        """The beheerder's reference cases: add, edit, retire."""
+        from inspectie_app.ui.office.beheer.cases import CasesScreen
+
+        await self.show(CasesScreen(self).render)
+
+    async def show_matrix(self) -> None:
+        """The beheerder's handhavingsmatrix form (each save a new version)."""
+        from inspectie_app.ui.office.beheer.matrix import MatrixFormScreen
+
+        await self.show(MatrixFormScreen(self).render)
+
     async def show_checklists(self) -> None:
         """The beheerder's checklists: published versions, a draft, its preview, compare and publication."""
         from inspectie_app.ui.office.beheer.checklists import ChecklistsScreen
@@ -146,7 +176,10 @@ class OfficeApp:
                    ("nav_reporting", self.show_reporting, review),
                    ("nav_audit", self.show_audit, role in ("teamleider", "beheerder")),
                    ("nav_planner", self.show_planner, bool(role)), ("nav_users", self.show_users, role == "beheerder"),
-                   ("nav_checklists", self.show_checklists, role == "beheerder")]
+                   ("nav_checklists", self.show_checklists, role == "beheerder"),
+                   ("nav_catalogue", self.show_catalogue, role == "beheerder"),
+                   ("nav_matrix", self.show_matrix, role == "beheerder"),
+                   ("nav_settings", self.show_settings, role == "beheerder")]
         self.nav.visible = logged_in
         self.nav.controls = [tagged(ft.TextButton(content=self.t(key), on_click=_go(go), key=key, height=TOUCH), key)
                              for key, go, allowed in entries if allowed]
@@ -166,6 +199,7 @@ class OfficeApp:
     async def toggle_language(self, _e: Any = None) -> None:
         self.lang = "en" if self.lang == "nl" else "nl"
         self.page.title = t("office_title", self.lang)
+        theme.set_locale(self.page, self.lang)
         self._label_header()
         if self._render is not None:
             await self.show(self._render)
@@ -178,6 +212,8 @@ class OfficeApp:
         self.lang_button.content = t("language_toggle", self.lang)
         self.lang_button.tooltip = t("language_toggle_label", self.lang)
         self.logout_button.content = t("logout", self.lang)
+        if hasattr(self, "lang_marker"):
+            theme.mark_language(self.lang_marker, self.lang)
 
     # --- helpers ------------------------------------------------------------------------------
     def t(self, key: str, **fmt: object) -> str:
