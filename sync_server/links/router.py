@@ -17,7 +17,8 @@ from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.db import SessionDep
 from sync_server.links import service
-from sync_server.review import actions, audit
+from sync_server.review import audit
+from sync_server.tenancy import access
 
 router = APIRouter(prefix="/links", tags=["links"])
 Reviewer = Annotated[Principal, Depends(require_roles(Role.TEAMLEIDER, Role.KETENREGISSEUR))]
@@ -34,7 +35,7 @@ class LookupRequest(InputModel):
 @router.get("/inspections/{inspection_id}", response_model=list[LinkedControl])
 def linked(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[LinkedControl]:
     """Controls sharing an identifier with this one."""
-    inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
+    inspection = access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
     found = service.linked(session=session, inspection=inspection, viewer=user)
     audit.record(session=session, user=user, action="read_links", object_type="inspection",
                  object_id=str(inspection_id), inspection_id=inspection_id, detail={"rows": len(found)})
@@ -44,7 +45,7 @@ def linked(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[Lin
 @router.get("/inspections/{inspection_id}/identifiers", response_model=list[IdentifierRead])
 def control_identifiers(inspection_id: UUID, user: Reviewer, session: SessionDep) -> list[IdentifierRead]:
     """The identifiers recorded on this control: kind, masked hint and the checklist question that asked for it."""
-    inspection = actions.get_or_raise(session=session, user=user, inspection_id=inspection_id)
+    inspection = access.inspection_or_404(session=session, user=user, inspection_id=inspection_id)
     found = service.identifiers(session=session, inspection=inspection)
     audit.record(session=session, user=user, action="read_identifiers", object_type="inspection",
                  object_id=str(inspection_id), inspection_id=inspection_id, detail={"rows": len(found)})

@@ -45,8 +45,8 @@ KNOWN_PAIRS: dict[frozenset[str], str] = {
     frozenset({"auth", "review"}): "auth.login writes the audit trail (review.audit), which lives in review/",
     frozenset({"admin", "review"}): "admin writes the audit trail (review.audit, review.chain); review reads the "
                                     "organisation's settings (admin.settings)",
-    frozenset({"links", "review"}): "links writes the audit trail and reads a control's review state "
-                                    "(review.actions); review.actions shows a control's linked controls",
+    frozenset({"links", "review"}): "links writes the audit trail (review.audit); review.actions shows a "
+                                    "control's linked controls (links.service)",
     frozenset({"reporting", "review"}): "review.audit neutralises CSV cells with reporting.cells and review.router "
                                         "serves a control's PDF (reporting.report); reporting reads signals",
     frozenset({"blobs", "sync"}): "photo arrivals go into the change log (sync.changes); sync pushes and hands "
