@@ -8,18 +8,13 @@ from typing import Any
 import flet as ft
 
 from inspectie_app.i18n import parse_date, t
+from inspectie_app.ui import palette
 from schemas.conflicts import DroppedPerson
 from schemas.templates import AnswerValue, Question, QuestionType, Scope, Template
 
 TOUCH = 48  # minimum touch target in px (WCAG / Material)
 
-LEVEL_COLOURS = {
-    None: (ft.Colors.GREY_300, ft.Colors.BLACK),
-    0: (ft.Colors.GREEN_700, ft.Colors.WHITE),
-    1: (ft.Colors.AMBER_300, ft.Colors.BLACK),
-    2: (ft.Colors.ORANGE_800, ft.Colors.WHITE),
-    3: (ft.Colors.RED_800, ft.Colors.WHITE),
-}
+LEVEL_COLOURS = palette.LEVEL_COLOURS  # (background, text), contrast checked in tests/ui/test_palette_contrast.py
 
 Handler = Callable[..., Awaitable[Any]]
 

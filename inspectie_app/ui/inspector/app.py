@@ -18,6 +18,7 @@ import flet as ft
 
 from inspectie_app.contract import AppError, InspectorServiceProtocol, LocalUser, SyncStatus
 from inspectie_app.i18n import t
+from inspectie_app.ui import a11y, theme
 from inspectie_app.ui.inspector.sync_bar import SyncBar
 from inspectie_app.ui.widgets import TOUCH, tagged
 
@@ -52,11 +53,12 @@ class InspectorApp:
         page.title = t("app_title", self.lang)
         page.padding = 16
         page.on_close = self._on_close
-        header = ft.Row(
-            [self.title, ft.Row([tagged(self.lang_button, "lang-toggle"), self.logout_button])],
-            alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
-        )
-        page.add(header, self.sync_bar.control, ft.Divider(height=1), self.body)
+        theme.apply(page, self.lang)
+        self.lang_marker = theme.language_marker(ft.Row(
+            [self.title, ft.Row([tagged(self.lang_button, "lang-toggle"), tagged(self.logout_button, "logout")])],
+            alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True,
+        ))
+        page.add(self.lang_marker, self.sync_bar.control, ft.Divider(height=1), self.body)
         self._label_header()
         self.user = await self.service.current_user()
         status = await self.service.sync_status()
@@ -111,6 +113,7 @@ class InspectorApp:
         self._render = render
         self.body.controls = []
         await render()
+        a11y.name_controls(self.page, self.lang)
         self.sync_bar.control.visible = self.user is not None
         self.logout_button.visible = self.user is not None
         if self.user is not None:
@@ -172,6 +175,7 @@ class InspectorApp:
     async def toggle_language(self, _e: Any = None) -> None:
         self.lang = "en" if self.lang == "nl" else "nl"
         self.page.title = t("app_title", self.lang)
+        theme.set_locale(self.page, self.lang)
         self._label_header()
         await self.rerender()
 
@@ -188,11 +192,14 @@ class InspectorApp:
         self.lang_button.content = t("language_toggle", self.lang)
         self.lang_button.tooltip = t("language_toggle_label", self.lang)
         self.logout_button.content = t("logout", self.lang)
+        if hasattr(self, "lang_marker"):
+            theme.mark_language(self.lang_marker, self.lang)
 
     # --- helpers ----------------------------------------------------------------------------
     def changed(self) -> None:
         """Push all changes now. Needed because any explicit update() (show_dialog does one) turns off
         Flet's automatic update at the end of that handler."""
+        a11y.name_controls(self.page, self.lang)
         self.page.update()
 
     def t(self, key: str, **fmt: object) -> str:

@@ -171,6 +171,7 @@ class PersonsPanel:
         screen.state = await app.service.inspection(screen.id)
         self.cards.controls.append(self._card(person))
         await app.sync_bar.refresh()
+        app.changed()  # also names the new card's controls (a11y)
 
     def _confirm_remove(self, person: PersonRecord) -> None:
         app = self.screen.app

@@ -47,6 +47,7 @@ class LoginScreen:
         try:
             app.user = await app.service.login(*credentials)
         except AppError as exc:
+            form.button.disabled = False  # before the update below: the client must get the button back
             if exc.code == "login_device_revoked" and (await app.service.sync_status()).revoked:
                 await app.show_revoked()  # its handover could not finish: locked until the next contact
                 return

@@ -10,6 +10,7 @@ import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice, SyncStatus
 from inspectie_app.i18n import fmt_datetime
+from inspectie_app.ui import palette
 from inspectie_app.ui.inspector.refusals import sync_bar_lines
 from inspectie_app.ui.widgets import TOUCH, deleted_person_name, dropped_corrections_text, tagged
 from schemas.conflicts import dropped_person
@@ -27,7 +28,7 @@ class SyncBar:
         self.last = ft.Text("", key="sync-last")
         self.error = ft.Text("", key="sync-error", color=ft.Colors.RED_800, visible=False)
         self.refused = ft.Column(key="sync-refused", spacing=0, visible=False)
-        self.conflicts = ft.Text("", key="sync-conflicts", color=ft.Colors.ORANGE_900, visible=False)
+        self.conflicts = ft.Text("", key="sync-conflicts", color=palette.WARNING, visible=False)
         self.button = ft.OutlinedButton(content="", icon=ft.Icons.SYNC, on_click=self.sync_now, key="sync-now",
                                         height=TOUCH)
         self.login_again = ft.FilledButton(content="", icon=ft.Icons.LOGIN, on_click=self._login_again,

@@ -11,6 +11,7 @@ from uuid import UUID
 import flet as ft
 
 from inspectie_app.i18n import fmt_date, parse_date
+from inspectie_app.ui import palette
 from inspectie_app.ui.office.level_change import level_change_text
 from inspectie_app.ui.office.paging import PagedList, more_row
 from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
@@ -137,7 +138,7 @@ class ReviewListScreen:
         days = max(0, (datetime.now(UTC) - since).days)
         return ft.Text(app.t("unverified_count", n=item.unverified, days=days), width=230,
                        weight=ft.FontWeight.BOLD, key=f"row-signals-{item.id}",
-                       color=ft.Colors.RED_800 if item.overdue else ft.Colors.ORANGE_900)
+                       color=ft.Colors.RED_800 if item.overdue else palette.WARNING)
 
     def _row(self, item: ReviewItem) -> ft.Control:
         app, lang = self.app, self.app.lang

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from inspectie_app.i18n import fmt_date, fmt_datetime
 from inspectie_app.office_client import OfficeError
+from inspectie_app.ui import palette
 from inspectie_app.ui.widgets import TOUCH, heading, level_text, tagged
 from schemas.engine import FlagResult
 from schemas.review import Partner, ReviewState, SignalState, Verdict
@@ -114,7 +115,7 @@ class ReviewPanel:
         label = app.t("premises") if s.subject_id == "premises" else s.label
         if s.verdict is None:
             state = ft.Text(app.t("signal_state_open", days=s.age_days), key=f"signal-state-{s.subject_id}",
-                            weight=ft.FontWeight.BOLD, color=ft.Colors.RED_800 if s.overdue else ft.Colors.ORANGE_900)
+                            weight=ft.FontWeight.BOLD, color=ft.Colors.RED_800 if s.overdue else palette.WARNING)
         else:
             state = ft.Text(app.t("signal_state", verdict=app.t(f"verdict_{s.verdict.value}"), by=s.verified_by,
                                   date=fmt_date(s.verified_at), reason=s.reason),

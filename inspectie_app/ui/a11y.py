@@ -1,0 +1,144 @@
+"""Names and target sizes for the controls Flutter web leaves short (WCAG 2.1 SC 4.1.2, 2.5.5 in spirit).
+
+Walking every screen's accessibility tree (``tests/e2e/test_accessibility_browser.py``) found:
+
+- a ``Dropdown`` shows as a button without a name (its label is painted, not announced) — it is wrapped in a
+  merged semantics node that carries the label;
+- an ``IconButton``: its tooltip is shown on hover but is not its name — the icon gets a ``semantics_label``;
+- the eye of a password field (``can_reveal_password``) — replaced by our own button, "Wachtwoord tonen";
+- radio buttons and checkboxes are 40 px high — each sits in a 48 px box (``widgets.TOUCH``).
+
+``name_controls(root, lang)`` walks a control tree and does all of it, so a screen gets it without its author
+remembering: both shells call it on every screen they draw, the inspector's also whenever a handler pushes a change.
+Our wrappers carry ``WRAPPED`` in their ``data``, so a second pass relabels them instead of wrapping again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import flet as ft
+
+from inspectie_app.i18n import t
+from inspectie_app.ui.widgets import TOUCH
+
+SKIPPED_FIELDS = {"data", "key", "tooltip", "badge"}
+REVEAL_KEY = "password-reveal"
+WRAPPED = "a11y-wrapper"
+
+
+def children(control: ft.BaseControl) -> Iterator[ft.BaseControl]:
+    """The controls directly inside ``control`` (content, controls, actions, cells … whatever its fields hold)."""
+    for field in dataclasses.fields(control):
+        if field.name.startswith("_") or field.name in SKIPPED_FIELDS:
+            continue
+        value = getattr(control, field.name, None)
+        if isinstance(value, ft.BaseControl):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (item for item in value if isinstance(item, ft.BaseControl))
+
+
+def walk(root: ft.BaseControl) -> Iterator[ft.BaseControl]:
+    stack = [root]
+    if isinstance(root, ft.BasePage):  # its open dialogs live in a private field
+        dialogs = getattr(root, "_dialogs", None)
+        stack.extend(getattr(dialogs, "controls", None) or [])
+    while stack:
+        control = stack.pop()
+        yield control
+        stack.extend(children(control))
+
+
+def name_controls(root: ft.BaseControl, lang: str) -> None:
+    """Name every drop-down, icon button and password eye under ``root`` (a page: with its open dialogs) in
+    ``lang``, and give every radio button and checkbox a 48 px row."""
+    for control in walk(root):
+        _wrap_children(control)
+        if isinstance(control, ft.IconButton):
+            _name_icon_button(control)
+        elif isinstance(control, ft.TextField):
+            _reveal_button(control, lang)
+        elif isinstance(control, ft.Semantics) and control.data == WRAPPED and isinstance(control.content,
+                                                                                          ft.Dropdown):
+            control.label = _dropdown_label(control.content, lang)
+
+
+def _is_wrapper(control: ft.BaseControl) -> bool:
+    return getattr(control, "data", None) == WRAPPED
+
+
+def _wrapped(child: ft.BaseControl, parent: ft.BaseControl) -> ft.BaseControl:
+    """``child`` in our wrapper when it needs one and ``parent`` is not already ours."""
+    if _is_wrapper(parent):
+        return child
+    if isinstance(child, ft.Dropdown):
+        return ft.MergeSemantics(content=ft.Semantics(content=child, data=WRAPPED), data=WRAPPED)
+    if isinstance(child, ft.Radio | ft.Checkbox):
+        return ft.Container(content=child, height=TOUCH, data=WRAPPED)
+    return child
+
+
+def _wrap_children(control: ft.BaseControl) -> None:
+    for field in dataclasses.fields(control):
+        if field.name.startswith("_") or field.name in SKIPPED_FIELDS:
+            continue
+        value = getattr(control, field.name, None)
+        if isinstance(value, ft.Dropdown | ft.Radio | ft.Checkbox):
+            replaced = _wrapped(value, control)
+            if replaced is not value:
+                setattr(control, field.name, replaced)
+        elif isinstance(value, list) and any(isinstance(v, ft.Dropdown | ft.Radio | ft.Checkbox) for v in value):
+            items = [_wrapped(v, control) if isinstance(v, ft.BaseControl) else v for v in value]
+            if any(a is not b for a, b in zip(items, value, strict=True)):
+                setattr(control, field.name, items)
+
+
+def _dropdown_label(dropdown: ft.Dropdown, lang: str) -> str:
+    return dropdown.label if isinstance(dropdown.label, str) and dropdown.label else t("a11y_list", lang)
+
+
+def _tooltip_text(tooltip: Any) -> str | None:
+    if isinstance(tooltip, str):
+        return tooltip or None
+    message = getattr(tooltip, "message", None)
+    return message if isinstance(message, str) and message else None
+
+
+def _name_icon_button(button: ft.IconButton) -> None:
+    label = _tooltip_text(button.tooltip)
+    if label is None:
+        return
+    if isinstance(button.icon, ft.Icon):
+        button.icon.semantics_label = label
+    elif button.icon is not None and not isinstance(button.icon, ft.BaseControl):
+        button.icon = ft.Icon(button.icon, semantics_label=label)
+
+
+def _reveal_button(field: ft.TextField, lang: str) -> None:
+    """Our own show/hide button instead of Flutter's unnamed eye; its name follows its state and the language
+    (kept in the button's ``data``: the button is ours)."""
+    button = field.suffix_icon
+    if not (isinstance(button, ft.IconButton) and button.key == REVEAL_KEY):
+        if not (field.password and field.can_reveal_password):
+            return
+        field.can_reveal_password = False
+        button = ft.IconButton(width=TOUCH, height=TOUCH, key=REVEAL_KEY)
+
+        async def toggle(_e: Any = None) -> None:
+            field.password = not field.password
+            _label_reveal(field, button)
+
+        button.on_click = toggle
+        field.suffix_icon = button
+    button.data = lang
+    _label_reveal(field, button)
+
+
+def _label_reveal(field: ft.TextField, button: ft.IconButton) -> None:
+    hidden = bool(field.password)
+    label = t("a11y_show_password" if hidden else "a11y_hide_password", str(button.data or "nl"))
+    button.icon = ft.Icon(ft.Icons.VISIBILITY if hidden else ft.Icons.VISIBILITY_OFF, semantics_label=label)
+    button.tooltip = label
