@@ -191,14 +191,15 @@ def case_margins(*, session: Session, user: Principal, name: str, assets_dir: Pa
 
 
 def margin_lines_nl(template: Template, found: CaseMargins) -> list[str]:
-    """``↑ niveau 3: Persoon 1 P21 “Vrij om te gaan?”: ja → nee``, up first, then what was left out."""
+    """``omhoog naar niveau 3: Persoon 1 P21 “Vrij om te gaan?”: ja wordt nee``, up first, then what was left out
+    (words, not arrows: the office app's web font has no arrow glyphs)."""
     if not found.fragile:
         return ["Geen enkel antwoord verandert het niveau."]
     lines: list[str] = []
-    for arrow, side, way in (("↑", found.up, "omhoog"), ("↓", found.down, "omlaag")):
-        lines += [f"{arrow} {_change(template, c)}" for c in side.changes]
+    for side, way in ((found.up, "omhoog"), (found.down, "omlaag")):
+        lines += [f"{way} naar {_change(template, c)}" for c in side.changes]
         if side.total > len(side.changes):
-            lines.append(f"{arrow} … en nog {side.total - len(side.changes)} antwoorden die het niveau {way} zetten")
+            lines.append(f"{way}: en nog {side.total - len(side.changes)} antwoorden die het niveau {way} zetten")
     return lines
 
 
@@ -208,7 +209,7 @@ def _change(template: Template, c: AnswerChange) -> str:
     if c.scope is not Scope.PREMISES and c.group_size > 1:
         subject += f" (en {c.group_size - 1} met dezelfde antwoorden)"
     return (f"niveau {c.level}: {subject} {c.question_id} “{c.question_label.nl}”: "
-            f"{casetest._shown(q, c.old)} → {casetest._shown(q, c.new)}")
+            f"{casetest._shown(q, c.old)} wordt {casetest._shown(q, c.new)}")
 
 
 def dry_run(*, session: Session, user: Principal) -> DryRunRead:

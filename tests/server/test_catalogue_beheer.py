@@ -217,7 +217,7 @@ def test_a_failing_case_blocks_publishing_until_a_reason_is_signed(http: httpx.C
     assert run["failed"] == 1 and run["passed"] == len(run["results"]) - 1
 
     margins = http.get(f"{CAT}/draft/margins/passport_kept", headers=admin.headers).json()
-    assert margins["lines"] == ["↑ niveau 1: pand locked_in “Opgesloten”: (leeg) → ja"]
+    assert margins["lines"] == ["omhoog naar niveau 1: pand locked_in “Opgesloten”: (leeg) wordt ja"]
     assert http.get(f"{CAT}/draft/margins/no_such_case", headers=admin.headers).status_code == 404
 
     dry = http.post(f"{CAT}/draft/dry-run", headers=admin.headers).json()

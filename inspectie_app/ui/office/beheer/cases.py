@@ -13,7 +13,7 @@ import flet as ft
 from inspectie_app.office_catalogue import CatalogueClient, CatalogueError
 from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.office.beheer import catalogue_values as values
-from inspectie_app.ui.office.beheer.catalogue import button
+from inspectie_app.ui.office.beheer.catalogue import _tag, button
 from inspectie_app.ui.widgets import heading
 from schemas.catalogue_beheer import CASE_NAME_PATTERN, CaseRead, QuestionRef
 
@@ -142,9 +142,9 @@ class CaseForm:
         self.error = ft.Text("", key="case-form-error", color=ft.Colors.RED_800, visible=False)
         return ft.Container(ft.Column([
             heading(app.t("case_form_title_edit" if c else "case_form_title_new"), 16),
-            self.name, self.description, self.template, ft.Row([self.min_level, self.max_level, self.profile],
-                                                               wrap=True),
-            self.premises, self.persons, self.error,
+            _tag(self.name), _tag(self.description), _tag(self.template),
+            ft.Row([_tag(self.min_level), _tag(self.max_level), _tag(self.profile)], wrap=True),
+            _tag(self.premises), _tag(self.persons), self.error,
             ft.Row([button(app, "case_save", "case-save", self.save, filled=True),
                     button(app, "cancel", "case-cancel", self.screen._edit(None))], wrap=True)], spacing=8),
             padding=8, border=ft.Border.all(1, ft.Colors.BLUE_GREY_100), key=self.key)

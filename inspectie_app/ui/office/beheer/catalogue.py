@@ -37,6 +37,11 @@ def button(app: OfficeApp, text_key: str, key: str, on_click: Any, *, filled: bo
                   key, label)
 
 
+def _tag(control: ft.Control) -> ft.Control:
+    """A field a browser test (and a screen reader's tree) finds by its key."""
+    return tagged(control, str(control.key))
+
+
 def problem_view(app: OfficeApp, problems: list[Problem], key: str) -> ft.Control:
     """The draft's problems in the user's language; the checker's own words in a fold for the beheerder."""
     if not problems:
@@ -64,6 +69,9 @@ class CatalogueScreen:
         self.run: CaseRunRead | None = None
         self.dry: DryRunRead | None = None
         self.margins: dict[str, list[str]] = {}
+        self.show_passed = False  # a run lists the cases that fail; those that pass on request
+        self.reason_text = ""  # what was typed as the signed reason, kept across redraws
+        self.reason_error: str | None = None
         self.message = ft.Text("", key="catalogue-message", visible=False)
 
     # --- drawing ---------------------------------------------------------------------------------
@@ -141,7 +149,8 @@ class CatalogueScreen:
             for p in PROFILES}
         save = button(app, "cat_apply", f"indicator-save-{code}", self._save_indicator(code), filled=True)
         cancel = button(app, "cancel", f"indicator-cancel-{code}", self._edit(None, ""))
-        return ft.Container(ft.Column([ft.Row(list(self.strength_fields.values()), wrap=True), ft.Row([save, cancel])]),
+        fields: list[ft.Control] = [tagged(f, str(f.key)) for f in self.strength_fields.values()]
+        return ft.Container(ft.Column([ft.Row(fields, wrap=True), ft.Row([save, cancel])]),
                             padding=8, border=ft.Border.all(1, ft.Colors.BLUE_GREY_100), key=f"indicator-editor-{code}")
 
     def _norms(self, d: DraftRead) -> list[ft.Control]:
@@ -152,7 +161,7 @@ class CatalogueScreen:
             field = ft.TextField(key=f"norm-{name}", label=name, value=values.show_value(value), width=220,
                                  on_change=self._check_norm)
             self.norm_fields[name] = field
-        out.append(ft.Row(list(self.norm_fields.values()), wrap=True))
+        out.append(ft.Row([tagged(f, str(f.key)) for f in self.norm_fields.values()], wrap=True))
         out.append(button(app, "cat_norms_save", "norms-save", self.save_norms))
         return out
 
@@ -163,7 +172,7 @@ class CatalogueScreen:
             rid = str(rule.get("id"))
             explanation = (rule.get("explanation") or {}).get(app.lang, "")
             codes = ", ".join(rule.get("indicators") or [])
-            out.append(ft.Row([ft.Text(f"{rid} → {codes}: {explanation}", key=f"rule-{rid}", expand=True),
+            out.append(ft.Row([ft.Text(f"{rid} ({codes}): {explanation}", key=f"rule-{rid}", expand=True),
                                button(app, "cat_change", f"rule-edit-{rid}", self._edit("rule", rid),
                                       label=app.t("cat_change_rule", rule=rid))]))
             if self.editing == ("rule", rid):
@@ -189,8 +198,10 @@ class CatalogueScreen:
         if self.dry is not None:
             out += self._dry_view(self.dry)
         self.reason = ft.TextField(key="catalogue-reason", label=app.t("cat_reason"), multiline=True, min_lines=2,
-                                   max_length=2000, width=700, helper=app.t("cat_reason_help", n=REASON_MIN_LENGTH))
-        out += [heading(app.t("cat_publish_title"), 16), ft.Text(app.t("cat_publish_intro")), self.reason,
+                                   max_length=2000, width=700, helper=app.t("cat_reason_help", n=REASON_MIN_LENGTH),
+                                   value=self.reason_text, error=self.reason_error)
+        out += [heading(app.t("cat_publish_title"), 16), ft.Text(app.t("cat_publish_intro")),
+                tagged(self.reason, "catalogue-reason"),
                 ft.Row([button(app, "cat_publish", "catalogue-publish", self.publish, filled=True,
                                icon=ft.Icons.PUBLISH),
                         button(app, "cat_discard", "catalogue-discard", self.discard, icon=ft.Icons.DELETE)],
@@ -206,7 +217,13 @@ class CatalogueScreen:
                                                retired=run.retired), key="catalogue-run-summary", color=colour,
                                          weight=ft.FontWeight.BOLD)]
         out += [ft.Text(app.t("cat_run_broken", problem=b), color=ft.Colors.RED_800) for b in run.broken]
+        passed = sum(1 for r in run.results if r.passed)
+        if passed:
+            out.append(button(app, "cat_hide_passed" if self.show_passed else "cat_show_passed",
+                              "catalogue-toggle-passed", self._toggle_passed, n=passed))
         for r in sorted(run.results, key=lambda r: r.passed):
+            if r.passed and not self.show_passed:
+                continue
             verdict = app.t("cat_case_ok") if r.passed else app.t("cat_case_fail")
             line = app.t("cat_case_line", name=r.name, description=r.description, expected=r.expected,
                          actual=r.actual, verdict=verdict)
@@ -337,6 +354,10 @@ class CatalogueScreen:
 
         return handler
 
+    async def _toggle_passed(self, _e: Any = None) -> None:
+        self.show_passed = not self.show_passed
+        await self._again()
+
     async def dry_run(self, _e: Any = None) -> None:
         try:
             self.dry = await self.api.dry_run()
@@ -347,10 +368,13 @@ class CatalogueScreen:
         await self._again()
 
     async def publish(self, _e: Any = None) -> None:
-        reason = (self.reason.value or "").strip()
+        self.reason_text = self.reason.value or ""
+        reason = self.reason_text.strip()
+        self.reason_error = None
         if reason and len(reason) < REASON_MIN_LENGTH:
-            self.reason.error = self.app.t("cat_reason_short", n=REASON_MIN_LENGTH)
-            self._say(self.app.t("cat_reason_short", n=REASON_MIN_LENGTH), error=True)
+            self.reason_error = self.app.t("cat_reason_short", n=REASON_MIN_LENGTH)
+            self.message.value, self.message.color = self.reason_error, ft.Colors.RED_800
+            await self._again()
             return
         try:
             published = await self.api.publish(reason or None)
@@ -364,6 +388,7 @@ class CatalogueScreen:
             self._fail(exc)
             return
         self.run = self.dry = None
+        self.reason_text = ""
         self.notice = self.app.t("cat_published", version=published.version)
         self.message.value = ""
         await self._again()
@@ -431,9 +456,10 @@ class RuleEditor:
                    button(app, "cancel", f"{self.key}-cancel", self.screen._edit(None, ""))]
         if self.original is not None:
             actions.append(button(app, "cat_rule_remove", f"{self.key}-remove", self.remove))
-        return ft.Container(ft.Column([ft.Row([self.id_field, self.scope], wrap=True),
-                                       ft.Text(app.t("cat_conditions")), self.conditions, self.indicators,
-                                       self.expl_nl, self.expl_en, ft.Row(actions, wrap=True)], spacing=8),
+        return ft.Container(ft.Column([ft.Row([_tag(self.id_field), _tag(self.scope)], wrap=True),
+                                       ft.Text(app.t("cat_conditions")), self.conditions, _tag(self.indicators),
+                                       _tag(self.expl_nl), _tag(self.expl_en), ft.Row(actions, wrap=True)],
+                                      spacing=8),
                             padding=8, border=ft.Border.all(1, ft.Colors.BLUE_GREY_100), key=self.key)
 
     def _condition(self, n: int, pred: dict[str, Any]) -> ft.Control:
@@ -452,7 +478,7 @@ class RuleEditor:
         value = ft.TextField(key=f"{key}-value", label=app.t("cat_condition_value"),
                              value=values.show_value(pred.get("value")), width=240, hint_text=app.t("cat_value_hint"))
         self.rows.append((pred, qid, op, value))
-        return ft.Row([qid, op, value, remove], wrap=True)
+        return ft.Row([_tag(qid), _tag(op), _tag(value), remove], wrap=True)
 
     def _other_text(self, pred: dict[str, Any]) -> str:
         app = self.app

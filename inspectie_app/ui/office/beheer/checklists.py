@@ -255,7 +255,7 @@ class DraftScreen:
                              text=text)
             else:
                 line = app.t("cl_problem_at_template", text=text)
-            lines.append(ft.Text(line, key=f"cl-problem-{n}", color=ft.Colors.RED_800, selectable=True))
+            lines.append(ft.Text(line, key=f"cl-problem-{n}", color=ft.Colors.RED_800))
         lines.append(ft.ExpansionTile(title=ft.Text(app.t("cl_details")), key="cl-problem-details",
                                       controls=[ft.Text("\n".join(p.raw for p in problems), selectable=True,
                                                         size=12)]))
@@ -340,8 +340,8 @@ class DraftScreen:
             changes = [c for c in check.changes if c.kind == kind]
             if changes:
                 out.append(heading(app.t(f"cl_{kind}"), 16, key=f"cl-compare-{kind}"))
-                out += [ft.Text(change_text(c, labels, app.t), key=f"cl-change-{kind}-{c.what}-{c.id}",
-                                selectable=True) for c in changes]
+                out += [ft.Text(change_text(c, labels, app.t), key=f"cl-change-{kind}-{c.what}-{c.id}")
+                        for c in changes]
         out += self._conflicts(check)
         if check.problems:
             out.append(ft.Text(app.t("cl_problem_count", n=len(check.problems)), key="cl-compare-problems",
@@ -364,7 +364,7 @@ class DraftScreen:
         out: list[ft.Control] = [heading(app.t("cl_conflicts"), 16, key="cl-conflicts")]
         for n, c in enumerate(check.conflicts):
             text = app.t(f"cl_conflict_{c.code}", rule=c.rule, question=c.question)
-            out.append(ft.Text(text, key=f"cl-conflict-{n}", color=ft.Colors.RED_800, selectable=True))
+            out.append(ft.Text(text, key=f"cl-conflict-{n}", color=ft.Colors.RED_800))
         out.append(ft.ExpansionTile(title=ft.Text(app.t("cl_details")), key="cl-conflict-details",
                                     controls=[ft.Text("\n".join(c.raw for c in check.conflicts), selectable=True,
                                                       size=12)]))

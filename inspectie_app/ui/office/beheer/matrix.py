@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from inspectie_app.office_client import OfficeError
 from inspectie_app.ui.office.beheer.catalogue import button
-from inspectie_app.ui.widgets import heading
+from inspectie_app.ui.widgets import heading, tagged
 from schemas.planning import MAX_TERM_DAYS, EnforcementMatrix
 
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ class MatrixFormScreen:
         self.problems: dict[str, str] = {}
         self.message = ""
         self.error = False
+        self.fields: dict[str, ft.TextField] = {}
 
     async def render(self) -> None:
         app = self.app
@@ -116,7 +117,7 @@ class MatrixFormScreen:
                             button(app, "mx_save", "matrix-form-save", self.save, filled=True)], wrap=True))
         app.body.controls = body
 
-    def _field(self, key: str, label: str, value: str, width: int, setter: Any, **kw: Any) -> ft.TextField:
+    def _field(self, key: str, label: str, value: str, width: int, setter: Any, **kw: Any) -> ft.Control:
         problem = self.problems.get(key)
 
         def changed(e: Any) -> None:
@@ -125,8 +126,9 @@ class MatrixFormScreen:
             e.control.error = None
             e.control.update()
 
-        return ft.TextField(key=key, label=label, value=value, width=width, on_change=changed,
-                            error=self.app.t(problem, max=MAX_TERM_DAYS) if problem else None, **kw)
+        self.fields[key] = ft.TextField(key=key, label=label, value=value, width=width, on_change=changed,
+                                        error=self.app.t(problem, max=MAX_TERM_DAYS) if problem else None, **kw)
+        return tagged(self.fields[key], key)
 
     def _category(self, n: int, c: CategoryForm) -> ft.Control:
         app = self.app
