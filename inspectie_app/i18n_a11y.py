@@ -8,7 +8,11 @@ NL_A11Y: dict[str, str] = {
     "a11y_show_password": "Wachtwoord tonen",
     "a11y_hide_password": "Wachtwoord verbergen",
     "col_signal_state": "Verificatie",
-    "review_table_label": "Controles, ernstigste eerst. Kies een rij om de controle te openen.",
+    "col_raised": "Gemeld op",
+    "col_age": "Dagen",
+    "col_subject": "Adres — persoon",
+    "col_state": "Stand",
+    "col_referrals": "Doorverwezen naar",
 }
 
 EN_A11Y: dict[str, str] = {
@@ -16,5 +20,9 @@ EN_A11Y: dict[str, str] = {
     "a11y_show_password": "Show password",
     "a11y_hide_password": "Hide password",
     "col_signal_state": "Verification",
-    "review_table_label": "Controls, most serious first. Choose a row to open the control.",
+    "col_raised": "Raised on",
+    "col_age": "Days",
+    "col_subject": "Address — person",
+    "col_state": "State",
+    "col_referrals": "Referred to",
 }

@@ -49,7 +49,7 @@ def walk(root: ft.BaseControl) -> Iterator[ft.BaseControl]:
     while stack:
         control = stack.pop()
         yield control
-        stack.extend(children(control))
+        stack.extend(reversed(list(children(control))))  # in page order
 
 
 def name_controls(root: ft.BaseControl, lang: str) -> None:

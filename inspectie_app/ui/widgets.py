@@ -49,6 +49,16 @@ def scroll_target(value: str) -> ft.ScrollKey:
     return ft.ScrollKey(value)  # type: ignore[call-arg]  # flet's lazy dataclass decorator hides the field from mypy
 
 
+def column_headers(columns: list[tuple[str, int | None]], *, key: str, indent: int = 12) -> ft.Control:
+    """A list's column headers above rows of the same widths (``None``: the column that expands), each one a
+    header for assistive technology (WCAG 1.3.1)."""
+    cells: list[ft.Control] = [
+        ft.Container(ft.Semantics(header=True, content=ft.Text(text, weight=ft.FontWeight.BOLD, size=13)),
+                     width=width, expand=width is None)
+        for text, width in columns]
+    return ft.Container(ft.Row(cells, wrap=False), padding=ft.Padding.symmetric(horizontal=indent), key=key)
+
+
 def heading(text: str, size: int = 20, key: str | None = None) -> ft.Text:
     return ft.Text(text, size=size, weight=ft.FontWeight.BOLD, key=key)
 

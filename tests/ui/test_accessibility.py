@@ -10,7 +10,8 @@ from typing import Any
 
 import flet as ft
 import pytest
-from ui_support import harness
+from fastapi import FastAPI
+from ui_support import harness, login, office
 
 from inspectie_app.ui import a11y, palette, theme, web_page
 
@@ -141,4 +142,30 @@ async def test_the_inspector_page_is_dutch_then_english(service: Any) -> None:
         assert page.locale_configuration.current_locale == ft.Locale("en", "GB")
         assert _marker(page) == "page-lang-en"
         assert password.suffix_icon.tooltip == "Show password"
+        assert h.errors() == []
+
+
+def _headers(h: Any, key: str) -> list[str]:
+    box = h.find_one(ft.Container, key=key)
+    found = [c for c in a11y.walk(box) if isinstance(c, ft.Semantics) and c.header]
+    return [str(c.content.value) for c in found if isinstance(c.content, ft.Text)]
+
+
+async def test_office_lists_have_column_headers_and_named_filters(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await login(h, "teamleider1")
+        assert _headers(h, "review-headers") == ["Niveau", "Type", "Adres", "Verificatie", "Inspecteur",
+                                                 "Afgerond op", "Foto's"]
+        for key in ("filter-type", "filter-status", "filter-inspector", "filter-neighbourhood"):
+            dropdown = h.find_one(ft.Dropdown, key=key)
+            wrapper = next(c for c in a11y.walk(h.page) if isinstance(c, ft.Semantics) and c.content is dropdown)
+            assert wrapper.label == dropdown.label and wrapper.label
+        assert _marker(h.page) == "page-lang-nl"
+        await h.click(h.find_one(ft.TextButton, key="nav_signals"))
+        assert _headers(h, "signals-headers")[:3] == ["Niveau", "Gemeld op", "Dagen"]
+        await h.click(h.find_one(ft.TextButton, key="lang-toggle"))
+        assert _headers(h, "signals-headers")[:3] == ["Level", "Raised on", "Days"]
+        assert _marker(h.page) == "page-lang-en"
+        assert h.page.locale_configuration is not None
+        assert h.page.locale_configuration.current_locale == ft.Locale("en", "GB")
         assert h.errors() == []

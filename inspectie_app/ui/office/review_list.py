@@ -14,7 +14,7 @@ from inspectie_app.i18n import fmt_date, parse_date
 from inspectie_app.ui import palette
 from inspectie_app.ui.office.level_change import level_change_text
 from inspectie_app.ui.office.paging import PagedList, more_row
-from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
+from inspectie_app.ui.widgets import TOUCH, column_headers, control_type_text, level_badge, tagged
 from schemas.pages import Page
 from schemas.records import InspectionStatus
 from schemas.review import ReviewItem
@@ -58,6 +58,10 @@ class ReviewListScreen:
                     tagged(apply, "filter-apply")], wrap=True),
             self.filter_error,
             ft.Row([ft.Text(app.t("filter_level")), self.filters, refresh], wrap=True),
+            column_headers([(app.t("col_level"), 190), (app.t("col_type"), 160), (app.t("col_address"), None),
+                            (app.t("col_signal_state"), 230), (app.t("col_inspector"), 140),
+                            (app.t("col_finished"), 100), (app.t("col_photos"), 80)], key="review-headers",
+                           indent=16),
             self.rows,
             self.footer,
         ]

@@ -9,7 +9,7 @@ import flet as ft
 
 from inspectie_app.i18n import fmt_date
 from inspectie_app.ui.office.paging import PagedList, more_row
-from inspectie_app.ui.widgets import TOUCH, control_type_text, level_badge, tagged
+from inspectie_app.ui.widgets import TOUCH, column_headers, control_type_text, level_badge, tagged
 from schemas.review import SignalState
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ class SignalsScreen:
                            key="signals-open-only")
         app.body.controls = [
             ft.Row([tagged(toggle, "signals-open-only"), ft.Text(app.t("signals_overdue_note"), size=12)], wrap=True),
+            column_headers([(app.t("col_level"), 190), (app.t("col_raised"), 100), (app.t("col_age"), 60),
+                            (app.t("col_subject"), None), (app.t("col_type"), 150), (app.t("col_state"), 190),
+                            (app.t("col_referrals"), 200)], key="signals-headers", indent=8),
             self.rows,
             self.footer,
         ]
