@@ -28,8 +28,8 @@ NL_ACCOUNTS: dict[str, str] = {
                         "dat nog niet verstuurd was, wordt versleuteld bewaard en veiliggesteld op de server zodra er "
                         "verbinding is; daarna wordt alles op dit apparaat gewist."),
     "password_title": "Nieuw wachtwoord kiezen",
-    "password_must_change": ("De beheerder heeft uw wachtwoord opnieuw ingesteld. Kies een nieuw wachtwoord om verder "
-                             "te gaan."),
+    "password_must_change": ("U bent ingelogd met een tijdelijk wachtwoord van de beheerder. Kies een eigen wachtwoord "
+                             "om verder te gaan."),
     "password_current": "Huidig (tijdelijk) wachtwoord",
     "password_new": "Nieuw wachtwoord (minstens {n} tekens)",
     "password_repeat": "Herhaal het nieuwe wachtwoord",
@@ -205,7 +205,7 @@ EN_ACCOUNTS: dict[str, str] = {
                         "not yet sent is kept encrypted and saved on the server as soon as there is a connection; then "
                         "everything on this device is deleted."),
     "password_title": "Choose a new password",
-    "password_must_change": "The administrator reset your password. Choose a new password to go on.",
+    "password_must_change": "You logged in with a temporary password from the administrator. Choose your own to go on.",
     "password_current": "Current (temporary) password",
     "password_new": "New password (at least {n} characters)",
     "password_repeat": "Repeat the new password",

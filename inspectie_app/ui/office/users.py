@@ -328,8 +328,9 @@ class UsersScreen:
         dialog = ft.AlertDialog(
             key="reset-done", modal=True, title=ft.Text(app.t(title)),
             content=ft.Column([ft.Text(app.t(text, user=account.username), key="reset-done-text"),
-                               ft.Text(password, key="reset-password-value", selectable=True, size=20,
-                                       weight=ft.FontWeight.BOLD, font_family="monospace")], tight=True),
+                               tagged(ft.Text(password, key="reset-password-value", selectable=True, size=20,
+                                              weight=ft.FontWeight.BOLD, font_family="monospace"),
+                                      "reset-password-value", password)], tight=True),
             actions=[ft.FilledButton(content=app.t("close"), on_click=lambda _e: app.page.pop_dialog(),
                                      key="reset-done-close", height=TOUCH)])
         app.page.show_dialog(dialog)
