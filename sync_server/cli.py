@@ -189,7 +189,10 @@ def cmd_catalogue_test(settings: Settings, args: argparse.Namespace) -> int:
         return casetest.BROKEN
     problems = assets.template_warnings(catalogue, templates)
     if problems:  # e.g. a rule reading a question a checklist marks not scoring, or a question no checklist has
-        print("error: the catalogue does not fit the checklists:\n  " + "\n  ".join(problems), file=sys.stderr)
+        from sync_server.catalog.problems import translate  # the office app's Dutch words for the same findings
+
+        print("error: the catalogue does not fit the checklists:\n  "
+              + "\n  ".join(f"{p}\n    {translate(p).message}" for p in problems), file=sys.stderr)
         return casetest.BROKEN
     report = casetest.run_cases(paths, templates, catalogue, with_margins=args.margins)
     casetest.print_report(report, catalogue, sys.stdout)
@@ -255,7 +258,8 @@ def _add_tenancy_commands(sub: argparse._SubParsersAction[argparse.ArgumentParse
                       help=f"the team's organisation (default: {DEFAULT_ORGANISATION_KEY})")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user.set_defaults(func=cmd_create_user)
-    move = sub.add_parser("move-user", help="move a user to another team (audited; their devices start over)")
+    move = sub.add_parser("move-user", help="move a user to another team (audited; their devices start over; an "
+                                            "organisation's last active beheerder stays)")
     move.add_argument("username", metavar="USERNAME")
     move.add_argument("--team", required=True, metavar="KEY", help="the new team")
     move.add_argument("--organisation", default=DEFAULT_ORGANISATION_KEY, metavar="KEY",

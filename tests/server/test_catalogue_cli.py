@@ -108,6 +108,8 @@ def test_a_draft_that_reads_a_not_scoring_question_is_refused(tmp_path: Path,
     assert run(tmp_path, "catalogue", "test", CASES, "--catalogue", draft) == 2
     err = capsys.readouterr().err
     assert "rule probe_no_network: reads P36b_no_network, which pandenactie@3 marks not scoring (proxy)" in err
+    assert ("Regel probe_no_network leest vraag P36b_no_network, die in checklist pandenactie@3 als niet "
+            "meetellend is gemarkeerd (proxy)") in err  # the office app's words for the same finding
 
 
 def test_committed_indicators_page_is_generated_from_the_catalogue() -> None:

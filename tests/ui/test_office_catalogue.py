@@ -118,8 +118,8 @@ async def test_draft_a_failing_weight_margins_and_publishing_with_a_signed_reaso
         assert text_of(h, "catalogue-message") == t("cat_fix_fields")
 
         await click(h, "indicator-edit-EX1")  # weaken EX1: the reference case "slecht_pand" no longer passes
-        await h.change(h.find_one(ft.Dropdown, key="strength-EX1-labour"), "W")
-        await h.change(h.find_one(ft.Dropdown, key="strength-EX1-sexual"), "W")
+        await h.change(h.find_one(ft.RadioGroup, key="strength-EX1-labour"), "W")
+        await h.change(h.find_one(ft.RadioGroup, key="strength-EX1-sexual"), "W")
         await click(h, "indicator-save-EX1")
         assert text_of(h, "catalogue-message") == "Opgeslagen in het concept."
         assert "Arbeidsuitbuiting: zwak" in text_of(h, "indicator-EX1")

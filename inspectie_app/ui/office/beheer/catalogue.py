@@ -142,15 +142,16 @@ class CatalogueScreen:
     def _indicator_editor(self, code: str, strength: dict[str, str]) -> ft.Control:
         app = self.app
         self.strength_fields = {
-            p: ft.Dropdown(key=f"strength-{code}-{p}", label=app.t(f"cat_profile_{p}"), width=220,
-                           value=strength.get(p, NONE),
-                           options=[ft.DropdownOption(key=NONE, text=app.t("cat_strength_none")),
-                                    *[ft.DropdownOption(key=s, text=app.t(f"cat_strength_{s}")) for s in STRENGTHS]])
+            p: ft.RadioGroup(key=f"strength-{code}-{p}", value=strength.get(p, NONE), content=ft.Row(
+                [ft.Radio(value=v, label=app.t("cat_strength_none") if v == NONE else app.t(f"cat_strength_{v}"))
+                 for v in (*STRENGTHS, NONE)], wrap=True))
             for p in PROFILES}
         save = button(app, "cat_apply", f"indicator-save-{code}", self._save_indicator(code), filled=True)
         cancel = button(app, "cancel", f"indicator-cancel-{code}", self._edit(None, ""))
-        fields: list[ft.Control] = [tagged(f, str(f.key)) for f in self.strength_fields.values()]
-        return ft.Container(ft.Column([ft.Row(fields, wrap=True), ft.Row([save, cancel])]),
+        fields: list[ft.Control] = [ft.Column([ft.Text(app.t(f"cat_profile_{p}"), weight=ft.FontWeight.BOLD),
+                                               tagged(f, str(f.key), app.t(f"cat_profile_{p}"))], spacing=2)
+                                    for p, f in self.strength_fields.items()]
+        return ft.Container(ft.Column([*fields, ft.Row([save, cancel])]),
                             padding=8, border=ft.Border.all(1, ft.Colors.BLUE_GREY_100), key=f"indicator-editor-{code}")
 
     def _norms(self, d: DraftRead) -> list[ft.Control]:
