@@ -391,9 +391,10 @@ class DraftScreen:
         app.page.show_dialog(ft.AlertDialog(
             key="cl-publish-dialog", modal=True, title=ft.Text(app.t("cl_publish_title")),
             content=ft.Text(app.t("cl_publish_text", version=check.next_version, title=title), key="cl-publish-text"),
-            actions=[ft.OutlinedButton(content=app.t("cancel"), on_click=cancel, key="cl-publish-cancel", height=TOUCH),
-                     ft.FilledButton(content=app.t("cl_publish"), on_click=confirm, key="cl-publish-confirm",
-                                     height=TOUCH)]))
+            actions=[tagged(ft.OutlinedButton(content=app.t("cancel"), on_click=cancel, key="cl-publish-cancel",
+                                              height=TOUCH), "cl-publish-cancel"),
+                     tagged(ft.FilledButton(content=app.t("cl_publish"), on_click=confirm, key="cl-publish-confirm",
+                                            height=TOUCH), "cl-publish-confirm")]))
 
     async def _ask_delete(self, _e: Any = None) -> None:
         app = self.app
@@ -416,6 +417,7 @@ class DraftScreen:
         app.page.show_dialog(ft.AlertDialog(
             key="cl-delete-dialog", modal=True, title=ft.Text(app.t("cl_delete_title")),
             content=ft.Text(app.t("cl_delete_text", title=title), key="cl-delete-text"),
-            actions=[ft.OutlinedButton(content=app.t("cancel"), on_click=cancel, key="cl-delete-cancel", height=TOUCH),
-                     ft.FilledButton(content=app.t("confirm"), on_click=confirm, key="cl-delete-confirm",
-                                     height=TOUCH)]))
+            actions=[tagged(ft.OutlinedButton(content=app.t("cancel"), on_click=cancel, key="cl-delete-cancel",
+                                              height=TOUCH), "cl-delete-cancel"),
+                     tagged(ft.FilledButton(content=app.t("confirm"), on_click=confirm, key="cl-delete-confirm",
+                                            height=TOUCH), "cl-delete-confirm")]))
