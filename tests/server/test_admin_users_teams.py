@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -236,6 +236,29 @@ def test_settings_shorter_than_the_server_are_saved_and_used(settings: Settings,
     [entry] = audited(settings, org, "update_settings")
     assert entry.detail["before"]["own"]["controls_without_signals"] is None
     assert entry.detail["after"]["own"]["controls_without_signals"] == 10
+
+
+def test_the_review_uses_the_organisations_verification_deadline(settings: Settings, http: httpx.Client,
+                                                                 org: Org) -> None:
+    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+    iid, create = org.inspector.create_inspection(started_at=three_days_ago)
+    batch = [create, org.inspector.mutation("person.create.v1", iid, {"person_id": "p1", "label": "Persoon 1"}),
+             org.inspector.mutation("answer.set.v1", iid, {"person_id": "p1", "question_id": "passport_withheld",
+                                                           "value": True}),
+             org.inspector.mutation("inspection.finish.v1", iid, {"finished_at": three_days_ago})]
+    assert org.inspector.push(batch).json()["rejections"] == []
+    in_transaction(settings, lambda s: auth.create(session=s, username=f"lead-{org.key}", password=PASSWORD,
+                                                   role=Role.TEAMLEIDER, display_name="Lead", team_id=org.team_id))
+    lead = login(http, f"lead-{org.key}", PASSWORD)
+
+    def overdue() -> list[bool]:
+        r = http.get("/api/v1/review/signals", headers=lead.headers)
+        assert r.status_code == 200, r.text
+        return [sig["overdue"] for sig in r.json()["items"] if sig["inspection_id"] == iid]
+
+    assert overdue() == [False]  # three days old, the server's deadline is five
+    assert org.put("/settings", {"retention": {}, "verify_within_days": 1}).status_code == 200
+    assert overdue() == [True]  # the organisation's own deadline: one day
 
 
 def test_a_lowered_server_maximum_wins(settings: Settings, org: Org, http: httpx.Client) -> None:
