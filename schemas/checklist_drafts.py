@@ -118,8 +118,8 @@ def _section_problems(template: Template) -> list[DraftProblem]:
     return found
 
 
-def _question_problem(part: Literal["sections", "person_module"], si: int, qi: int, message: str, earlier: dict[str, Question],
-                      template: Template) -> DraftProblem:
+def _question_problem(part: Literal["sections", "person_module"], si: int, qi: int, message: str,
+                      earlier: dict[str, Question], template: Template) -> DraftProblem:
     for pattern, code, field in _QUESTION_MESSAGES:
         m = pattern.match(message)
         if m is None:
@@ -206,7 +206,7 @@ def _questions(sections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
 
 def _normal(value: Any) -> Any:
     """``None``, ``False``, ``[]`` and an absent field mean the same in a template (the defaults)."""
-    return None if value in (None, False, [], {}, "") else value
+    return None if value is None or value is False or value in ([], {}, "") else value  # 0 is not False here
 
 
 def _diff(what: Literal["section", "question"], part: Literal["sections", "person_module"],

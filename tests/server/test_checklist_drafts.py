@@ -277,6 +277,9 @@ def test_compare_names_sections_and_moved_questions() -> None:
     assert changes == {("changed", "title", "title", ("title",)), ("added", "section", "s2", ()),
                        ("changed", "question", "b", ("section",))}
     assert compare(None, "x") == []
+    with_min = {"sections": [{"id": "s", "questions": [{**question("n"), "type": "number", "min": 0}]}]}
+    without = {"sections": [{"id": "s", "questions": [{**question("n"), "type": "number"}]}]}
+    assert [c.fields for c in compare(with_min, without)] == [["min"]]  # 0 is a value, not an absent field
 
 
 def test_every_problem_of_the_validator_is_reported() -> None:

@@ -207,7 +207,9 @@ def question_form(form: Form, part: str, si: int, qi: int, move: Callable[[str, 
 
 def _options(form: Form, q: dict[str, Any]) -> list[ft.Control]:
     t = form.t
-    options = q.setdefault("options", [])
+    if not isinstance(q.get("options"), list):
+        q["options"] = []
+    options = q["options"]
     rows: list[ft.Control] = [ft.Text(t("cl_q_options"), weight=ft.FontWeight.W_500), form.group_error("options")]
     for i, option in enumerate(options):
         if not isinstance(option, dict):
