@@ -150,6 +150,25 @@ async def test_preview_compare_refusal_and_publication(server_app: FastAPI, tmp_
         await svc.aclose()
 
 
+async def test_a_number_question_has_its_bounds_checked_on_the_field(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await fresh_draft(h)
+        await h.click(h.find_one(ft.TextButton, key="cl-q-sections-0-1"))  # aantal_bewoners, a number
+        await type_in(h, "cl-q-min", "10")
+        field = await type_in(h, "cl-q-max", "5")
+        assert field.error == "Het minimum is groter dan het maximum."
+        field = await type_in(h, "cl-q-min", "veel")
+        assert field.error == "Deze waarde klopt niet."
+        assert h.find_one(ft.TextField, key="cl-q-max").error is None  # one problem at a time: the shape first
+        await type_in(h, "cl-q-min", "0")
+        field = await type_in(h, "cl-q-max", "500", leave=True)
+        assert field.error is None and h.find_one(ft.Text, key="cl-problem-count").value == "Geen problemen gevonden."
+        await h.click(h.find_one(ft.OutlinedButton, key="cl-tab-compare"))
+        assert h.find_one(ft.Text, key="cl-change-changed-question-aantal_bewoners").value.endswith(
+            "gewijzigd: maximum")
+        assert h.errors() == []
+
+
 def test_show_if_values_as_typed() -> None:
     assert parse_show_if_value("Ja", "equals", "yes_no") is True
     assert parse_show_if_value("nee", "equals", "yes_no") is False

@@ -179,6 +179,8 @@ def question_form(form: Form, part: str, si: int, qi: int, move: Callable[[str, 
     ]
     if qtype in CHOICE_TYPES or q.get("options"):
         controls += _options(form, q)
+    if qtype == QuestionType.NUMBER.value:
+        controls += _number(form, q)
     if qtype == QuestionType.IDENTIFIER.value or q.get("identifier_kind"):
         controls.append(form.dropdown("identifier_kind", "cl-q-identifier-kind", t("cl_q_identifier_kind"),
                                       str(q.get("identifier_kind") or ""),
@@ -245,6 +247,45 @@ def _options(form: Form, q: dict[str, Any]) -> list[ft.Control]:
 
     rows.append(form.button("cl-q-option-add", t("cl_q_option_add"), add, icon=ft.Icons.ADD))
     return rows
+
+
+def _number(form: Form, q: dict[str, Any]) -> list[ft.Control]:
+    """Minimum, maximum, whole numbers only and the unit of a number question."""
+    t = form.t
+
+    def bound(key: str) -> Callable[[str], None]:
+        def put(text: str) -> None:
+            value = parse_show_if_value(text, "gt", QuestionType.NUMBER.value) if text.strip() else None
+            if value is None:
+                q.pop(key, None)
+            else:
+                q[key] = value  # text that is no number stays text: the check says so on the field
+
+        return put
+
+    def put_unit(text: str) -> None:
+        if text.strip():
+            q["unit"] = text
+        else:
+            q.pop("unit", None)
+
+    def put_integer(value: str) -> None:
+        if value == "yes":
+            q["integer"] = True
+        else:
+            q.pop("integer", None)
+
+    def shown(key: str) -> str:
+        value = q.get(key)
+        return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+
+    return [ft.Row([
+        form.text("min", "cl-q-min", t("cl_q_min"), shown("min"), bound("min"), width=200),
+        form.text("max", "cl-q-max", t("cl_q_max"), shown("max"), bound("max"), width=200),
+        form.dropdown("integer", "cl-q-integer", t("cl_q_integer"), "yes" if q.get("integer") else "no",
+                      [("yes", t("yes")), ("no", t("no"))], put_integer, width=200),
+        form.text("unit", "cl-q-unit", t("cl_q_unit"), str(q.get("unit") or ""), put_unit, width=200),
+    ], wrap=True)]
 
 
 def _show_if(form: Form, part: str, q: dict[str, Any]) -> list[ft.Control]:

@@ -22,7 +22,7 @@ FORM_FIELDS = {"id": "id", "label": "label_nl", "label.nl": "label_nl", "label.e
                "evidence": "evidence", "required": "required", "help": "help_nl", "help.nl": "help_nl",
                "help.en": "help_en", "not_scoring": "not_scoring", "identifier_kind": "identifier_kind",
                "options": "options", "show_if": "show_if", "title": "title_nl", "title.nl": "title_nl",
-               "title.en": "title_en", "max": "other", "min": "other"}
+               "title.en": "title_en", "max": "max", "min": "min", "integer": "integer", "unit": "unit"}
 
 
 def form_field(problem_field: str) -> str:
@@ -214,7 +214,7 @@ def change_text(c: Change, labels: dict[tuple[str, str], str], t: Translate) -> 
 
 def _field_word(name: str, t: Translate) -> str:
     known = {"id", "label", "title", "type", "options", "required", "help", "evidence", "show_if", "not_scoring",
-             "section", "identifier_kind"}
+             "section", "identifier_kind", "min", "max", "integer", "unit"}
     return t(f"cl_field_{name}") if name in known else t("cl_field_other")
 
 
