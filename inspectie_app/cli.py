@@ -71,10 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app_main = build_main(settings, data_dir=args.data_dir, server_url=args.server, sync_interval=args.sync_interval)
     if args.web or not desktop_available():
         print(f"Inspectie app: http://{args.host}:{args.port}/ (server {args.server}, data {args.data_dir})")
+        from inspectie_app.ui import web_fonts  # emoji: a local font instead of 404s on every frame
         from inspectie_app.ui.web_page import index_dir  # <html lang="nl">, following the user's language
 
         ft.run(app_main, view=ft.AppView.WEB_BROWSER, host=args.host, port=args.port, no_cdn=True,
-               assets_dir=index_dir())
+               assets_dir=web_fonts.install(index_dir()))
     else:
         ft.run(app_main)
     return 0

@@ -127,9 +127,10 @@ def create_app(settings: Settings | None = None, office_main: OfficeMain | None 
     if office_main is not None:
         import flet_web.fastapi as flet_fastapi
 
+        from inspectie_app.ui import web_fonts  # emoji: a local font instead of 404s on every frame (issue 14)
         from inspectie_app.ui.web_page import index_dir  # <html lang="nl">, following the user's language
 
-        app.mount("/app", flet_fastapi.app(office_main, no_cdn=True, assets_dir=index_dir()))
+        app.mount("/app", flet_fastapi.app(office_main, no_cdn=True, assets_dir=web_fonts.install(index_dir())))
     return app
 
 
