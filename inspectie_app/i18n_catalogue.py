@@ -115,6 +115,8 @@ NL_CATALOGUE: dict[str, str] = {
                                "publiceer met een ondertekende reden."),
     "catalogue_draft_invalid": "Niet gepubliceerd: het concept heeft nog fouten. Los die eerst op.",
     "catalogue_draft_exists": "Er is al een concept; werk daarin verder of gooi het weg.",
+    "catalogue_draft_outdated": ("Niet gepubliceerd: er is intussen een nieuwere versie gepubliceerd. Gooi dit concept "
+                                 "weg en maak een nieuw concept van die versie."),
     "case_exists": "Er is al een referentiecasus met deze naam.",
     "case_invalid": "De referentiecasus klopt niet:",
     # reference cases
@@ -289,6 +291,8 @@ EN_CATALOGUE: dict[str, str] = {
                                "signed reason."),
     "catalogue_draft_invalid": "Not published: the draft still has problems. Fix them first.",
     "catalogue_draft_exists": "There is a draft already; continue it or discard it.",
+    "catalogue_draft_outdated": ("Not published: a newer version has been published since. Discard this draft and "
+                                 "make a new one from that version."),
     "case_exists": "A reference case with this name exists already.",
     "case_invalid": "The reference case is invalid:",
     "case_title": "Reference cases",

@@ -142,6 +142,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
                                                               "discard it."),
     "catalogue_none_published": ErrorSpec(409, "Er is nog geen indicatorcatalogus gepubliceerd.",
                                           "No indicator catalogue has been published yet."),
+    "catalogue_draft_outdated": ErrorSpec(409, "Er is intussen een nieuwere versie van de catalogus gepubliceerd. Gooi "
+                                               "dit concept weg en maak een nieuw concept van die versie.",
+                                          "A newer catalogue version has been published since. Discard this draft "
+                                          "and make a new one from that version."),
     "catalogue_draft_invalid": ErrorSpec(409, "Het concept heeft nog fouten; los die eerst op.",
                                          "The draft still has problems; fix them first."),
     "catalogue_cases_failed": ErrorSpec(409, "Niet alle referentiecasussen slagen. Pas het concept aan of publiceer "
@@ -164,6 +168,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
     # checklists in the office app (issue 15 part A)
     "checklist_draft_exists": ErrorSpec(409, "Voor deze checklist bestaat al een concept; open dat concept.",
                                         "A draft of this checklist already exists; open that draft."),
+    "checklist_draft_changed": ErrorSpec(409, "Een andere beheerder heeft dit concept intussen opgeslagen. Uw "
+                                              "wijzigingen zijn niet opgeslagen maar staan nog op het scherm.",
+                                         "Another beheerder saved this draft in the meantime. Your changes were not "
+                                         "saved but are still on the screen."),
     "checklist_draft_invalid": ErrorSpec(422, "Het concept bevat nog fouten. Los ze eerst op; daarna kunt u "
                                               "publiceren.",
                                          "The draft still has problems. Solve them first; then you can publish."),

@@ -233,9 +233,14 @@ def _address(address: dict[str, Any] | None) -> str:
 
 
 def publish(*, session: Session, user: Principal, reason: str | None, assets_dir: Path) -> CatalogueVersionRead:
-    """Publish the draft as the next version: refused while it has problems (409 ``catalogue_draft_invalid``), and
-    while a reference case fails unless the beheerder signs a reason (409 ``catalogue_cases_failed``)."""
+    """Publish the draft as the next version: refused when another version was published since the draft was made
+    (409 ``catalogue_draft_outdated``: publishing it would silently undo that version), while it has problems (409
+    ``catalogue_draft_invalid``), and while a reference case fails unless the beheerder signs a reason (409
+    ``catalogue_cases_failed``)."""
     row = draft_or_404(session=session, user=user)
+    current = published.get_current_catalogue(session=session)
+    if current is not None and current.version != row.base_version:
+        raise ApiError("catalogue_draft_outdated", detail=f"{row.base_version} < {current.version}")
     catalogue, found = _usable(session, row)
     if catalogue is None:
         raise ApiError("catalogue_draft_invalid", detail=found[0].message if found else "")

@@ -26,6 +26,7 @@ from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import drafts, published, refcases
 from sync_server.db import SessionDep
+from sync_server.review import audit
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 Beheerder = Annotated[Principal, Depends(require_roles(Role.BEHEERDER))]
@@ -75,8 +76,11 @@ def discard_draft(user: Beheerder, session: SessionDep) -> None:
 
 @router.post("/draft/test", response_model=CaseRunRead)
 def test_draft(user: Beheerder, session: SessionDep, request: Request) -> CaseRunRead:
-    """Run the organisation's active reference cases against the draft."""
-    return drafts.run_cases(session=session, user=user, assets_dir=_assets(request))
+    """Run the organisation's active reference cases against the draft (audited, with the outcome)."""
+    run = drafts.run_cases(session=session, user=user, assets_dir=_assets(request))
+    audit.record(session=session, user=user, action="catalogue_cases_run", object_type="catalogue_draft",
+                 object_id=run.catalogue, detail={"passed": run.passed, "failed": run.failed})
+    return run
 
 
 @router.get("/draft/margins/{name}", response_model=MarginsRead)

@@ -250,6 +250,21 @@ def test_a_failing_case_blocks_publishing_until_a_reason_is_signed(http: httpx.C
     assert r.status_code == 200 and r.json()["reason"] == "" and r.json()["cases_failed"] == 0
 
 
+def test_a_draft_made_before_another_publication_is_refused(http: httpx.Client, admin: Device,
+                                                           login_as: LoginAs, settings: Settings) -> None:
+    """Another organisation's beheerder made a draft of the version then in use; after Arnhem publishes, theirs would
+    silently undo Arnhem's version, so it is refused until they make a new draft."""
+    other = login_as("beheerder-vb").headers
+    http.delete(f"{CAT}/draft", headers=other)
+    assert http.post(f"{CAT}/draft", headers=other).status_code == 201
+    fresh_draft(http, admin)
+    assert http.post(f"{CAT}/draft/publish", json={}, headers=admin.headers).status_code == 200
+    refused = http.post(f"{CAT}/draft/publish", json={"reason": "Wij weten het beter, echt waar."}, headers=other)
+    assert refused.status_code == 409 and refused.json()["code"] == "catalogue_draft_outdated"
+    assert http.delete(f"{CAT}/draft", headers=other).status_code == 204
+    assert "catalogue_cases_run" in actions(settings, "catalogue_cases_run")
+
+
 def test_the_handhavingsmatrix_takes_terms_per_step(http: httpx.Client, admin: Device, login_as: LoginAs,
                                                     settings: Settings) -> None:
     matrix = http.get("/api/v1/enforcement-matrix", headers=admin.headers).json()
