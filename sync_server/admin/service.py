@@ -54,8 +54,9 @@ def list_accounts(*, session: Session, viewer: Principal, policy: tokens.TokenPo
     if username is not None:
         stmt = stmt.where(User.username == username.strip().lower())
     if query and query.strip():
-        like = f"%{query.strip().lower()}%"
-        stmt = stmt.where(func.lower(User.username).like(like) | func.lower(User.display_name).like(like))
+        text = query.strip().lower()  # '%' and '_' are searched for, not wildcards
+        stmt = stmt.where(func.lower(User.username).contains(text, autoescape=True)
+                          | func.lower(User.display_name).contains(text, autoescape=True))
     if team_id is not None:
         stmt = stmt.where(User.team_id == team_id)
     rows = session.execute(stmt.order_by(User.username).limit(limit)).all()

@@ -165,6 +165,7 @@ def test_the_list_filters_by_name_and_team(org: Org) -> None:
     assert [a["username"] for a in org.get("/users", team_id=team).json()] == [f"zoek-{org.key}"]
     assert len(org.get("/users", limit=2).json()) == 2
     assert org.get("/users", team_id=str(uuid.uuid4())).json() == []
+    assert org.get("/users", q="%").json() == [] and org.get("/users", q="zoek_").json() == []  # no wildcards
     assert org.get("/users", limit=0).status_code == 422
 
 
