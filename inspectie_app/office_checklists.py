@@ -35,8 +35,10 @@ async def draft(client: OfficeClient, draft_id: UUID) -> DraftRead:
     return _parse(DraftRead, await client._call("GET", f"{BASE}/drafts/{draft_id}"))
 
 
-async def save_draft(client: OfficeClient, draft_id: UUID, content: dict[str, Any]) -> DraftRead:
-    return _parse(DraftRead, await client._call("PUT", f"{BASE}/drafts/{draft_id}", json={"content": content}))
+async def save_draft(client: OfficeClient, draft_id: UUID, content: dict[str, Any], revision: int) -> DraftRead:
+    """Save over ``revision`` (the one last read); ``checklist_draft_changed`` when someone saved since."""
+    body = {"content": content, "revision": revision}
+    return _parse(DraftRead, await client._call("PUT", f"{BASE}/drafts/{draft_id}", json=body))
 
 
 async def delete_draft(client: OfficeClient, draft_id: UUID) -> None:

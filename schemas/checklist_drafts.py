@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from schemas.templates import (
     Question,
@@ -255,6 +255,7 @@ class DraftRead(BaseModel):
     control_type: str
     base_version: int
     newest_version: int  # the newest published version now: above base_version, the draft is out of date
+    revision: int  # send it back with the next save
     content: dict[str, Any]
     problems: list[DraftProblem]
     updated_at: datetime
@@ -263,9 +264,11 @@ class DraftRead(BaseModel):
 
 class DraftSave(BaseModel):
     """A draft's new content (the template as JSON). ``id``, ``version``, ``format`` and ``control_type`` are the
-    server's: whatever is sent for them is replaced."""
+    server's: whatever is sent for them is replaced. ``revision`` is the one read: when someone saved in between,
+    the save is refused (409 ``checklist_draft_changed``) instead of overwriting their work."""
 
     content: dict[str, Any]
+    revision: int = Field(ge=1, le=2**31 - 1)
 
 
 class CatalogueConflict(BaseModel):

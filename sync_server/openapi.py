@@ -60,6 +60,7 @@ EXTRA: list[tuple[str, str, tuple[int, ...]]] = [
     ("PATCH", r"/planning/controls/", (409,)),
     ("DELETE", r"/planning/controls/", (409,)),
     ("POST", r"/admin/", (409,)),
+    ("PUT", r"/admin/checklists/drafts/", (409,)),  # saved by someone else since it was read
     ("POST", r"/admin/users$", (404,)),  # a team of another organisation (or none) in the body
     ("GET", r"/review/audit$", (404,)),
     ("GET", r"/addresses/lookup$", (503,)),

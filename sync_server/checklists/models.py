@@ -21,6 +21,7 @@ class ChecklistDraft(Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
     template_id: Mapped[str] = mapped_column(String(64))
     base_version: Mapped[int] = mapped_column(Integer)  # the published version it was made from
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # +1 at every save: nobody overwrites unseen work
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

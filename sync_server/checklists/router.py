@@ -48,8 +48,9 @@ def get_draft(draft_id: UUID, user: Beheerder, session: SessionDep) -> DraftRead
 
 @router.put("/drafts/{draft_id}", response_model=DraftRead)
 def save_draft(draft_id: UUID, body: DraftSave, user: Beheerder, session: SessionDep) -> DraftRead:
-    """Store the draft as it is, problems and all; the problems come back."""
-    return service.save_draft(session=session, viewer=user, draft_id=draft_id, content=body.content)
+    """Store the draft as it is, problems and all; the problems come back (409 when it was saved since)."""
+    return service.save_draft(session=session, viewer=user, draft_id=draft_id, content=body.content,
+                              revision=body.revision)
 
 
 @router.delete("/drafts/{draft_id}", status_code=204)

@@ -84,7 +84,7 @@ def create_draft(*, session: Session, viewer: Principal, template_id: str) -> Dr
         raise ApiError("checklist_draft_exists")
     now = datetime.now(UTC)
     draft = ChecklistDraft(id=uuid.uuid4(), organisation_id=viewer.organisation_id, template_id=template_id,
-                           base_version=newest.version, content=_fixed(dict(newest.content), newest),
+                           base_version=newest.version, revision=1, content=_fixed(dict(newest.content), newest),
                            created_by=viewer.user_id, created_at=now, updated_by=viewer.user_id, updated_at=now)
     session.add(draft)
     session.flush()
@@ -98,15 +98,20 @@ def get_draft(*, session: Session, viewer: Principal, draft_id: uuid.UUID) -> Dr
     return _read(session, draft, _newest_version(session, draft.template_id))
 
 
-def save_draft(*, session: Session, viewer: Principal, draft_id: uuid.UUID, content: dict[str, Any]) -> DraftRead:
-    """Store the draft's content as it is, problems and all (nothing typed is lost); the problems come back."""
+def save_draft(*, session: Session, viewer: Principal, draft_id: uuid.UUID, content: dict[str, Any],
+               revision: int) -> DraftRead:
+    """Store the draft's content as it is, problems and all (nothing typed is lost); the problems come back.
+    Refused when the draft was saved since ``revision`` was read (another beheerder's work is not overwritten)."""
     draft = _draft_or_404(session, viewer, draft_id)
+    if revision != draft.revision:
+        raise ApiError("checklist_draft_changed")
     if problem(content) is not None:
         raise ApiError("input_unstorable")
     base = session.get(PublishedTemplate, (draft.template_id, draft.base_version))
     if base is None:  # a published version is never deleted; a database restored without it answers as not found
         raise ApiError("not_found")
     draft.content = _fixed(content, base)
+    draft.revision += 1
     draft.updated_by, draft.updated_at = viewer.user_id, datetime.now(UTC)
     audit.record(session=session, user=viewer, action="save_checklist_draft", object_type="checklist_draft",
                  object_id=str(draft.id), detail={"template": draft.template_id})
@@ -259,7 +264,8 @@ def _read(session: Session, draft: ChecklistDraft, newest: int) -> DraftRead:
     names = _names(session, [draft.updated_by])
     control_type = str(draft.content.get("control_type", ""))
     return DraftRead(id=draft.id, template_id=draft.template_id, control_type=control_type,
-                     base_version=draft.base_version, newest_version=newest, content=dict(draft.content),
+                     base_version=draft.base_version, newest_version=newest, revision=draft.revision,
+                     content=dict(draft.content),
                      problems=draft_problems(draft.content), updated_at=draft.updated_at,
                      updated_by=names.get(draft.updated_by, ""))
 

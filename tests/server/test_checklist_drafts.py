@@ -50,7 +50,12 @@ def fresh_draft(http: httpx.Client, admin: Device) -> dict[str, Any]:
 
 
 def save(http: httpx.Client, admin: Device, draft: dict[str, Any], content: dict[str, Any]) -> httpx.Response:
-    return http.put(f"{BASE}/drafts/{draft['id']}", json={"content": content}, headers=admin.headers)
+    """Save as the office app does: with the revision last read, which the answer moves on."""
+    r = http.put(f"{BASE}/drafts/{draft['id']}", json={"content": content, "revision": draft["revision"]},
+                 headers=admin.headers)
+    if r.status_code == 200:
+        draft["revision"] = r.json()["revision"]
+    return r
 
 
 def question(qid: str, **extra: Any) -> dict[str, Any]:
@@ -86,7 +91,7 @@ def test_only_the_beheerder_may(http: httpx.Client, admin: Device, login_as: Log
     for username in ("inspecteur1", "teamleider1", "planner1", "ketenregisseur1"):
         device = login_as(username)
         for method, path in calls:
-            body = {"content": draft["content"]} if method == "PUT" else None
+            body = {"content": draft["content"], "revision": 1} if method == "PUT" else None
             r = http.request(method, path, headers=device.headers, json=body)
             assert r.status_code == 403 and r.json()["code"] == "forbidden", (username, method, path)
     assert http.get(f"{BASE}/drafts/{draft['id']}", headers=admin.headers).status_code == 200  # untouched
@@ -119,7 +124,7 @@ def test_another_organisation_never_sees_the_draft(http: httpx.Client, admin: De
     for method, path in [("GET", f"{BASE}/drafts/{draft['id']}"), ("PUT", f"{BASE}/drafts/{draft['id']}"),
                          ("DELETE", f"{BASE}/drafts/{draft['id']}"), ("GET", f"{BASE}/drafts/{draft['id']}/check"),
                          ("POST", f"{BASE}/drafts/{draft['id']}/publish")]:
-        body = {"content": draft["content"]} if method == "PUT" else None
+        body = {"content": draft["content"], "revision": 1} if method == "PUT" else None
         r = http.request(method, path, headers=other.headers, json=body)
         assert r.status_code == 404 and r.json()["code"] == "not_found", (method, path)
     own = http.post(f"{BASE}/testpand/drafts", headers=other.headers)  # their own draft of the same checklist
@@ -152,6 +157,21 @@ def test_problems_are_placed_on_their_field_and_nothing_typed_is_lost(http: http
     assert audited(settings, "save_checklist_draft")[-1]["object_id"] == draft["id"]
 
 
+def test_a_save_over_someone_elses_newer_save_is_refused(http: httpx.Client, admin: Device,
+                                                         login_as: LoginAs) -> None:
+    draft = fresh_draft(http, admin)
+    other = login_as("beheerder1")  # the same organisation, another session
+    theirs, mine = dict(draft), dict(draft)
+    content = copy.deepcopy(draft["content"])
+    content["title"] = {"nl": "Eerst opgeslagen", "en": "Saved first"}
+    assert save(http, other, theirs, content).status_code == 200 and theirs["revision"] == 2
+    r = save(http, admin, mine, draft["content"])  # read at revision 1
+    assert r.status_code == 409 and r.json()["code"] == "checklist_draft_changed"
+    assert r.json()["message"].startswith("Een andere beheerder heeft dit concept intussen opgeslagen")
+    stored = http.get(f"{BASE}/drafts/{draft['id']}", headers=admin.headers).json()
+    assert stored["content"]["title"]["nl"] == "Eerst opgeslagen" and stored["revision"] == 2
+
+
 def test_a_draft_that_is_no_template_yet_is_stored_and_explained(http: httpx.Client, admin: Device) -> None:
     draft = fresh_draft(http, admin)
     content = copy.deepcopy(draft["content"])
@@ -169,9 +189,12 @@ def test_a_draft_that_is_no_template_yet_is_stored_and_explained(http: httpx.Cli
     assert refused.status_code == 422 and refused.json()["code"] == "checklist_draft_invalid"
 
 
-@pytest.mark.parametrize("body", [b'{"content": {"title": {"nl": "a\\u0000b", "en": "x"}}}', b'{"content": []}',
-                                  b'{"inhoud": {}}', b'{"content": {"n": 1e400}}', b'{"content": {"n": NaN}}',
-                                  b'{"content": {"n": 99999999999999999999999}}'])
+@pytest.mark.parametrize("body", [b'{"content": {"title": {"nl": "a\\u0000b", "en": "x"}}, "revision": 1}',
+                                  b'{"content": [], "revision": 1}', b'{"inhoud": {}, "revision": 1}',
+                                  b'{"content": {"n": 1e400}, "revision": 1}',
+                                  b'{"content": {"n": NaN}, "revision": 1}',
+                                  b'{"content": {"n": 99999999999999999999999}, "revision": 1}',
+                                  b'{"content": {}}', b'{"content": {}, "revision": 0}'])
 def test_bad_bodies_are_refused_with_a_code(http: httpx.Client, admin: Device, body: bytes) -> None:
     draft = fresh_draft(http, admin)
     r = http.put(f"{BASE}/drafts/{draft['id']}", content=body,

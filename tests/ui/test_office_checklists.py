@@ -169,6 +169,32 @@ async def test_a_number_question_has_its_bounds_checked_on_the_field(server_app:
         assert h.errors() == []
 
 
+async def test_a_save_after_another_beheerders_save_offers_a_choice(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await fresh_draft(h)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=server_app), base_url=SERVER_URL) as other:
+            login_body = {"username": "beheerder1", "password": "demo-wachtwoord", "device_name": "ander"}
+            token = (await other.post("/api/v1/auth/login", json=login_body)).json()["token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            listed = (await other.get("/api/v1/admin/checklists", headers=headers)).json()
+            draft_id = next(c for c in listed if c["template_id"] == "pandenactie")["draft"]["id"]
+            theirs = (await other.get(f"/api/v1/admin/checklists/drafts/{draft_id}", headers=headers)).json()
+            content = {**theirs["content"], "title": {"nl": "Van de ander", "en": "The other's"}}
+            saved = await other.put(f"/api/v1/admin/checklists/drafts/{draft_id}", headers=headers,
+                                    json={"content": content, "revision": theirs["revision"]})
+            assert saved.status_code == 200
+            await h.click(h.find_one(ft.TextButton, key="cl-q-sections-0-0"))
+            await type_in(h, "cl-q-label-nl", "Is het pand bewoond? (mijn tekst)", leave=True)
+            assert h.find_one(ft.Text, key="cl-status").value.startswith("Een andere beheerder heeft dit concept")
+            assert h.find_one(ft.TextField, key="cl-q-label-nl").value == "Is het pand bewoond? (mijn tekst)"
+            await h.click(h.find_one(ft.OutlinedButton, key="cl-conflict-keep-mine"))
+            assert h.find_one(ft.Text, key="cl-status").value == "Concept opgeslagen."
+            stored = (await other.get(f"/api/v1/admin/checklists/drafts/{draft_id}", headers=headers)).json()
+            assert stored["content"]["sections"][0]["questions"][0]["label"]["nl"] == "Is het pand bewoond? " \
+                                                                                      "(mijn tekst)"
+        assert h.errors() == []
+
+
 def test_show_if_values_as_typed() -> None:
     assert parse_show_if_value("Ja", "equals", "yes_no") is True
     assert parse_show_if_value("nee", "equals", "yes_no") is False

@@ -109,6 +109,7 @@ class DraftScreen:
         self.selected: tuple[str, int, int | None] | None = None
         self.dirty = False
         self.status = ft.Text("", key="cl-status")
+        self.conflict = ft.Row(key="cl-conflict", visible=False, wrap=True)
         self.summary = ft.Column(key="cl-problems", spacing=2)
         self.outline = ft.Column(key="cl-outline", spacing=2, width=380)
         self.form_column = ft.Column(key="cl-form", spacing=10, expand=True)
@@ -133,7 +134,8 @@ class DraftScreen:
         actions = ft.Row([self._action("cl-save", app.t("cl_save"), self._save_clicked, ft.Icons.SAVE),
                           self._action("cl-delete", app.t("cl_delete_draft"), self._ask_delete, ft.Icons.DELETE),
                           self._action("cl-back", app.t("cl_back"), self._back, ft.Icons.ARROW_BACK)], wrap=True)
-        app.body.controls = [*head, tabs, actions, self.status, *await self._area()]
+        self.conflict.visible = False
+        app.body.controls = [*head, tabs, actions, self.status, self.conflict, *await self._area()]
 
     def _tab(self, name: str) -> ft.Control:
         key = f"cl-tab-{name}"
@@ -168,16 +170,40 @@ class DraftScreen:
         if not self.dirty:
             return True
         app = self.app
+        assert self.read is not None
         try:
-            self.read = await api.save_draft(app.client, self.draft_id, self.draft.content)
+            self.read = await api.save_draft(app.client, self.draft_id, self.draft.content, self.read.revision)
         except OfficeError as exc:
             self.status.value, self.status.color = app.error_text(exc), ft.Colors.RED_800
+            self._offer_choice(exc.code == "checklist_draft_changed")
             app.page.update()
             return False
         self.dirty = False
         self.status.value, self.status.color = app.t("cl_saved"), None
+        self._offer_choice(False)
         app.page.update()
         return True
+
+    def _offer_choice(self, changed_elsewhere: bool) -> None:
+        """After another beheerder's save: keep mine (save over theirs) or take theirs (mine is dropped)."""
+        app = self.app
+
+        async def keep_mine(_e: Any = None) -> None:
+            latest = await api.draft(app.client, self.draft_id)
+            assert self.read is not None
+            self.read = self.read.model_copy(update={"revision": latest.revision})
+            self.dirty = True
+            await self.save()
+
+        async def take_theirs(_e: Any = None) -> None:
+            self.dirty, self.read, self.selected = False, None, None
+            await app.show(self.render)
+
+        self.conflict.visible = changed_elsewhere
+        self.conflict.controls = [
+            self._action("cl-conflict-keep-mine", app.t("cl_keep_mine"), keep_mine, ft.Icons.SAVE_AS),
+            self._action("cl-conflict-take-theirs", app.t("cl_take_theirs"), take_theirs, ft.Icons.REFRESH),
+        ] if changed_elsewhere else []
 
     async def _save_clicked(self, _e: Any = None) -> None:
         self.dirty = True  # "Opslaan" always stores (and shows that it did)
