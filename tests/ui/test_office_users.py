@@ -355,3 +355,16 @@ def test_settings_words_and_checks_without_a_page(lang: str) -> None:
     assert set(NewUserDraft().problems()) == {"username", "display_name", "role", "team"}
     assert NewTeamDraft("a b", "x").problems() == {"key": "team_key_format"}
     assert NewTeamDraft("wijk_2", "Wijk").problems() == {}
+
+
+async def test_both_screens_in_english(server_app: FastAPI) -> None:
+    async with office(server_app) as h:
+        await open_settings(h)
+        await h.click(h.find_one(ft.TextButton, key="lang-toggle"))
+        assert h.find_one(ft.Text, key="screen-title").value == "Settings"
+        assert h.find_one(ft.TextField, key="retention-photos").helper.startswith("At most")
+        await h.click(h.find_one(ft.TextButton, key="nav_users"))
+        assert h.find_one(ft.Text, key="screen-title").value == "Users and devices"
+        await h.click(h.find_one(ft.FilledButton, key="users-new-user"))
+        assert h.find_one(ft.TextField, key="new-user-username").label == "Username *"
+        assert h.errors() == []
