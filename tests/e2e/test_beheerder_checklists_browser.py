@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from e2e_support import Browser, Proc, click, fill, free_port, login, scripts, snap, wait_http
+from test_accessibility_browser import Walker
 
 from schemas.sync import SCHEMA_VERSION
 from sync_server.assets import published_templates
@@ -79,6 +80,7 @@ def test_beheerder_changes_a_checklist_and_the_tablet_pulls_it(tmp_path: Path, b
         assert "flitsbezorger@2" not in pulled_templates(server_url)
         office = browser.open(f"{server_url}/app/", height=1400)
         login(office, "beheerder1")
+        walker = Walker(office)  # every control of the draft's screens has a name (the a11y test sees the list only)
         click(office, "nav_checklists")
         office.get_by_text(re.compile(r"Versie 1 — gepubliceerd op")).first.wait_for(timeout=30_000)
         click(office, "cl-make-flitsbezorger")
@@ -91,6 +93,7 @@ def test_beheerder_changes_a_checklist_and_the_tablet_pulls_it(tmp_path: Path, b
         fill(office, "cl-q-id", existing)  # a code that already exists
         office.get_by_text("Deze vraagcode bestaat al in dit deel van de checklist").first.wait_for(timeout=20_000)
         snap(office, shots / "beheerder_checklist_duplicate_id.png")
+        walker.check("checklist draft: question form")
         fill(office, "cl-q-id", "F99_extra_toezicht")
         fill(office, "cl-q-label-nl", "Is er toezicht op de rijders in de hub?")
         fill(office, "cl-q-label-en", "Are the riders supervised in the hub?")
@@ -111,15 +114,18 @@ def test_beheerder_changes_a_checklist_and_the_tablet_pulls_it(tmp_path: Path, b
         office.locator("flt-semantics").filter(has_text=asked).or_(office.get_by_label(asked)).first \
             .wait_for(timeout=20_000)
         snap(office, shots / "beheerder_checklist_preview.png")
+        walker.check("checklist draft: preview")
 
         click(office, "cl-tab-compare")
         office.get_by_text("Vraag F99_extra_toezicht — Is er toezicht op de rijders in de hub?").wait_for(
             timeout=20_000)
         office.get_by_text(re.compile(r"Bij publiceren wordt dit versie 2 van")).wait_for(timeout=20_000)
         snap(office, shots / "beheerder_checklist_compare.png")
+        walker.check("checklist draft: compare")
         click(office, "cl-publish")
         click(office, "cl-publish-confirm")
         office.get_by_text(re.compile(r"Versie 2 van .* is gepubliceerd")).wait_for(timeout=30_000)
         office.get_by_text(re.compile(r"Versie 2 — gepubliceerd op")).first.wait_for(timeout=20_000)
 
         assert "flitsbezorger@2" in pulled_templates(server_url)  # what a tablet gets at its next sync
+        assert not walker.unnamed, walker.unnamed
