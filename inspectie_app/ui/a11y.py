@@ -6,7 +6,7 @@ Walking every screen's accessibility tree (``tests/e2e/test_accessibility_browse
   merged semantics node that carries the label;
 - an ``IconButton``: its tooltip is shown on hover but is not its name — the icon gets a ``semantics_label``;
 - the eye of a password field (``can_reveal_password``) — replaced by our own button, "Wachtwoord tonen";
-- radio buttons and checkboxes are 40 px high — each sits in a 48 px box (``widgets.TOUCH``).
+- radio buttons, checkboxes and icon buttons are 40 px high — each gets 48 px (``widgets.TOUCH``).
 
 ``name_controls(root, lang)`` walks a control tree and does all of it, so a screen gets it without its author
 remembering: both shells call it on every screen they draw, the inspector's also whenever a handler pushes a change.
@@ -108,6 +108,8 @@ def _tooltip_text(tooltip: Any) -> str | None:
 
 
 def _name_icon_button(button: ft.IconButton) -> None:
+    if button.size_constraints is None and button.width is None and button.height is None:
+        button.size_constraints = ft.BoxConstraints(min_width=TOUCH, min_height=TOUCH)  # 40 px by default
     label = _tooltip_text(button.tooltip)
     if label is None:
         return

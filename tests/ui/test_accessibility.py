@@ -20,6 +20,7 @@ def test_an_icon_button_is_named_by_its_tooltip() -> None:
     button = ft.IconButton(ft.Icons.CHEVRON_LEFT, tooltip="Vorige maand")
     a11y.name_controls(ft.Column([ft.Row([button])]), "nl")
     assert isinstance(button.icon, ft.Icon) and button.icon.semantics_label == "Vorige maand"
+    assert button.size_constraints == ft.BoxConstraints(min_width=48, min_height=48)
     a11y.name_controls(ft.Column([button]), "nl")  # again: stays one icon with the label
     assert isinstance(button.icon, ft.Icon) and button.icon.semantics_label == "Vorige maand"
 
