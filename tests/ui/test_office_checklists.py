@@ -159,6 +159,11 @@ async def test_a_number_question_has_its_bounds_checked_on_the_field(server_app:
         assert field.error == "Het minimum is groter dan het maximum."
         field = await type_in(h, "cl-q-min", "veel")
         assert field.error == "Deze waarde klopt niet."
+        await h.click(h.find_one(ft.TextButton, key="lang-toggle"))  # English: what was typed stays, unsaved
+        assert h.find_one(ft.TextField, key="cl-q-min").value == "veel"
+        assert h.find_one(ft.TextField, key="cl-q-min").error == "This value is not right."
+        assert h.find_one(ft.Text, key="cl-problem-count").value.startswith("1 problem(s)")
+        await h.click(h.find_one(ft.TextButton, key="lang-toggle"))
         assert h.find_one(ft.TextField, key="cl-q-max").error is None  # one problem at a time: the shape first
         await type_in(h, "cl-q-min", "0")
         field = await type_in(h, "cl-q-max", "500", leave=True)
