@@ -24,7 +24,7 @@ from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.inspections import schemas as args
 from sync_server.inspections.models import Answer, Inspection, Person
-from sync_server.links.mutations import IdentifierAddArgs, IdentifierAddArgsV1
+from sync_server.links.mutations import IdentifierAddArgs, IdentifierAddArgsV1, IdentifierRemoveArgs
 from sync_server.review.models import Comment
 from sync_server.sync.registry import HANDLERS
 
@@ -124,6 +124,7 @@ ARGS: dict[str, tuple[type[BaseModel], dict[str, Any]]] = {
     "identifier.add.v1": (IdentifierAddArgsV1, {"identifier_id": "", "kind": "phone", "value": "0612345678"}),
     "identifier.add.v2": (IdentifierAddArgs, {"identifier_id": "", "kind": "phone", "value": "0612345678",
                                               "question_id": "remarks"}),
+    "identifier.remove.v1": (IdentifierRemoveArgs, {"identifier_id": ""}),
 }
 
 
