@@ -45,6 +45,7 @@ from sync_server.catalog.service import ImmutableAssetError, publish_template
 from sync_server.checklists.models import ChecklistDraft
 from sync_server.errors import ApiError
 from sync_server.review import audit
+from sync_server.tenancy import access
 
 DRAFT_FORMAT = 2  # every tablet of sync schema >= 3 reads it; an older one keeps the versions it has
 
@@ -53,7 +54,7 @@ def overview(*, session: Session, viewer: Principal) -> list[ChecklistRead]:
     """Every checklist with its published versions (newest first) and the viewer's organisation's draft."""
     rows = session.scalars(select(PublishedTemplate).order_by(PublishedTemplate.id, PublishedTemplate.version.desc()))
     drafts = {d.template_id: d for d in session.scalars(
-        select(ChecklistDraft).where(ChecklistDraft.organisation_id == viewer.organisation_id))}
+        select(ChecklistDraft).where(access.in_organisation(ChecklistDraft, viewer.organisation_id)))}
     names = _names(session, [d.updated_by for d in drafts.values()])
     out: dict[str, ChecklistRead] = {}
     for row in rows:
@@ -236,16 +237,14 @@ def _newest_templates(session: Session) -> list[Template]:
 
 
 def _draft_of(session: Session, viewer: Principal, template_id: str) -> ChecklistDraft | None:
-    return session.scalars(select(ChecklistDraft).where(ChecklistDraft.organisation_id == viewer.organisation_id,
+    return session.scalars(select(ChecklistDraft).where(access.in_organisation(ChecklistDraft, viewer.organisation_id),
                                                         ChecklistDraft.template_id == template_id)).first()
 
 
 def _draft_or_404(session: Session, viewer: Principal, draft_id: uuid.UUID) -> ChecklistDraft:
     """The draft if it belongs to the viewer's organisation; ``not_found`` otherwise (also another's)."""
-    draft = session.get(ChecklistDraft, draft_id)
-    if draft is None or draft.organisation_id != viewer.organisation_id:
-        raise ApiError("not_found")
-    return draft
+    return access.row_or_404(session=session, model=ChecklistDraft, row_id=draft_id,
+                             organisation_id=viewer.organisation_id)
 
 
 def _names(session: Session, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
