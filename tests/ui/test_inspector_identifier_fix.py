@@ -163,3 +163,40 @@ async def test_finished_control_offers_fixing_only_for_a_refused_identifier(
         assert [i.id for i in await svc.identifiers(iid)] == [good.id]
         assert (await svc.sync_status()).refused == []
         assert value.error is None and h.errors() == []
+
+
+def queue(svc: InspectorService, name: str, iid: Any, args: dict[str, Any]) -> None:
+    """A mutation queued past the tablet's checks (as an older app or another rule would have sent it)."""
+    from inspectie_app.store.repository import _enqueue
+
+    with svc._store._tx() as s:  # type: ignore[attr-defined]
+        _enqueue(s, name, iid, args)
+
+
+async def test_a_refused_answer_shows_on_its_question_and_other_refusals_in_the_panel(
+        tablet: tuple[InspectorService, OfflineSwitch]) -> None:
+    svc, _switch = tablet
+    iid = await svc.start_inspection(template_id=TEMPLATE_ID, address=Address(street="Weigerpad", house_number="2"))
+    queue(svc, "answer.set.v1", iid, {"person_id": None, "question_id": "advertentie_gevonden", "value": "misschien"})
+    queue(svc, "answer.set.v1", iid, {"person_id": None, "question_id": "bestaat_niet", "value": True})
+    await svc.sync_now()
+    assert sorted(n.code for n in (await svc.sync_status()).refused) == ["invalid_answer", "unknown_question"]
+    async with harness(svc) as h:
+        title = h.find_one(ft.Text, key="sync-refused-title")
+        assert title.value == "De server weigerde 2 wijziging(en). Open de controle om het te herstellen:"
+        await h.click(h.find_one(ft.ListTile, key=f"inspection-{iid}"))
+        error = h.find_one(ft.Text, key="error-advertentie_gevonden")
+        assert error.visible and error.value == ("Geweigerd door de server: dit antwoord is ongeldig. Geef het antwoord "
+                                                 "opnieuw.")
+        panel = h.find_one(ft.Container, key="refused-panel")
+        assert panel.visible and "Antwoord: deze vraag staat niet in de checklist op de server." in h.all_text()
+
+        # answering again fixes the first; the second is seen
+        await h.change(h.find_one(ft.RadioGroup, key="q-advertentie_gevonden"), "no")
+        [left] = (await svc.sync_status()).refused
+        assert left.code == "unknown_question"
+        await h.click(h.find_one(ft.OutlinedButton, key=f"refused-{left.mutation_id}-seen"))
+        assert (await svc.sync_status()).refused == []
+        assert not h.find_one(ft.Container, key="refused-panel").visible
+        assert not h.find_one(ft.Column, key="sync-refused").visible
+        assert h.errors() == []
