@@ -186,8 +186,8 @@ async def test_a_refused_answer_shows_on_its_question_and_other_refusals_in_the_
         assert title.value == "De server weigerde 2 wijziging(en). Open de controle om het te herstellen:"
         await h.click(h.find_one(ft.ListTile, key=f"inspection-{iid}"))
         error = h.find_one(ft.Text, key="error-advertentie_gevonden")
-        assert error.visible and error.value == ("Geweigerd door de server: dit antwoord is ongeldig. Geef het antwoord "
-                                                 "opnieuw.")
+        assert error.visible
+        assert error.value == "Geweigerd door de server: dit antwoord is ongeldig. Geef het antwoord opnieuw."
         panel = h.find_one(ft.Container, key="refused-panel")
         assert panel.visible and "Antwoord: deze vraag staat niet in de checklist op de server." in h.all_text()
 
