@@ -233,6 +233,19 @@ def test_marking_a_read_question_not_scoring_is_refused(http: httpx.Client, admi
     assert r.status_code == 409 and r.json()["code"] == "checklist_catalogue_conflict"
 
 
+def test_a_question_the_catalogue_can_no_longer_compare_is_refused(http: httpx.Client, admin: Device) -> None:
+    draft = fresh_draft(http, admin)
+    content = copy.deepcopy(draft["content"])
+    locked_in = next(q for q in content["sections"][0]["questions"] if q["id"] == "locked_in")
+    locked_in["type"] = "number"  # rule r_locked compares it with True: the check of catalogue test says so
+    assert save(http, admin, draft, content).json()["problems"] == []
+    check = http.get(f"{BASE}/drafts/{draft['id']}/check", headers=admin.headers).json()
+    assert [(c["code"], c["raw"]) for c in check["conflicts"]] == [
+        ("other", "rule r_locked: locked_in is a number, compared with True")]
+    r = http.post(f"{BASE}/drafts/{draft['id']}/publish", headers=admin.headers)
+    assert r.status_code == 409 and r.json()["code"] == "checklist_catalogue_conflict"
+
+
 def test_publishing_reaches_the_tablet_and_older_versions_stay(http: httpx.Client, admin: Device,
                                                                login_as: LoginAs, settings: Settings) -> None:
     draft = fresh_draft(http, admin)
