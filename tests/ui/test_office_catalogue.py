@@ -180,6 +180,13 @@ async def test_reference_cases_added_refused_in_dutch_and_retired(server_app: Fa
         assert text_of(h, "cases-message").startswith("Casus goed_pand is buiten gebruik gesteld")
         assert "buiten gebruik" in text_of(h, "case-goed_pand")
         assert h.find(key="case-restore-goed_pand")
+        await click(h, "case-edit-slecht_pand")  # a shipped case edited: its answers read back as typed words
+        assert h.find_one(ft.TextField, key="case-premises").value == "staat = slecht"
+        assert h.find_one(ft.Dropdown, key="case-min-level").value == "1"
+        await h.type_text(h.find_one(ft.TextField, key="case-description"), "Pand in zeer slechte staat")
+        await click(h, "case-save")
+        assert text_of(h, "cases-message") == "Casus slecht_pand is opgeslagen."
+        assert "Pand in zeer slechte staat — verwacht L1" in text_of(h, "case-slecht_pand")
         assert h.errors() == []
 
 

@@ -116,12 +116,15 @@ class CaseForm:
         content = c.content if c else {}
         expect = content.get("expect") or {}
         templates = sorted({t.split("@")[0] for q in self.screen.questions for t in q.templates})
+        exact = str(content.get("template", ""))
+        if "@" in exact and exact not in templates:
+            templates.append(exact)  # a case written for one exact checklist version keeps it
         self.name = ft.TextField(key="case-name", label=app.t("case_name"), value=c.name if c else "", width=360,
                                  disabled=c is not None, on_change=self._check_name, hint_text="bijv. massage_schuld")
         self.description = ft.TextField(key="case-description", label=app.t("case_description"), width=700,
                                         value=str(content.get("description", "")))
         self.template = ft.Dropdown(key="case-template", label=app.t("case_template"), width=360,
-                                    value=str(content.get("template", "")).split("@")[0] or None,
+                                    value=exact if "@" in exact else (exact or None),
                                     options=[ft.DropdownOption(key=t, text=t) for t in templates])
         low, high = self._band(expect)
         self.min_level = ft.Dropdown(key="case-min-level", label=app.t("case_min_level"), width=200, value=low,
