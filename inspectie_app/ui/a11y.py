@@ -6,6 +6,8 @@ Walking every screen's accessibility tree (``tests/e2e/test_accessibility_browse
   merged semantics node that carries the label;
 - an ``IconButton``: its tooltip is shown on hover but is not its name — the icon gets a ``semantics_label``;
 - the eye of a password field (``can_reveal_password``) — replaced by our own button, "Wachtwoord tonen";
+- selectable text (the inspector's note, a level's rule line) is a disabled text box without a name — it is
+  labelled with its own text, so it is read as text;
 - radio buttons, checkboxes and icon buttons are 40 px high — each gets 48 px (``widgets.TOUCH``).
 
 ``name_controls(root, lang)`` walks a control tree and does all of it, so a screen gets it without its author
@@ -61,6 +63,8 @@ def name_controls(root: ft.BaseControl, lang: str) -> None:
             _name_icon_button(control)
         elif isinstance(control, ft.TextField):
             _reveal_button(control, lang)
+        elif isinstance(control, ft.Text) and control.selectable and isinstance(control.value, str):
+            control.semantics_label = control.value  # else an unnamed, disabled text box
         elif isinstance(control, ft.Semantics) and control.data == WRAPPED and isinstance(control.content,
                                                                                           ft.Dropdown):
             control.label = _dropdown_label(control.content, lang)

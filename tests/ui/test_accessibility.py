@@ -89,6 +89,16 @@ async def test_the_password_eye_is_our_named_button_and_says_what_it_does() -> N
     assert field.password is True and button.tooltip == "Show password"
 
 
+def test_selectable_text_is_read_as_its_text() -> None:
+    note = ft.Text("Schimmel in de keuken.", selectable=True)
+    plain = ft.Text("Gewone tekst")
+    a11y.name_controls(ft.Column([note, plain]), "nl")
+    assert note.semantics_label == "Schimmel in de keuken." and plain.semantics_label is None
+    note.value = "Andere notitie"
+    a11y.name_controls(note, "nl")
+    assert note.semantics_label == "Andere notitie"
+
+
 def test_a_password_field_without_eye_gets_none() -> None:
     field = ft.TextField(password=True)
     a11y.name_controls(field, "nl")
