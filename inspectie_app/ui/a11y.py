@@ -31,40 +31,61 @@ REVEAL_KEY = "password-reveal"
 WRAPPED = "a11y-wrapper"
 
 
-def children(control: ft.BaseControl) -> Iterator[ft.BaseControl]:
-    """The controls directly inside ``control`` (content, controls, actions, cells … whatever its fields hold)."""
-    for field in dataclasses.fields(control):
-        if field.name.startswith("_") or field.name in SKIPPED_FIELDS:
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _control_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a control class that can hold controls (content, controls, actions, rows, cells, views …),
+    read from their type annotations once per class: walking every field of every control was too slow."""
+    known = _FIELDS.get(cls)
+    if known is not None:
+        return known
+    names = []
+    for field in dataclasses.fields(cls):
+        text = str(field.type)
+        if field.name.startswith("_") or field.name in SKIPPED_FIELDS or "Callable" in text:
             continue
-        value = getattr(control, field.name, None)
+        text = text.replace("ControlState", "")  # colour maps per state hold no controls
+        if any(word in text for word in ("Control", "DataRow", "DataCell", "DataColumn", "View]")):
+            names.append(field.name)
+    _FIELDS[cls] = tuple(names)
+    return _FIELDS[cls]
+
+
+def children(control: ft.BaseControl) -> Iterator[ft.BaseControl]:
+    """The controls directly inside ``control``."""
+    for name in _control_fields(type(control)):
+        value = getattr(control, name, None)
         if isinstance(value, ft.BaseControl):
             yield value
-        elif isinstance(value, list | tuple):
+        elif isinstance(value, list):
             yield from (item for item in value if isinstance(item, ft.BaseControl))
 
 
 def walk(root: ft.BaseControl) -> Iterator[ft.BaseControl]:
+    """``root`` and every control inside it, in page order (a page: with its open dialogs)."""
     stack = [root]
     if isinstance(root, ft.BasePage):  # its open dialogs live in a private field
         dialogs = getattr(root, "_dialogs", None)
-        stack.extend(getattr(dialogs, "controls", None) or [])
+        stack.extend(reversed(getattr(dialogs, "controls", None) or []))
     while stack:
         control = stack.pop()
         yield control
-        stack.extend(reversed(list(children(control))))  # in page order
+        stack.extend(reversed(list(children(control))))
 
 
 def name_controls(root: ft.BaseControl, lang: str) -> None:
-    """Name every drop-down, icon button and password eye under ``root`` (a page: with its open dialogs) in
-    ``lang``, and give every radio button and checkbox a 48 px row."""
-    for control in walk(root):
+    """Name every drop-down, icon button, password eye and selectable text under ``root`` (a page: with its open
+    dialogs) in ``lang``, and give every radio button, checkbox and icon button 48 px."""
+    for control in walk(root):  # walk reads a control's children after this loop's body changed them
         _wrap_children(control)
         if isinstance(control, ft.IconButton):
             _name_icon_button(control)
         elif isinstance(control, ft.TextField):
             _reveal_button(control, lang)
-        elif isinstance(control, ft.Text) and control.selectable and isinstance(control.value, str):
-            control.semantics_label = control.value  # else an unnamed, disabled text box
+        elif isinstance(control, ft.Text):
+            if control.selectable and isinstance(control.value, str):
+                control.semantics_label = control.value  # else an unnamed, disabled text box
         elif isinstance(control, ft.Semantics) and control.data == WRAPPED and isinstance(control.content,
                                                                                           ft.Dropdown):
             control.label = _dropdown_label(control.content, lang)
@@ -85,19 +106,20 @@ def _wrapped(child: ft.BaseControl, parent: ft.BaseControl) -> ft.BaseControl:
     return child
 
 
+WRAPPED_TYPES = (ft.Dropdown, ft.Radio, ft.Checkbox)
+
+
 def _wrap_children(control: ft.BaseControl) -> None:
-    for field in dataclasses.fields(control):
-        if field.name.startswith("_") or field.name in SKIPPED_FIELDS:
-            continue
-        value = getattr(control, field.name, None)
-        if isinstance(value, ft.Dropdown | ft.Radio | ft.Checkbox):
+    for name in _control_fields(type(control)):
+        value = getattr(control, name, None)
+        if isinstance(value, WRAPPED_TYPES):
             replaced = _wrapped(value, control)
             if replaced is not value:
-                setattr(control, field.name, replaced)
-        elif isinstance(value, list) and any(isinstance(v, ft.Dropdown | ft.Radio | ft.Checkbox) for v in value):
-            items = [_wrapped(v, control) if isinstance(v, ft.BaseControl) else v for v in value]
+                setattr(control, name, replaced)
+        elif isinstance(value, list) and any(isinstance(v, WRAPPED_TYPES) for v in value):
+            items = [_wrapped(v, control) if isinstance(v, WRAPPED_TYPES) else v for v in value]
             if any(a is not b for a, b in zip(items, value, strict=True)):
-                setattr(control, field.name, items)
+                setattr(control, name, items)
 
 
 def _dropdown_label(dropdown: ft.Dropdown, lang: str) -> str:

@@ -25,6 +25,16 @@ def test_an_icon_button_is_named_by_its_tooltip() -> None:
     assert isinstance(button.icon, ft.Icon) and button.icon.semantics_label == "Vorige maand"
 
 
+def test_the_walk_reaches_tables_dialogs_and_tiles() -> None:
+    in_table, in_dialog, in_tile = (ft.IconButton(ft.Icons.ADD, tooltip=label) for label in ("a", "b", "c"))
+    table = ft.DataTable(columns=[ft.DataColumn(ft.Text("Kolom"))], rows=[ft.DataRow(cells=[ft.DataCell(in_table)])])
+    dialog = ft.AlertDialog(title=ft.Text("Titel"), actions=[in_dialog])
+    tile = ft.ListTile(title=ft.Text("Regel"), trailing=in_tile)
+    a11y.name_controls(ft.Column([table, dialog, tile]), "nl")
+    assert [b.icon.semantics_label for b in (in_table, in_dialog, in_tile) if isinstance(b.icon, ft.Icon)] == \
+        ["a", "b", "c"]
+
+
 def test_an_icon_button_without_tooltip_is_left_alone() -> None:
     button = ft.IconButton(ft.Icons.ADD)
     a11y.name_controls(button, "nl")
