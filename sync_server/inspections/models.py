@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from sync_server.db import Base
 
@@ -31,6 +31,9 @@ class Inspection(Base):
                       Index("ix_inspection_queue_team", "team_id", "level", "started_at", "id"),
                       # aard en omvang, the year plan (migration 2026_12_04_1100)
                       Index("ix_inspection_org_status_started", "organisation_id", "status", "started_at"),
+                      # aard en omvang counts from this index alone (migration 2026_12_05_1500, ``reporting.service``)
+                      Index("ix_inspection_overview", "organisation_id", "status", "started_at", "control_type",
+                            "level", "neighbourhood", "team_id"),
                       # a planned control's progress: the inspections that carry its id
                       Index("ix_inspection_planned_control", "planned_control_id", "organisation_id", "status"))
 
@@ -39,6 +42,8 @@ class Inspection(Base):
     template_version: Mapped[int] = mapped_column(Integer)
     control_type: Mapped[str] = mapped_column(String(40))
     address: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # the address's neighbourhood as a column (set with the address), so the office counts by it from an index
+    neighbourhood: Mapped[str | None] = mapped_column(String(100), default=None)
     inspector_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     # the inspector's organisation and team when the control was created (tenancy: who may see it)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -55,6 +60,18 @@ class Inspection(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # seq of the team lead's last correction of the note (None: only the inspector wrote it)
     note_office_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
+    @validates("address")
+    def _keep_neighbourhood(self, _key: str, address: dict[str, Any]) -> dict[str, Any]:
+        """Whoever sets the address sets the neighbourhood column with it (empty: None)."""
+        self.neighbourhood = neighbourhood_of(address)
+        return address
+
+
+def neighbourhood_of(address: dict[str, Any] | None) -> str | None:
+    """The neighbourhood of a stored address, as the ``neighbourhood`` column keeps it."""
+    value = (address or {}).get("neighbourhood")
+    return str(value)[:100] if value else None
 
 
 class Answer(Base):

@@ -36,7 +36,7 @@ def overview(*, session: Session, user: Principal, year: int | None = None) -> O
     where = [Inspection.status == "finished", access.inspection_clause(user)]
     if year is not None:
         where.append(periods.year_range(Inspection.started_at, year))
-    hood = Inspection.address["neighbourhood"].as_string()
+    hood = Inspection.neighbourhood  # with the rest of the counted columns in ``ix_inspection_overview``
     types: Counter[str] = Counter()
     levels: Counter[str] = Counter()
     hoods: Counter[str] = Counter()
