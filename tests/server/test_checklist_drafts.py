@@ -23,6 +23,7 @@ from sync_server.catalog.service import publish_template
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
 from sync_server.review.models import AuditEntry
+from tests.server.conftest import TEMPLATE
 
 Device = Any
 LoginAs = Callable[[str], Device]
@@ -334,6 +335,4 @@ def test_every_problem_of_the_validator_is_reported() -> None:
 
 
 def draft_content() -> dict[str, Any]:
-    from conftest import TEMPLATE
-
     return {**copy.deepcopy(TEMPLATE), "format": 2}

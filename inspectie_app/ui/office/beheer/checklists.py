@@ -9,6 +9,7 @@ on screen with the reason above it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -108,6 +109,8 @@ class DraftScreen:
         self.draft = Draft({})
         self.selected: tuple[str, int, int | None] | None = None
         self.dirty = False
+        self.edits = 0  # changes made in this session (a save knows which of them it carried)
+        self._saving = asyncio.Lock()
         self.status = ft.Text("", key="cl-status")
         self.conflict = ft.Row(key="cl-conflict", visible=False, wrap=True)
         self.summary = ft.Column(key="cl-problems", spacing=2)
@@ -165,24 +168,32 @@ class DraftScreen:
         return [self.summary, ft.Row([self.outline, self.form_column], vertical_alignment=ft.CrossAxisAlignment.START)]
 
     # --- saving -------------------------------------------------------------------------------------------------
+    def _touch(self) -> None:
+        self.dirty = True
+        self.edits += 1
+
     async def save(self) -> bool:
-        """Store the draft when it changed; False (with the reason on screen, everything typed kept) when it fails."""
-        if not self.dirty:
-            return True
-        app = self.app
-        assert self.read is not None
-        try:
-            self.read = await api.save_draft(app.client, self.draft_id, self.draft.content, self.read.revision)
-        except OfficeError as exc:
-            self.status.value, self.status.color = app.error_text(exc), ft.Colors.RED_800
-            self._offer_choice(exc.code == "checklist_draft_changed")
+        """Store the draft when it changed; False (with the reason on screen, everything typed kept) when it fails.
+        One save at a time (leaving a field and clicking a button both save): each sends the revision the one before
+        it got back, so this session never refuses its own save as someone else's."""
+        async with self._saving:
+            if not self.dirty:
+                return True
+            app = self.app
+            assert self.read is not None
+            sent = self.edits  # the body is built from the content as it is now, before the first await
+            try:
+                self.read = await api.save_draft(app.client, self.draft_id, self.draft.content, self.read.revision)
+            except OfficeError as exc:
+                self.status.value, self.status.color = app.error_text(exc), ft.Colors.RED_800
+                self._offer_choice(exc.code == "checklist_draft_changed")
+                app.page.update()
+                return False
+            self.dirty = self.edits != sent  # a change made while the save was under way still waits
+            self.status.value, self.status.color = app.t("cl_saved"), None
+            self._offer_choice(False)
             app.page.update()
-            return False
-        self.dirty = False
-        self.status.value, self.status.color = app.t("cl_saved"), None
-        self._offer_choice(False)
-        app.page.update()
-        return True
+            return True
 
     def _offer_choice(self, changed_elsewhere: bool) -> None:
         """After another beheerder's save: keep mine (save over theirs) or take theirs (mine is dropped)."""
@@ -192,7 +203,7 @@ class DraftScreen:
             latest = await api.draft(app.client, self.draft_id)
             assert self.read is not None
             self.read = self.read.model_copy(update={"revision": latest.revision})
-            self.dirty = True
+            self._touch()
             await self.save()
 
         async def take_theirs(_e: Any = None) -> None:
@@ -206,7 +217,7 @@ class DraftScreen:
         ] if changed_elsewhere else []
 
     async def _save_clicked(self, _e: Any = None) -> None:
-        self.dirty = True  # "Opslaan" always stores (and shows that it did)
+        self._touch()  # "Opslaan" always stores (and shows that it did)
         await self.save()
 
     async def _back(self, _e: Any = None) -> None:
@@ -217,7 +228,7 @@ class DraftScreen:
     async def changed(self, rebuild: bool) -> None:
         """After every change in a form: check the draft again and show the problems where they are."""
         self.draft.revalidate()
-        self.dirty = True
+        self._touch()
         self.status.value, self.status.color = self.app.t("cl_unsaved"), ft.Colors.ORANGE_900
         if rebuild:
             self._draw_form()
@@ -235,7 +246,7 @@ class DraftScreen:
 
     async def moved(self, part: str, si: int, qi: int) -> None:
         """A question moved, was deleted (``qi`` -1) or a section deleted: select what is there now."""
-        self.dirty = True
+        self._touch()
         self.selected = (part, si, qi) if qi >= 0 else None
         await self.changed(True)
         self._draw_outline(force=True)
