@@ -35,8 +35,6 @@ PENDING: dict[str, str] = {
                           "(_keep_a_beheerder: Team.organisation_id == ...) moves to the rule at integration "
                           "(move_user_anywhere's old.organisation_id != team.organisation_id is no filter: it "
                           "asks whether a move crosses organisations)",
-    "sync_server/checklists/": "new in this same session (issue 15 part A, checklist drafts); its filters "
-                               "(ChecklistDraft.organisation_id == ...) move to the rule at integration",
 }
 
 # Feature folder pairs that still import each other's code (their models aside: a feature's tables are the ground
