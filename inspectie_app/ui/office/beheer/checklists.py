@@ -294,7 +294,7 @@ class DraftScreen:
                 line = app.t("cl_problem_at_template", text=text)
             lines.append(ft.Text(line, key=f"cl-problem-{n}", color=ft.Colors.RED_800))
         lines.append(ft.ExpansionTile(title=ft.Text(app.t("cl_details")), key="cl-problem-details",
-                                      controls=[ft.Text("\n".join(p.raw for p in problems), selectable=True,
+                                      controls=[ft.Text("\n".join(p.raw for p in problems),
                                                         size=12)]))
         _replace(self.summary, lines)
 
@@ -403,7 +403,7 @@ class DraftScreen:
             text = app.t(f"cl_conflict_{c.code}", rule=c.rule, question=c.question)
             out.append(ft.Text(text, key=f"cl-conflict-{n}", color=ft.Colors.RED_800))
         out.append(ft.ExpansionTile(title=ft.Text(app.t("cl_details")), key="cl-conflict-details",
-                                    controls=[ft.Text("\n".join(c.raw for c in check.conflicts), selectable=True,
+                                    controls=[ft.Text("\n".join(c.raw for c in check.conflicts),
                                                       size=12)]))
         return out
 
