@@ -10,15 +10,17 @@ Walking every screen's accessibility tree (``tests/e2e/test_accessibility_browse
   labelled with its own text, so it is read as text;
 - radio buttons, checkboxes and icon buttons are 40 px high — each gets 48 px (``widgets.TOUCH``).
 
-``name_controls(root, lang)`` walks a control tree and does all of it, so a screen gets it without its author
-remembering: both shells call it on every screen they draw, the inspector's also whenever a handler pushes a change.
+``name_controls(root, lang)`` walks a control tree and does all of it; ``install(page, lang)`` makes the page run it
+before every update it sends, so a screen, a handler's change or a background refresh never reaches the browser
+unnamed (a control first sent unwrapped and wrapped in a later update kept its unnamed node in the browser), and a
+screen's author need not remember any of it.
 Our wrappers carry ``WRAPPED`` in their ``data``, so a second pass relabels them instead of wrapping again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import flet as ft
@@ -89,6 +91,17 @@ def name_controls(root: ft.BaseControl, lang: str) -> None:
         elif isinstance(control, ft.Semantics) and control.data == WRAPPED and isinstance(control.content,
                                                                                           ft.Dropdown):
             control.label = _dropdown_label(control.content, lang)
+
+
+def install(page: ft.Page, lang: Callable[[], str]) -> None:
+    """Run ``name_controls`` over ``page`` (in the language ``lang()`` gives) before every update it sends."""
+    send = page.update
+
+    def update(*controls: ft.Control) -> None:
+        name_controls(page, lang())
+        send(*controls)
+
+    object.__setattr__(page, "update", update)  # this page only; Flet's auto-update calls page.update too
 
 
 def _is_wrapper(control: ft.BaseControl) -> bool:

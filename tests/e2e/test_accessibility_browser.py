@@ -12,6 +12,7 @@ control and the screen it was found on.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -30,7 +31,9 @@ WHERE_JS = """function() {
   const tagged = this.closest('[flt-semantics-identifier]');
   if (tagged) return tagged.getAttribute('flt-semantics-identifier');
   const host = this.closest('flt-text-editing-host');
-  return (host ? '(Flutter text editing host) ' : '(no identifier) ') + this.outerHTML.slice(0, 160);
+  const text = (this.value || this.textContent || '').trim().slice(0, 80);
+  return (host ? '(Flutter text editing host) ' : '(no identifier) ') + this.tagName.toLowerCase()
+    + (text ? ' showing "' + text + '"' : '');
 }"""
 # the labelled or text-bearing semantics nodes whose box reaches past the page's left or right edge
 OUTSIDE_JS = """() => Array.from(document.querySelectorAll('flt-semantics')).filter(e => {
@@ -95,14 +98,15 @@ class Walker:
         self.controls_seen += named
         return named
 
-    def walk(self, screen: str) -> None:
-        """Check the screen, scrolling down until its end (the tree holds only what is near the viewport)."""
+    def walk(self, screen: str, max_scrolls: int = MAX_SCROLLS) -> None:
+        """Check the screen, scrolling down until its end (the tree holds only what is near the viewport) or for
+        ``max_scrolls`` screenfuls."""
         self.screens.append(screen)
-        self.page.wait_for_timeout(400)
+        self.page.wait_for_timeout(300)
         size = self.page.viewport_size
         self.page.mouse.move(size["width"] // 2, size["height"] * 2 // 3)
         last = None
-        for _ in range(MAX_SCROLLS):
+        for _ in range(max_scrolls):
             self.check(screen)
             marker = self.page.evaluate("document.querySelector('flt-semantics-host')?.innerText?.length ?? 0")
             fingerprint = (marker, self._visible_ids())
@@ -110,14 +114,12 @@ class Walker:
                 break
             last = fingerprint
             self.page.mouse.wheel(0, size["height"] * 0.7)
-            self.page.wait_for_timeout(300)
+            self.page.wait_for_timeout(250)
         self.page.mouse.wheel(0, -100_000)  # back to the top for the next step
         self.page.wait_for_timeout(150)
 
     def _visible_ids(self) -> str:
-        return str(self.page.evaluate(
-            "Array.from(document.querySelectorAll('[flt-semantics-identifier]'))"
-            ".map(e => e.getAttribute('flt-semantics-identifier')).join('|')"))
+        return visible_ids(self.page)
 
     def check_reflow(self, screen: str) -> None:
         """At 200 % (a viewport of half the size) nothing may stick out sideways: the screen scrolls down instead
@@ -138,6 +140,14 @@ class Walker:
 
     def report(self) -> str:
         return "\n".join(f"{screen}: {sorted(found)}" for screen, found in self.unnamed.items())
+
+
+VISIBLE_IDS_JS = ("Array.from(document.querySelectorAll('[flt-semantics-identifier]'))"
+                  ".map(e => e.getAttribute('flt-semantics-identifier')).join('|')")
+
+
+def visible_ids(page: Any) -> str:
+    return str(page.evaluate(VISIBLE_IDS_JS))
 
 
 def html_lang(page: Any) -> str:
@@ -184,7 +194,9 @@ def walk_inspector(walker: Walker) -> None:
         page.locator('[flt-semantics-identifier="q-A24_entry_basis"]').wait_for(timeout=20_000)
         click(page, "add-person")
         page.locator('[flt-semantics-identifier$="-P00_role"]').first.wait_for(timeout=20_000)
-        walker.walk(f"inspector {size}: checklist with a person, signal panel and sync bar")
+        # the whole checklist in portrait; in landscape its first screenfuls (the same controls, laid out wider)
+        walker.walk(f"inspector {size}: checklist with a person, signal panel and sync bar",
+                    MAX_SCROLLS if size == "800x1280" else 3)
         if size == "800x1280":
             open_date_picker(walker, size)
             click(page, "lang-toggle")
@@ -240,17 +252,23 @@ def open_date_picker(walker: Walker, size: str) -> None:
     page.mouse.wheel(0, -100_000)
 
 
+def click_and_settle(page: Any, ident: str) -> None:
+    """Click and wait until the screen's tagged controls changed (a new screen drew), at most a few seconds."""
+    before = visible_ids(page)
+    click(page, ident)
+    with contextlib.suppress(Exception):  # the same controls after all: nothing new to wait for
+        page.wait_for_function(f"before => ({VISIBLE_IDS_JS}) !== before", arg=before, timeout=5_000)
+
+
 def walk_office(walker: Walker, username: str) -> None:
     page = walker.page
     login(page, username)
     page.locator('[flt-semantics-identifier^="nav_"]').first.wait_for(timeout=60_000)
     for nav in ids(page, "nav_"):
-        click(page, nav)
-        page.wait_for_timeout(500)
+        click_and_settle(page, nav)
         walker.walk(f"office {username}: {nav}")
-        for tab in ids(page, "planner-tab-"):
-            click(page, tab)
-            page.wait_for_timeout(500)
+        for tab in ids(page, "planner-tab-")[1:]:  # the first (the year plan) is what the entry opened
+            click_and_settle(page, tab)
             walker.walk(f"office {username}: {nav} / {tab}")
         if nav == "nav_review":  # the worst control: its detail with the verification and referral forms
             page.get_by_role("button", name=re.compile("Signaalniveau")).first.click()

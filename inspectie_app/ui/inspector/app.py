@@ -54,6 +54,7 @@ class InspectorApp:
         page.padding = 16
         page.on_close = self._on_close
         theme.apply(page, self.lang)
+        a11y.install(page, lambda: self.lang)  # names every control before each update reaches the browser
         self.lang_marker = theme.language_marker(ft.Row(
             [self.title, ft.Row([tagged(self.lang_button, "lang-toggle"), tagged(self.logout_button, "logout")])],
             alignment=ft.MainAxisAlignment.SPACE_BETWEEN, wrap=True,
@@ -113,7 +114,6 @@ class InspectorApp:
         self._render = render
         self.body.controls = []
         await render()
-        a11y.name_controls(self.page, self.lang)
         self.sync_bar.control.visible = self.user is not None
         self.logout_button.visible = self.user is not None
         if self.user is not None:
@@ -199,7 +199,6 @@ class InspectorApp:
     def changed(self) -> None:
         """Push all changes now. Needed because any explicit update() (show_dialog does one) turns off
         Flet's automatic update at the end of that handler."""
-        a11y.name_controls(self.page, self.lang)
         self.page.update()
 
     def t(self, key: str, **fmt: object) -> str:

@@ -43,6 +43,7 @@ class OfficeApp:
         self.page.padding = 16
         self.page.on_close = self._on_close
         theme.apply(self.page, self.lang)
+        a11y.install(self.page, lambda: self.lang)  # names every control before each update reaches the browser
         self.lang_marker = theme.language_marker(ft.Row(
             [self.title, ft.Row([self.user_text, tagged(self.lang_button, "lang-toggle"),
                                  tagged(self.logout_button, "logout")])],
@@ -83,7 +84,6 @@ class OfficeApp:
                 return
             self.body.controls = [ft.Text(self.error_text(exc), key="office-error", color=ft.Colors.RED_800)]
         logged_in = self.client.user is not None
-        a11y.name_controls(self.page, self.lang)
         self._draw_nav(logged_in)
         self.logout_button.visible = logged_in
         self.user_text.value = self.client.user.display_name if self.client.user else ""
