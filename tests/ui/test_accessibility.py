@@ -190,3 +190,15 @@ async def test_office_lists_have_column_headers_and_named_filters(server_app: Fa
         assert h.page.locale_configuration is not None
         assert h.page.locale_configuration.current_locale == ft.Locale("en", "GB")
         assert h.errors() == []
+
+
+async def test_every_update_names_what_it_sends(service: Any) -> None:
+    """A control added by a handler or a background refresh is named before the update that sends it."""
+    async with harness(service) as h:
+        late = ft.IconButton(ft.Icons.ADD, tooltip="Later toegevoegd")
+        dropdown = ft.Dropdown(label="Soort")
+        h.page.data.body.controls += [late, dropdown]
+        h.page.update()
+        assert isinstance(late.icon, ft.Icon) and late.icon.semantics_label == "Later toegevoegd"
+        assert any(isinstance(c, ft.MergeSemantics) for c in h.page.data.body.controls)
+        assert h.errors() == []
