@@ -39,6 +39,9 @@ class SignalFact(Base):
     level: Mapped[int] = mapped_column(Integer)
     profile: Mapped[str | None] = mapped_column(String(40), default=None)
     codes: Mapped[str] = mapped_column(Text, default="")  # the indicator codes, sorted, ", "-joined
+    # the verdict of the signal's latest verification (None: none yet), kept by ``review.models`` so the office's
+    # "Alle signalen" sorts open and overdue signals without a subquery per signal (migration 2026_12_05_1600)
+    verdict: Mapped[str | None] = mapped_column(String(20), default=None)
 
 
 def subjects(flag: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -5,12 +5,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    event,
+    select,
+    update,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from sync_server.db import Base
+from sync_server.inspections.models import Inspection
+from sync_server.inspections.signal_facts import CHUNK, SignalFact
 
 
 class Verification(Base):
@@ -102,3 +120,32 @@ class AuditCheckpoint(Base):
     through_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deleted: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def latest_verdict() -> Any:
+    """The verdict of the latest verification of the signal ``signal_fact`` row (correlated; None: none yet)."""
+    return (select(Verification.verdict)
+            .where(Verification.inspection_id == SignalFact.inspection_id,
+                   Verification.subject_id == SignalFact.subject_id)
+            .order_by(Verification.at.desc(), Verification.id.desc()).limit(1)
+            .correlate(SignalFact).scalar_subquery())
+
+
+def refresh_verdicts(*, session: Session, inspection_ids: set[uuid.UUID]) -> None:
+    """Set ``signal_fact.verdict`` of these inspections' signals to their latest verification."""
+    table = cast(Table, SignalFact.__table__)
+    ordered = sorted(inspection_ids, key=str)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        session.execute(update(table).where(table.c.inspection_id.in_(chunk)).values(verdict=latest_verdict()))
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_verdicts(session: Session, _context: Any) -> None:
+    """A new verification, or a flag that replaced a control's signal facts (``signal_facts``' hook, registered
+    before this one by the import above, has run), sets the facts' latest verdict again."""
+    touched = {o.inspection_id for o in session.new if isinstance(o, Verification)}
+    touched |= {o.id for o in (*session.new, *session.dirty)
+                if isinstance(o, Inspection) and sa_inspect(o).attrs.flag.history.has_changes()}
+    if touched:
+        refresh_verdicts(session=session, inspection_ids=touched)

@@ -118,12 +118,7 @@ def _signal_keys(now: datetime, within_days: int) -> tuple[ColumnElement[bool], 
     """(the signal is open, the sort key ascending: overdue first, highest level, oldest, then ids).
 
     Overdue is ``age_days > within_days``, i.e. raised at or before ``now - (within_days + 1)`` days."""
-    verdict = (select(Verification.verdict)
-               .where(Verification.inspection_id == SignalFact.inspection_id,
-                      Verification.subject_id == SignalFact.subject_id)
-               .order_by(Verification.at.desc(), Verification.id.desc()).limit(1)
-               .correlate(SignalFact).scalar_subquery())
-    is_open = func.coalesce(verdict, Verdict.MEER_INFO.value) == Verdict.MEER_INFO.value  # one subquery, not two
+    is_open = func.coalesce(SignalFact.verdict, Verdict.MEER_INFO.value) == Verdict.MEER_INFO.value
     raised = func.coalesce(Inspection.finished_at, Inspection.received_at)
     overdue = case((and_(is_open, raised <= now - timedelta(days=within_days + 1)), 0), else_=1)
     return is_open, [overdue, -SignalFact.level, raised, SignalFact.inspection_id, SignalFact.subject_id]
