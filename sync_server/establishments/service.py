@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.addresses import address_key, address_problems, normalise
@@ -98,49 +98,24 @@ def list_all(*, session: Session, organisation_id: uuid.UUID, kind: str | None =
     return [to_read(e, last.get(e.address_key)) for e in rows]
 
 
-def _json_text(field: str) -> ColumnElement[str]:
-    """``address``'s ``field`` as text (``->>`` with a plain key: PostgreSQL, and SQLite 3.38 and later)."""
-    return Inspection.address.op("->>")(literal_column(f"'{field}'"))
-
-
-def postcode_key() -> ColumnElement[str]:
-    """A control's postcode as an address key has it: capitals, no spaces."""
-    return func.upper(func.replace(_json_text("postcode"), literal_column("' '"), literal_column("''")))
-
-
-def street_key() -> ColumnElement[str]:
-    """A control's street as an address key without postcode has it: trimmed, lower case."""
-    return func.lower(func.trim(_json_text("street")))
-
-
-def _at_addresses(session: Session, organisation_id: uuid.UUID, keys: set[str]) -> ColumnElement[bool] | None:
-    """A WHERE clause admitting the controls that may be at one of the address ``keys`` (by postcode, else by
-    street): a superset the caller narrows with ``address_key``. Evaluated in SQL over the organisation's controls
-    (no index serves a JSON field here; see docs/PERFORMANCE.md), so only the matches come into Python."""
-    postcodes = {k.split("|")[0] for k in keys if k.count("|") == 1}
-    streets = {k.split("|")[0] for k in keys if k.count("|") == 2}
-    parts = ([postcode_key().in_(sorted(postcodes))] if postcodes else []) + (
-        [street_key().in_(sorted(streets))] if streets else [])
-    return or_(*parts) if parts else None
-
-
 def last_controls(*, session: Session, organisation_id: uuid.UUID,
                   establishments: list[Establishment]) -> dict[str, date]:
     """Address key -> date of the organisation's last finished inspection there, for these establishments'
-    addresses (only controls at their postcodes or streets come out of the database)."""
-    keys = {e.address_key for e in establishments}
-    where = _at_addresses(session, organisation_id, keys)
-    if where is None:
+    addresses (one GROUP BY on ``ix_inspection_address_key``)."""
+    keys = sorted({e.address_key for e in establishments})
+    if not keys:
         return {}
-    out: dict[str, date] = {}
-    stmt = (select(Inspection.address, Inspection.finished_at, Inspection.started_at)
-            .where(access.in_organisation(Inspection, organisation_id), Inspection.status == "finished", where))
-    for address, finished, started in session.execute(stmt):
-        key = address_key(Address.model_validate(address))
-        on = local_date(finished or started)
-        if key in keys and (key not in out or on > out[key]):
-            out[key] = on
-    return out
+    last = func.max(func.coalesce(Inspection.finished_at, Inspection.started_at))
+    stmt = (select(Inspection.address_key, last)
+            .where(access.in_organisation(Inspection, organisation_id), Inspection.address_key.in_(keys),
+                   Inspection.status == "finished")
+            .group_by(Inspection.address_key))
+    return {key: local_date(_aware(moment)) for key, moment in session.execute(stmt) if key is not None}
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands an aggregated UTC time back without its zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def history(*, session: Session, establishment: Establishment) -> list[ControlHistoryItem]:
@@ -149,14 +124,13 @@ def history(*, session: Session, establishment: Establishment) -> list[ControlHi
     planned_ids = {p.id for p in planned}
     items: list[ControlHistoryItem] = []
     done_plans: set[uuid.UUID] = set()
-    at_address = _at_addresses(session, establishment.organisation_id, {establishment.address_key})
     planned_here = PlannedControl.establishment_id == establishment.id
     by_plan = Inspection.planned_control_id.in_(select(PlannedControl.id).where(planned_here))
+    at_address = Inspection.address_key == establishment.address_key
     stmt = select(Inspection).where(access.in_organisation(Inspection, establishment.organisation_id),
-                                    by_plan if at_address is None else or_(by_plan, at_address))
+                                    or_(by_plan, at_address))
     for i in session.scalars(stmt):
-        if i.planned_control_id in planned_ids or address_key(Address.model_validate(i.address)) == \
-                establishment.address_key:
+        if i.planned_control_id in planned_ids or i.address_key == establishment.address_key:
             items.append(ControlHistoryItem(planned_control_id=i.planned_control_id, inspection_id=i.id,
                                             control_type=i.control_type, status=i.status, level=i.level,
                                             on=local_date(i.finished_at or i.started_at)))

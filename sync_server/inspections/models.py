@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from schemas.addresses import address_key
+from schemas.records import Address
 from sync_server.db import Base
 
 
@@ -34,6 +36,8 @@ class Inspection(Base):
                       # aard en omvang counts from this index alone (migration 2026_12_05_1500, ``reporting.service``)
                       Index("ix_inspection_overview", "organisation_id", "status", "started_at", "control_type",
                             "level", "neighbourhood", "team_id"),
+                      # the controls at an establishment's address (``establishments.service``), migration 1500
+                      Index("ix_inspection_address_key", "organisation_id", "address_key", "status"),
                       # a planned control's progress: the inspections that carry its id
                       Index("ix_inspection_planned_control", "planned_control_id", "organisation_id", "status"))
 
@@ -44,6 +48,8 @@ class Inspection(Base):
     address: Mapped[dict[str, Any]] = mapped_column(JSON)
     # the address's neighbourhood as a column (set with the address), so the office counts by it from an index
     neighbourhood: Mapped[str | None] = mapped_column(String(100), default=None)
+    # ``schemas.addresses.address_key`` of the address (set with it): the establishments find their controls by it
+    address_key: Mapped[str | None] = mapped_column(String(400), default=None)
     inspector_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
     # the inspector's organisation and team when the control was created (tenancy: who may see it)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -62,16 +68,25 @@ class Inspection(Base):
     note_office_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     @validates("address")
-    def _keep_neighbourhood(self, _key: str, address: dict[str, Any]) -> dict[str, Any]:
-        """Whoever sets the address sets the neighbourhood column with it (empty: None)."""
+    def _keep_address_columns(self, _key: str, address: dict[str, Any]) -> dict[str, Any]:
+        """Whoever sets the address sets the neighbourhood and address key columns with it."""
         self.neighbourhood = neighbourhood_of(address)
+        self.address_key = address_key_of(address)
         return address
 
 
 def neighbourhood_of(address: dict[str, Any] | None) -> str | None:
-    """The neighbourhood of a stored address, as the ``neighbourhood`` column keeps it."""
+    """The neighbourhood of a stored address, as the ``neighbourhood`` column keeps it (empty: None)."""
     value = (address or {}).get("neighbourhood")
     return str(value)[:100] if value else None
+
+
+def address_key_of(address: dict[str, Any] | None) -> str | None:
+    """The ``address_key`` of a stored address (None for one that is no address: nothing to group it with)."""
+    try:
+        return address_key(Address.model_validate(address or {}))[:400]
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        return None
 
 
 class Answer(Base):
