@@ -137,7 +137,7 @@ def move_user_anywhere(*, session: Session, username: str, team: Team) -> tuple[
     if user is None:
         raise ApiError("not_found", detail=f"user {username}")
     old = session.get(Team, user.team_id)
-    if old is not None and old.organisation_id != team.organisation_id:
+    if old is not None and not access.belongs(old, team.organisation_id):  # leaving its organisation
         _keep_a_beheerder(session, user, old.organisation_id)
     moved, left = tenancy.move_user(session=session, username=username, team=team)
     audit.record_move(session=session, user=moved, old_team=left, new_team=team)
@@ -164,7 +164,7 @@ def _keep_a_beheerder(session: Session, user: User, organisation_id: uuid.UUID) 
     if user.role != Role.BEHEERDER.value or user.disabled_at is not None:
         return
     others = session.scalar(select(func.count()).select_from(User).join(Team, Team.id == User.team_id).where(
-        Team.organisation_id == organisation_id, User.role == Role.BEHEERDER.value, User.disabled_at.is_(None),
+        access.in_organisation(Team, organisation_id), User.role == Role.BEHEERDER.value, User.disabled_at.is_(None),
         User.id != user.id))
     if not others:
         raise ApiError("last_beheerder")

@@ -31,10 +31,6 @@ ALLOWED: dict[tuple[str, str], str] = {
 
 # Folders whose hand-written filters are not yet moved to the rule, and why (each entry is temporary).
 PENDING: dict[str, str] = {
-    "sync_server/admin/": "issue 15's beheerder parts change admin/ in this same session; its filter "
-                          "(_keep_a_beheerder: Team.organisation_id == ...) moves to the rule at integration "
-                          "(move_user_anywhere's old.organisation_id != team.organisation_id is no filter: it "
-                          "asks whether a move crosses organisations)",
 }
 
 # Feature folder pairs that still import each other's code (their models aside: a feature's tables are the ground
