@@ -259,7 +259,8 @@ async def test_tablet_identifier_panel(logged_in: Any, tmp_path: Path) -> None:
         await t.type_text(t.find_one(ft.TextField, key="identifier-value"), "AB-123-C")
         await t.click(t.find_one(ft.FilledButton, key="identifier-add"))
         assert t.find_one(ft.Text, key="identifier-message").value == "Kenmerk vastgelegd."
-        assert [c.value for c in t.find_one(ft.Column, key="identifiers").controls] == ["Voertuig (kenteken): AB-123-C"]
+        [line] = t.find_one(ft.Column, key="identifiers").controls  # its text, then Corrigeren of verwijderen
+        assert line.controls[0].controls[0].value == "Voertuig (kenteken): AB-123-C"
         assert t.errors() == []
     status = await logged_in.sync_now()
     assert status.pending_changes == 0 and status.last_error is None
