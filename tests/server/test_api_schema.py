@@ -32,7 +32,7 @@ from sync_server.app import create_app
 from sync_server.config import Settings
 from tests.server.conftest import Device
 
-MAX_EXAMPLES = 5  # SQLite; PostgreSQL runs the same phases with fewer generated cases (CI time: 30 minutes)
+MAX_EXAMPLES = 3  # SQLite; PostgreSQL runs the same phases with fewer generated cases (CI time: 30 minutes)
 MAX_EXAMPLES_POSTGRES = 2
 POSTGRES_ROLES = ("inspecteur1", "teamleider1")  # the sync push and the office's free text: where NUL bit on PostgreSQL
 ROLES = ("teamleider1", "inspecteur1", "ketenregisseur1", "planner1", "beheerder1")
