@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     assets_dir: Path = ASSETS_DIR
     identifier_key: str = DEV_SECRET
     verify_within_days: int = 5  # a signal unverified for longer shows up in red
+    # checklists and the indicator catalogue are one for the whole server: only this organisation's beheerders
+    # publish them (its key; the others draft and test, docs/OPERATIONS.md)
+    publishing_organisation: str = Field(default="gemeente-arnhem", min_length=1, max_length=60)
     login_max_failures: int = Field(default=5, ge=1)  # failed logins per account within the window (auth.ratelimit)
     login_max_failures_per_address: int = Field(default=20, ge=1)  # and per client address (IPv4, IPv6 /64)
     login_window_seconds: int = Field(default=300, ge=1)

@@ -175,6 +175,12 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "checklist_draft_invalid": ErrorSpec(422, "Het concept bevat nog fouten. Los ze eerst op; daarna kunt u "
                                               "publiceren.",
                                          "The draft still has problems. Solve them first; then you can publish."),
+    "publish_central_only": ErrorSpec(403, "Checklists en de indicatorencatalogus gelden voor alle organisaties op "
+                                           "deze server. Alleen de beheerders van de publicerende organisatie "
+                                           "publiceren ze; u kunt een concept maken en testen.",
+                                      "Checklists and the indicator catalogue apply to every organisation on this "
+                                      "server. Only the beheerders of the publishing organisation publish them; you "
+                                      "can make and test a draft."),
     "checklist_draft_outdated": ErrorSpec(409, "Na dit concept is een nieuwere versie van de checklist gepubliceerd. "
                                                "Verwijder het concept en maak een nieuw concept van de nieuwste "
                                                "versie.",

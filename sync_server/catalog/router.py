@@ -27,6 +27,7 @@ from sync_server.auth.schemas import Principal, Role
 from sync_server.catalog import drafts, published, refcases
 from sync_server.db import SessionDep
 from sync_server.review import audit
+from sync_server.tenancy import access
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 Beheerder = Annotated[Principal, Depends(require_roles(Role.BEHEERDER))]
@@ -99,7 +100,10 @@ def dry_run(user: Beheerder, session: SessionDep) -> DryRunRead:
 def publish_draft(body: PublishRequest, user: Beheerder, session: SessionDep,
                   request: Request) -> CatalogueVersionRead:
     """Publish the draft as the next version (tablets get it at their next sync; open controls are re-judged).
-    409 while it has problems, or while a reference case fails and no reason is signed."""
+    409 while it has problems, or while a reference case fails and no reason is signed; 403
+    ``publish_central_only`` for a beheerder outside the publishing organisation."""
+    access.publisher_or_403(session=session, user=user,
+                            publishing_organisation=request.app.state.settings.publishing_organisation)
     return drafts.publish(session=session, user=user, reason=body.reason, assets_dir=_assets(request))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from schemas.checklist_drafts import ChecklistRead, DraftCheck, DraftRead, DraftSave, PublishResult
 from schemas.templates import ID_PATTERN
@@ -67,6 +67,8 @@ def check_draft(draft_id: UUID, user: Beheerder, session: SessionDep) -> DraftCh
 
 
 @router.post("/drafts/{draft_id}/publish", response_model=PublishResult)
-def publish_draft(draft_id: UUID, user: Beheerder, session: SessionDep) -> PublishResult:
-    """Publish the draft as the next immutable version; every tablet receives it at its next sync."""
-    return service.publish_draft(session=session, viewer=user, draft_id=draft_id)
+def publish_draft(draft_id: UUID, user: Beheerder, session: SessionDep, request: Request) -> PublishResult:
+    """Publish the draft as the next immutable version; every tablet receives it at its next sync. 403
+    ``publish_central_only`` for a beheerder outside the publishing organisation."""
+    return service.publish_draft(session=session, viewer=user, draft_id=draft_id,
+                                 publishing_organisation=request.app.state.settings.publishing_organisation)

@@ -131,9 +131,12 @@ def check_draft(*, session: Session, viewer: Principal, draft_id: uuid.UUID) -> 
     return _check(session, draft)
 
 
-def publish_draft(*, session: Session, viewer: Principal, draft_id: uuid.UUID) -> PublishResult:
-    """Publish the draft as the next version for every device and delete it; refused as ``_check`` says."""
+def publish_draft(*, session: Session, viewer: Principal, draft_id: uuid.UUID,
+                  publishing_organisation: str) -> PublishResult:
+    """Publish the draft as the next version for every device and delete it; refused as ``_check`` says, and for a
+    beheerder outside the publishing organisation (``access.publisher_or_403``: every organisation gets it)."""
     draft = _draft_or_404(session, viewer, draft_id)
+    access.publisher_or_403(session=session, user=viewer, publishing_organisation=publishing_organisation)
     check = _check(session, draft)
     if check.problems:
         raise ApiError("checklist_draft_invalid")

@@ -35,7 +35,7 @@ from sync_server.auth.models import User
 from sync_server.auth.schemas import Principal, Role
 from sync_server.errors import ApiError
 from sync_server.inspections.models import Inspection
-from sync_server.tenancy.models import Team
+from sync_server.tenancy.models import Organisation, Team
 
 Row = TypeVar("Row")
 
@@ -109,3 +109,12 @@ def row_or_404(*, session: Session, model: type[Row], row_id: Any, organisation_
         raise ApiError("not_found")
     assert found is not None
     return found
+
+
+def publisher_or_403(*, session: Session, user: Principal, publishing_organisation: str) -> None:
+    """Checklists and the indicator catalogue are one for the whole server (every organisation's tablets get them):
+    only a beheerder of the publishing organisation (``Settings.publishing_organisation``, its key) publishes them;
+    403 ``publish_central_only`` for the others, who may draft and test."""
+    organisation = session.get(Organisation, user.organisation_id)
+    if organisation is None or organisation.key != publishing_organisation:
+        raise ApiError("publish_central_only")

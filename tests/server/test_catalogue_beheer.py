@@ -24,6 +24,7 @@ from schemas.templates import parse_template
 from sync_server.auth.schemas import Role
 from sync_server.auth.service import get_by_username
 from sync_server.catalog import service as catalog
+from sync_server.catalog.published import get_current_catalogue
 from sync_server.config import Settings
 from sync_server.db import in_transaction
 from sync_server.inspections import service as inspections
@@ -50,7 +51,7 @@ def setup(settings: Settings) -> None:
     folder.mkdir(exist_ok=True)
     for name, case in (("passport_kept", PASSPORT_CASE), ("nothing_found", QUIET_CASE)):
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
-    from conftest import TEMPLATE
+    from tests.server.conftest import TEMPLATE
 
     v2 = copy.deepcopy(TEMPLATE)
     v2["version"], v2["format"] = 2, 2
@@ -251,16 +252,37 @@ def test_a_failing_case_blocks_publishing_until_a_reason_is_signed(http: httpx.C
 
 
 def test_a_draft_made_before_another_publication_is_refused(http: httpx.Client, admin: Device,
-                                                           login_as: LoginAs, settings: Settings) -> None:
-    """Another organisation's beheerder made a draft of the version then in use; after Arnhem publishes, theirs would
-    silently undo Arnhem's version, so it is refused until they make a new draft."""
+                                                           settings: Settings) -> None:
+    """A draft of the version then in use, after another version was published: publishing it would silently undo
+    that version, so it is refused until a new draft is made."""
+    fresh_draft(http, admin)
+
+    def publish_next(session: Session) -> None:  # another publication meanwhile (the files of a release, say)
+        current = get_current_catalogue(session=session)
+        assert current is not None
+        newer = current.model_copy(update={"version": current.version + 1})
+        catalog.publish_catalogue(session=session, catalogue=newer)
+
+    in_transaction(settings, publish_next)
+    refused = http.post(f"{CAT}/draft/publish", json={"reason": "Wij weten het beter, echt waar."},
+                        headers=admin.headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "catalogue_draft_outdated"
+    assert http.delete(f"{CAT}/draft", headers=admin.headers).status_code == 204
+
+
+def test_only_the_publishing_organisation_publishes(http: httpx.Client, admin: Device, login_as: LoginAs,
+                                                    settings: Settings) -> None:
+    """The catalogue is one for every organisation on the server: another organisation's beheerder drafts and runs
+    the cases, but publishing is refused (403) and publishes nothing."""
     other = login_as("beheerder-vb").headers
     http.delete(f"{CAT}/draft", headers=other)
     assert http.post(f"{CAT}/draft", headers=other).status_code == 201
-    fresh_draft(http, admin)
-    assert http.post(f"{CAT}/draft/publish", json={}, headers=admin.headers).status_code == 200
+    assert http.post(f"{CAT}/draft/test", headers=other).status_code == 200
+    before = http.get(f"{CAT}/versions", headers=admin.headers).json()
     refused = http.post(f"{CAT}/draft/publish", json={"reason": "Wij weten het beter, echt waar."}, headers=other)
-    assert refused.status_code == 409 and refused.json()["code"] == "catalogue_draft_outdated"
+    assert refused.status_code == 403 and refused.json()["code"] == "publish_central_only"
+    assert "publiceren" in refused.json()["message"]
+    assert http.get(f"{CAT}/versions", headers=admin.headers).json() == before
     assert http.delete(f"{CAT}/draft", headers=other).status_code == 204
     assert "catalogue_cases_run" in actions(settings, "catalogue_cases_run")
 

@@ -117,6 +117,10 @@ def test_a_draft_starts_from_the_newest_version_once_per_organisation(http: http
                for e in audited(settings, "create_checklist_draft"))
 
 
+def listed_versions(listed: dict[str, Any]) -> list[int]:
+    return [v["version"] for v in listed["versions"]]
+
+
 def test_another_organisation_never_sees_the_draft(http: httpx.Client, admin: Device, login_as: LoginAs) -> None:
     draft = fresh_draft(http, admin)
     other = login_as("beheerder-vb")
@@ -130,6 +134,11 @@ def test_another_organisation_never_sees_the_draft(http: httpx.Client, admin: De
         assert r.status_code == 404 and r.json()["code"] == "not_found", (method, path)
     own = http.post(f"{BASE}/testpand/drafts", headers=other.headers)  # their own draft of the same checklist
     assert own.status_code == 201
+    # checklists are one for every organisation's tablets: only the publishing organisation publishes them
+    refused = http.post(f"{BASE}/drafts/{own.json()['id']}/publish", headers=other.headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "publish_central_only", refused.text
+    assert [v["version"] for v in next(c for c in http.get(BASE, headers=admin.headers).json()
+                                       if c["template_id"] == "testpand")["versions"]] == listed_versions(listed)
     assert http.delete(f"{BASE}/drafts/{own.json()['id']}", headers=other.headers).status_code == 204
     assert http.get(f"{BASE}/drafts/{draft['id']}", headers=admin.headers).status_code == 200
 
