@@ -14,16 +14,15 @@ from types import ModuleType
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
+from migration_helpers import database_at
 
 from schemas.identifiers import IdentifierKind, hint
 from sync_server.config import Settings
 from sync_server.db import make_engine
-from sync_server.migrate import alembic_config, upgrade
+from sync_server.migrate import upgrade
 from sync_server.tenancy.service import DEFAULT_ORGANISATION_ID, DEFAULT_TEAM_ID
 
 BEFORE = "2026_12_03_1200"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MIGRATION = Path(__file__).parents[2] / "sync_server/migrations/versions/2026_12_03_1300_security_storage.py"
 
@@ -57,32 +56,9 @@ def test_the_old_hint_holds_everything_the_new_one_needs() -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 def old_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -> Iterator[Settings]:
     """A database at the revision before this part."""
-    name = None
-    if request.param == "postgres":
-        if not pg_available:
-            pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
-        import psycopg
-
-        name = f"inspectie_storage_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    else:
-        url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
-    settings = Settings(data_dir=tmp_path, database_url=url)
-    engine = make_engine(settings)
-    with engine.connect() as conn:
-        cfg = alembic_config(settings)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, BEFORE)
-        conn.commit()
-    engine.dispose()
-    yield settings
-    if name:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with database_at(BEFORE, backend=request.param, tmp_path=tmp_path, pg_available=pg_available,
+                     label="storage") as settings:
+        yield settings
 
 
 U, S, D, J = sa.Uuid(), sa.String(), sa.DateTime(timezone=True), sa.JSON()

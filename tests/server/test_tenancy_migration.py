@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
+from migration_helpers import database_at
 from sqlalchemy import select
 
 from sync_server.auth.models import User
@@ -26,7 +26,7 @@ from sync_server.db import make_engine
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment
 from sync_server.inspections.models import Inspection
 from sync_server.links.models import Identifier
-from sync_server.migrate import alembic_config, upgrade
+from sync_server.migrate import upgrade
 from sync_server.planning.models import PlannedControl, PlanYear
 from sync_server.review import chain
 from sync_server.review.models import AuditEntry
@@ -36,7 +36,6 @@ from sync_server.tenancy import service as tenancy
 from sync_server.tenancy.models import Organisation, Team
 
 PREVIOUS_HEAD = "2026_11_29_1200"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"  # as in conftest.py (not importable: two conftests)
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 U = sa.Uuid()
 
@@ -44,32 +43,9 @@ U = sa.Uuid()
 @pytest.fixture(params=["sqlite", "postgres"])
 def old_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -> Iterator[Settings]:
     """A database at the revision before tenancy."""
-    name = None
-    if request.param == "postgres":
-        if not pg_available:
-            pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
-        import psycopg
-
-        name = f"inspectie_tenancy_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    else:
-        url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
-    settings = Settings(data_dir=tmp_path, database_url=url)
-    engine = make_engine(settings)
-    with engine.connect() as conn:
-        cfg = alembic_config(settings)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, PREVIOUS_HEAD)
-        conn.commit()
-    engine.dispose()
-    yield settings
-    if name:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with database_at(PREVIOUS_HEAD, backend=request.param, tmp_path=tmp_path, pg_available=pg_available,
+                     label="tenancy") as settings:
+        yield settings
 
 
 def _t(name: str, *cols: tuple[str, sa.types.TypeEngine[object]]) -> sa.TableClause:
