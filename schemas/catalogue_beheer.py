@@ -48,7 +48,7 @@ class DraftRead(BaseModel):
     problems: list[Problem]
 
 
-class DraftSave(InputModel):
+class CatalogueDraftSave(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     content: dict[str, Any]

@@ -22,6 +22,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, ValidationError
 
+from schemas.inputs import InputModel
 from schemas.templates import (
     Question,
     Template,
@@ -262,7 +263,7 @@ class DraftRead(BaseModel):
     updated_by: str
 
 
-class DraftSave(BaseModel):
+class ChecklistDraftSave(InputModel):
     """A draft's new content (the template as JSON). ``id``, ``version``, ``format`` and ``control_type`` are the
     server's: whatever is sent for them is replaced. ``revision`` is the one read: when someone saved in between,
     the save is refused (409 ``checklist_draft_changed``) instead of overwriting their work."""

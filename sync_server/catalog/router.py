@@ -14,9 +14,9 @@ from schemas.catalogue_beheer import (
     CaseRunRead,
     CaseUpdate,
     CaseWrite,
+    CatalogueDraftSave,
     CatalogueVersionRead,
     DraftRead,
-    DraftSave,
     DryRunRead,
     MarginsRead,
     PublishRequest,
@@ -64,7 +64,7 @@ def create_draft(user: Beheerder, session: SessionDep) -> DraftRead:
 
 
 @router.put("/draft", response_model=DraftRead)
-def save_draft(body: DraftSave, user: Beheerder, session: SessionDep) -> DraftRead:
+def save_draft(body: CatalogueDraftSave, user: Beheerder, session: SessionDep) -> DraftRead:
     """Store the edited draft as it is; the answer lists what must be fixed before it can be published."""
     return drafts.read(session, drafts.save(session=session, user=user, content=body.content))
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from schemas.checklist_drafts import ChecklistRead, DraftCheck, DraftRead, DraftSave, PublishResult
+from schemas.checklist_drafts import ChecklistDraftSave, ChecklistRead, DraftCheck, DraftRead, PublishResult
 from schemas.templates import ID_PATTERN
 from sync_server.auth.deps import require_roles
 from sync_server.auth.schemas import Principal, Role
@@ -47,7 +47,7 @@ def get_draft(draft_id: UUID, user: Beheerder, session: SessionDep) -> DraftRead
 
 
 @router.put("/drafts/{draft_id}", response_model=DraftRead)
-def save_draft(draft_id: UUID, body: DraftSave, user: Beheerder, session: SessionDep) -> DraftRead:
+def save_draft(draft_id: UUID, body: ChecklistDraftSave, user: Beheerder, session: SessionDep) -> DraftRead:
     """Store the draft as it is, problems and all; the problems come back (409 when it was saved since)."""
     return service.save_draft(session=session, viewer=user, draft_id=draft_id, content=body.content,
                               revision=body.revision)
