@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from migration_helpers import database_at
 
 from sync_server.cli import in_transaction
 from sync_server.config import Settings
@@ -17,7 +18,6 @@ from sync_server.migrate import upgrade
 from sync_server.tenancy.service import DEFAULT_TEAM_ID
 
 PREVIOUS = "2026_12_03_1000"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"  # as in conftest.py (not importable: two conftests)
 USERS = sa.table("user_account", sa.column("id", sa.Uuid()), sa.column("username", sa.String()),
                  sa.column("display_name", sa.String()), sa.column("role", sa.String()),
                  sa.column("team_id", sa.Uuid()), sa.column("password_hash", sa.String()),
@@ -26,26 +26,9 @@ USERS = sa.table("user_account", sa.column("id", sa.Uuid()), sa.column("username
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def old_db(request: pytest.FixtureRequest, tmp_path: Path, pg_available: bool) -> Iterator[Settings]:
-    name = None
-    if request.param == "postgres":
-        if not pg_available:
-            pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
-        import psycopg
-
-        name = f"inspectie_inputs_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    else:
-        url = f"sqlite:///{(tmp_path / 'old.db').as_posix()}"
-    settings = Settings(data_dir=tmp_path, database_url=url)
-    upgrade(settings, PREVIOUS)
-    yield settings
-    if name:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with database_at(PREVIOUS, backend=request.param, tmp_path=tmp_path, pg_available=pg_available,
+                     label="inputs") as settings:
+        yield settings
 
 
 def test_usernames_are_normalised_and_the_table_appears(old_db: Settings) -> None:
