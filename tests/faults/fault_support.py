@@ -197,8 +197,15 @@ class Proxy:
         self._server = server
         self._ready.set()
         self._loop.run_forever()
+        # Stopped: end every connection still piped (cancel, then close both sockets) before the loop closes, so
+        # none is left for the garbage collector to find open in a later test.
         server.close()
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.run_until_complete(server.wait_closed())
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
         self._loop.close()
 
     def close(self) -> None:
@@ -214,11 +221,14 @@ class Proxy:
         state = {"sent": 0, "window": b""}
         up = asyncio.create_task(self._pipe_up(client_r, server_w, state))
         down = asyncio.create_task(self._pipe_down(server_r, client_w))
-        await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (up, down):
-            task.cancel()
-        for w in (client_w, server_w):
-            w.close()
+        try:
+            await asyncio.wait({up, down}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (up, down):
+                task.cancel()
+            await asyncio.gather(up, down, return_exceptions=True)
+            for w in (client_w, server_w):
+                w.close()
 
     async def _pipe_up(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, state: dict[str, Any]) -> None:
         while data := await reader.read(65536):
