@@ -96,6 +96,7 @@ class MatrixFormScreen:
         self.message = ""
         self.error = False
         self.fields: dict[str, ft.TextField] = {}
+        self.message_text = ft.Text("", key="matrix-form-message", visible=False)
 
     async def render(self) -> None:
         app = self.app
@@ -105,10 +106,11 @@ class MatrixFormScreen:
             self.lookback, self.cats = form_of(matrix)
             self.loaded = True
         app.title.value = app.t("mx_title", version=self.version)
-        body: list[ft.Control] = [ft.Text(app.t("mx_intro", max=MAX_TERM_DAYS), key="matrix-form-intro")]
-        if self.message:
-            body.append(ft.Text(self.message, key="matrix-form-message",
-                                color=ft.Colors.RED_800 if self.error else ft.Colors.GREEN_800))
+        self.fields = {}
+        self.message_text = ft.Text("", key="matrix-form-message")
+        self._set_message()
+        body: list[ft.Control] = [ft.Text(app.t("mx_intro", max=MAX_TERM_DAYS), key="matrix-form-intro"),
+                                  self.message_text]
         body.append(self._field("matrix-lookback", app.t("mx_lookback"), self.lookback, 260,
                                 lambda v: setattr(self, "lookback", v)))
         for n, c in enumerate(self.cats):
@@ -161,6 +163,27 @@ class MatrixFormScreen:
     async def _redraw(self) -> None:
         await self.app.show(self.render)
 
+    def _set_message(self) -> None:
+        self.message_text.value = self.message
+        self.message_text.visible = bool(self.message)
+        self.message_text.color = ft.Colors.RED_800 if self.error else ft.Colors.GREEN_800
+
+    async def _show_outcome(self) -> None:
+        """Show a save's outcome on the form as it is drawn: the message, the title and each field's problem.
+
+        The form is not drawn again for this: a Flutter web text field that is drawn anew takes no keystrokes until
+        another field had them, so the beheerder who corrects the field just marked would type into nothing. Only a
+        problem without a field of its own (a kind of violation without steps) needs the form drawn again."""
+        if any(key not in self.fields for key in self.problems):
+            await self._redraw()
+            return
+        for key, field in self.fields.items():
+            problem = self.problems.get(key)
+            field.error = self.app.t(problem, max=MAX_TERM_DAYS) if problem else None
+        self._set_message()
+        self.app.title.value = self.app.t("mx_title", version=self.version)
+        self.app.page.update()
+
     def _move(self, c: CategoryForm, i: int, by: int) -> Any:
         async def handler(_e: Any = None) -> None:
             j = i + by
@@ -204,7 +227,7 @@ class MatrixFormScreen:
         if self.problems:
             first = next(iter(self.problems.values()))
             self.message, self.error = app.t("mx_fix", problem=app.t(first, max=MAX_TERM_DAYS)), True
-            await self._redraw()
+            await self._show_outcome()
             return
         body = body_of(self.title, self.lookback, self.cats)
         try:
@@ -212,12 +235,12 @@ class MatrixFormScreen:
             saved = await app.client.save_enforcement_matrix(body)
         except ValidationError:
             self.message, self.error = app.t("mx_invalid"), True
-            await self._redraw()
+            await self._show_outcome()
             return
         except OfficeError as exc:
             self.message, self.error = app.error_text(exc), True
-            await self._redraw()
+            await self._show_outcome()
             return
         self.version = saved.version
         self.message, self.error = app.t("mx_saved", version=saved.version), False
-        await self._redraw()
+        await self._show_outcome()
