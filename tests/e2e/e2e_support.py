@@ -119,16 +119,25 @@ def click(page: Any, ident: str) -> None:
 
 
 def fill(page: Any, ident: str, text: str, *, submit: bool = False) -> None:
-    """Type into a text field as a person does: focus it, select what is there, type.
+    """Type into a text field as a person does: focus it, select what is there, type; then check it took the text.
 
     Flutter attaches its own editing element when a field gets focus, so ``Locator.fill`` on the
-    semantics ``<input>`` can be lost; keystrokes into the focused field are not."""
+    semantics ``<input>`` can be lost; keystrokes into the focused field are not. One Flutter web quirk remains:
+    a field that had the keyboard before, clicked again after a button took focus, can drop the keys until focus
+    has been elsewhere — so when the field does not show the text, focus leaves it (Tab) and the typing is
+    repeated, as a person would."""
     field = page.locator(f'[flt-semantics-identifier="{ident}"] input, [flt-semantics-identifier="{ident}"] textarea')
     field.first.wait_for(timeout=20_000)
-    field.first.click()
-    page.wait_for_timeout(300)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text, delay=10)
+    for _attempt in range(3):
+        field.first.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text, delay=10)
+        page.wait_for_timeout(200)
+        if field.first.input_value() == text:
+            break
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(300)
     if submit:
         page.keyboard.press("Enter")
 
