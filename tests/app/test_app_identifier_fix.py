@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from inspectie_app.contract import AnswerError, AppError
 from inspectie_app.i18n import EN, NL, t
-from inspectie_app.i18n_identifiers import rejected_key
+from schemas.texts.identifiers import rejected_key
 from inspectie_app.services import InspectorService
 from inspectie_app.store import SqliteStore, rejections, review_store
 from inspectie_app.store.db import alembic_config, create_store_engine

@@ -21,7 +21,7 @@ import flet as ft
 
 from inspectie_app.contract import AppError, LocalIdentifier
 from inspectie_app.i18n import NL, t
-from inspectie_app.i18n_identifiers import rejected_key
+from schemas.texts.identifiers import rejected_key
 from inspectie_app.ui.inspector.questions import ident
 from inspectie_app.ui.widgets import TOUCH, scroll_target, tagged
 from schemas.identifiers import IdentifierKind, hint, normalise

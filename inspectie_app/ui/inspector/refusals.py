@@ -14,7 +14,7 @@ import flet as ft
 
 from inspectie_app.contract import RejectionNotice
 from inspectie_app.i18n import NL
-from inspectie_app.i18n_identifiers import refused_what, rejected_key
+from schemas.texts.identifiers import refused_what, rejected_key
 from inspectie_app.ui.widgets import TOUCH, heading, tagged
 
 if TYPE_CHECKING:

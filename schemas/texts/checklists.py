@@ -1,6 +1,6 @@
 """UI texts of the beheerder's checklists (issue 15 part A): the list of published versions, the draft editor with
 its problems in words (``clp_<code>``, one per code of ``schemas.checklist_drafts``), the preview, the compare and
-publication; merged into ``inspectie_app.i18n``."""
+publication; part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The planner screens' strings (Dutch and English), merged into ``inspectie_app.i18n``'s catalogue."""
+"""The planner screens' strings (Dutch and English), part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """UI texts of accounts and devices: logging in again, a new password after a reset, a revoked tablet that hands
-over its work and wipes itself, the beheerder's screens "Gebruikers en apparaten" and "Instellingen"; merged into
-``inspectie_app.i18n``."""
+over its work and wipes itself, the beheerder's screens "Gebruikers en apparaten" and "Instellingen"; part of
+the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 

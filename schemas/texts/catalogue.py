@@ -1,5 +1,5 @@
 """UI texts of the beheerder's indicator catalogue, reference cases and handhavingsmatrix form (issue 15 part B);
-merged into ``inspectie_app.i18n``."""
+part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 

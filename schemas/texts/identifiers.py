@@ -1,9 +1,9 @@
 """UI texts of correcting and removing identifiers on the tablet, and of the server's rejections shown on the item
-they concern (issue 14); merged into ``inspectie_app.i18n``.
+they concern (issue 14); part of the one catalogue ``schemas.texts``.
 
 ``rejected_<code>`` is the inspector's words for every rejection code the server sends (``sync_server.errors
 .REJECTIONS``; a test keeps them in step); the rule codes of ``schemas.identifiers.PROBLEMS`` are also the messages
-of a value refused at entry (``identifier_empty`` and ``identifier_too_long`` live in ``i18n_review``)."""
+of a value refused at entry (``identifier_empty`` and ``identifier_too_long`` live in ``review``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """UI texts of accessibility: the names assistive technology reads for controls Flutter leaves unnamed, and the
-review list's column headers; merged into ``inspectie_app.i18n``."""
+review list's column headers; part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 

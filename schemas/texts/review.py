@@ -1,5 +1,5 @@
 """UI texts of the office review, signals, links, reporting and audit screens and of the tablet's comments
-and identifiers panels; merged into ``inspectie_app.i18n`` (one catalogue, kept in its own module so the
+and identifiers panels; part of the one catalogue ``schemas.texts`` (one catalogue, kept in its own module so the
 features' texts do not collide in one file)."""
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ NL_REVIEW: dict[str, str] = {
     "filter_any": "Alle",
     "filter_apply": "Filter toepassen",
     "filter_bad_date": "Vul een datum in als dd-mm-jjjj.",
-    "status_draft": "Concept",
-    "status_finished": "Afgerond",
     "unverified_count": "{n} niet geverifieerd, {days} dagen",
     "all_verified": "Alle signalen geverifieerd",
     "no_signals": "Geen signalen",
@@ -85,7 +83,6 @@ NL_REVIEW: dict[str, str] = {
     "action_read_audit": "audittrail ingezien",
     "action_export_audit": "audittrail geëxporteerd",
     "action_purge": "bewaartermijnen toegepast (opgeschoond)",
-    "action_move_user": "gebruiker verplaatst",
     "linked_title": "Gekoppelde controles",
     "linked_none": "Geen andere controles met dezelfde kenmerken.",
     "linked_line": "{date} {address} ({kinds}) — {level}",
@@ -191,8 +188,6 @@ EN_REVIEW: dict[str, str] = {
     "filter_any": "Any",
     "filter_apply": "Apply filter",
     "filter_bad_date": "Enter a date as dd-mm-yyyy.",
-    "status_draft": "Draft",
-    "status_finished": "Finished",
     "unverified_count": "{n} unverified, {days} days",
     "all_verified": "All signals verified",
     "no_signals": "No signals",
@@ -251,7 +246,6 @@ EN_REVIEW: dict[str, str] = {
     "action_read_audit": "audit trail viewed",
     "action_export_audit": "audit trail exported",
     "action_purge": "retention applied (purged)",
-    "action_move_user": "user moved",
     "linked_title": "Linked controls",
     "linked_none": "No other controls share these identifiers.",
     "linked_line": "{date} {address} ({kinds}) — {level}",

@@ -1,5 +1,5 @@
 """UI texts of a flag's explanation (level line, legal frame, indicators with their evidence, groups of persons
-with the same signals) and of verifying a group; merged into ``inspectie_app.i18n``."""
+with the same signals) and of verifying a group; part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 
