@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Integer, String, Table, Text, delete, event, insert
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Table, Text, Uuid, delete, event, insert
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -31,6 +32,10 @@ class SignalFact(Base):
     """A signal of one control: the subject (a person or ``premises``), its level, profile and indicator codes."""
 
     __tablename__ = "signal_fact"
+    # "Alle signalen" in its order per organisation: one range per (verdict, level), oldest first (migration
+    # 2026_12_06_1000, ``review.signals``)
+    __table_args__ = (Index("ix_signal_fact_review", "organisation_id", "verdict", "level", "raised_at",
+                            "inspection_id", "subject_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
@@ -42,6 +47,10 @@ class SignalFact(Base):
     # the verdict of the signal's latest verification (None: none yet), kept by ``review.models`` so the office's
     # "Alle signalen" sorts open and overdue signals without a subquery per signal (migration 2026_12_05_1600)
     verdict: Mapped[str | None] = mapped_column(String(20), default=None)
+    # copies of the control's organisation and of when the signal reached the team (its finish, else its arrival),
+    # kept by ``review.models`` with the verdict, so the list is ordered and paged from ``ix_signal_fact_review``
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    raised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 def subjects(flag: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from schemas.identifiers import IdentifierKind, hint, normalise, problem
@@ -36,6 +36,8 @@ from sync_server.auth.schemas import Principal
 from sync_server.catalog import published as catalog
 from sync_server.inspections import service as inspections
 from sync_server.inspections.models import Inspection
+from sync_server.links import clusters as _kept  # noqa: F401  (keeps the clusters: its hooks)
+from sync_server.links.models import Cluster as ClusterRow
 from sync_server.links.models import Identifier
 from sync_server.tenancy import access
 
@@ -200,6 +202,7 @@ def _components(rows: list[Row]) -> list[set[uuid.UUID]]:
 
 
 CLUSTER_CURSOR = (paging.as_int, paging.as_uuid)
+"""A page of clusters ends after (controls, anchor)."""
 
 
 def cluster_ids(*, session: Session, viewer: Principal) -> dict[uuid.UUID, str]:
@@ -210,25 +213,59 @@ def cluster_ids(*, session: Session, viewer: Principal) -> dict[uuid.UUID, str]:
 
 def clusters(*, session: Session, viewer: Principal, limit: int = paging.DEFAULT_LIMIT,
              cursor: str | None = None) -> Page[Cluster]:
-    """A page of the connected groups of two or more controls ``viewer`` may see that share identifiers, largest
-    first. Only the identifiers that link are read (grouped in SQL); a group never runs through a control the
-    viewer may not see, and only the page's controls are loaded."""
-    rows = _shared_rows(session, viewer)
-    groups = sorted(((-len(g), min(g), g) for g in _components(rows)), key=lambda t: (t[0], str(t[1])))
-    total = len(groups)
-    if cursor is not None:
-        size, first = paging.decode(cursor, CLUSTER_CURSOR)
-        groups = [t for t in groups if (t[0], str(t[1])) > (-size, str(first))]
-    page, more = groups[:limit], len(groups) > limit
-    by_control: dict[uuid.UUID, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_control[row[0]].append(row)
-    members = {iid for _n, _first, g in page for iid in g}
+    """A page of the connected groups of two or more of the organisation's controls that share identifiers, largest
+    first (then by smallest control id), for a viewer who sees the whole organisation (the ketenregisseur). Read from
+    the kept clusters (``links.clusters``) size by size in index order; only the page's clusters' rows and controls
+    are loaded."""
+    page = _cluster_page(session, viewer, limit + 1, None if cursor is None else paging.decode(cursor, CLUSTER_CURSOR))
+    more, page = len(page) > limit, page[:limit]
+    total, exact = paging.capped_count(session, select(ClusterRow.id).where(
+        access.in_organisation(ClusterRow, viewer.organisation_id), ClusterRow.controls >= 2))
+    by_cluster: dict[uuid.UUID, dict[uuid.UUID, list[Row]]] = {cid: defaultdict(list) for cid, _n, _a in page}
+    ids = [cid for cid, _n, _a in page]
+    stmt = (select(Identifier.cluster_id, Identifier.inspection_id, Identifier.kind, Identifier.digest, Identifier.hint,
+                   Identifier.question_id).where(Identifier.cluster_id.in_(ids)).order_by(Identifier.created_at,
+                                                                                        Identifier.id))
+    for cid, iid, kind, dig, h, qid in (session.execute(stmt) if ids else []):
+        if cid is not None:
+            by_cluster[cid][iid].append((iid, kind, dig, h, qid))
+    shown = {cid: _linking(rows) for cid, rows in by_cluster.items()}
+    members = {iid for rows in shown.values() for iid in rows}
     loaded = {i.id: i for i in _visible(session, members, viewer)}
     labels = _Labels(session)
-    items = [_cluster(g, by_control, loaded, labels) for _n, _first, g in page]
-    next_cursor = paging.encode([-page[-1][0], page[-1][1]]) if more else None
-    return Page[Cluster](items=items, next_cursor=next_cursor, total=total, total_is_exact=True)
+    items = [_cluster(set(shown[cid]), shown[cid], loaded, labels) for cid, _n, _a in page]
+    next_cursor = paging.encode([page[-1][1], page[-1][2]]) if more else None
+    return Page[Cluster](items=items, next_cursor=next_cursor, total=total, total_is_exact=exact)
+
+
+def _cluster_page(session: Session, viewer: Principal, limit: int, after: list[Any] | None
+                  ) -> list[tuple[uuid.UUID, int, uuid.UUID]]:
+    """Up to ``limit`` clusters of two or more controls, (id, controls, anchor), largest first, then by anchor; after
+    the cluster (controls, anchor) ``after`` when given. One index range per size (``ix_identifier_cluster_order``),
+    the next size found by an index probe."""
+    mine = access.in_organisation(ClusterRow, viewer.organisation_id)
+    out: list[tuple[uuid.UUID, int, uuid.UUID]] = []
+    size: int | None = after[0] if after else session.scalar(select(func.max(ClusterRow.controls)).where(mine))
+    anchor = after[1] if after else None
+    while size is not None and size >= 2 and len(out) < limit:
+        stmt = (select(ClusterRow.id, ClusterRow.controls, ClusterRow.anchor)
+                .where(mine, ClusterRow.controls == size, *([] if anchor is None else [ClusterRow.anchor > anchor]))
+                .order_by(ClusterRow.anchor).limit(limit - len(out)))
+        out += [(r[0], r[1], r[2]) for r in session.execute(stmt)]
+        size = session.scalar(select(func.max(ClusterRow.controls)).where(mine, ClusterRow.controls < size))
+        anchor = None
+    return out
+
+
+def _linking(by_control: dict[uuid.UUID, list[Row]]) -> dict[uuid.UUID, list[Row]]:
+    """The rows of one cluster that link (their value is on another control of it; every control holding a value
+    is in the value's cluster), per control."""
+    holders: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
+    for iid, rows in by_control.items():
+        for r in rows:
+            holders[(r[1], r[2])].add(iid)
+    out = {iid: [r for r in rows if len(holders[(r[1], r[2])]) > 1] for iid, rows in by_control.items()}
+    return {iid: rows for iid, rows in out.items() if rows}
 
 
 def _cluster(members: set[uuid.UUID], by_control: dict[uuid.UUID, list[Row]], loaded: dict[uuid.UUID, Inspection],

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     event,
+    func,
     select,
     update,
 )
@@ -132,20 +133,34 @@ def latest_verdict() -> Any:
 
 
 def refresh_verdicts(*, session: Session, inspection_ids: set[uuid.UUID]) -> None:
-    """Set ``signal_fact.verdict`` of these inspections' signals to their latest verification."""
+    """Set ``signal_fact.verdict`` of these inspections' signals to their latest verification, and their copies of
+    the control's organisation and ``raised_at`` (its finish, else its arrival) to the control's."""
     table = cast(Table, SignalFact.__table__)
+    of_control = Inspection.id == table.c.inspection_id
+    organisation = select(Inspection.organisation_id).where(of_control).scalar_subquery()
+    raised = select(func.coalesce(Inspection.finished_at, Inspection.received_at)).where(of_control).scalar_subquery()
     ordered = sorted(inspection_ids, key=str)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
-        session.execute(update(table).where(table.c.inspection_id.in_(chunk)).values(verdict=latest_verdict()))
+        session.execute(update(table).where(table.c.inspection_id.in_(chunk))
+                        .values(verdict=latest_verdict(), organisation_id=organisation, raised_at=raised))
+
+
+# a change of one of these moves a control's signals in "Alle signalen" (``refresh_verdicts`` copies them)
+_COPIED = ("flag", "finished_at", "received_at", "organisation_id")
+
+
+def _copied_changed(obj: Inspection) -> bool:
+    attrs = sa_inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in _COPIED)
 
 
 @event.listens_for(Session, "after_flush")
 def _follow_verdicts(session: Session, _context: Any) -> None:
-    """A new verification, or a flag that replaced a control's signal facts (``signal_facts``' hook, registered
-    before this one by the import above, has run), sets the facts' latest verdict again."""
+    """A new verification, a flag that replaced a control's signal facts (``signal_facts``' hook, registered
+    before this one by the import above, has run), or a control's new finish, arrival or organisation sets the
+    facts' latest verdict and copies again."""
     touched = {o.inspection_id for o in session.new if isinstance(o, Verification)}
-    touched |= {o.id for o in (*session.new, *session.dirty)
-                if isinstance(o, Inspection) and sa_inspect(o).attrs.flag.history.has_changes()}
+    touched |= {o.id for o in (*session.new, *session.dirty) if isinstance(o, Inspection) and _copied_changed(o)}
     if touched:
         refresh_verdicts(session=session, inspection_ids=touched)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.pages import Page
@@ -112,42 +112,92 @@ def all_signals(*, session: Session, user: Principal, within_days: int, only_ope
 
 
 SIGNAL_CURSOR = (paging.as_int, paging.as_int, paging.as_datetime, paging.as_uuid, paging.as_str)
+LEVELS = (3, 2, 1)
+"""A signal's levels, highest first (``schemas.engine.SubjectResult.level``: 0 to 3; a signal is 1 or more)."""
+OPEN_VERDICTS: tuple[str | None, ...] = (None, Verdict.MEER_INFO.value)
+CLOSED_VERDICTS: tuple[str, ...] = tuple(v.value for v in Verdict if v.value not in OPEN_VERDICTS)
 
 
-def _signal_keys(now: datetime, within_days: int) -> tuple[ColumnElement[bool], list[Any]]:
-    """(the signal is open, the sort key ascending: overdue first, highest level, oldest, then ids).
+@dataclass(frozen=True)
+class _Part:
+    """The signals of one place in the order (overdue 0 or not 1, one level), as ranges of
+    ``ix_signal_fact_review``: one per verdict (None: not verified yet), each with its bound on ``raised_at``."""
 
-    Overdue is ``age_days > within_days``, i.e. raised at or before ``now - (within_days + 1)`` days."""
-    is_open = func.coalesce(SignalFact.verdict, Verdict.MEER_INFO.value) == Verdict.MEER_INFO.value
-    raised = func.coalesce(Inspection.finished_at, Inspection.received_at)
-    overdue = case((and_(is_open, raised <= now - timedelta(days=within_days + 1)), 0), else_=1)
-    return is_open, [overdue, -SignalFact.level, raised, SignalFact.inspection_id, SignalFact.subject_id]
+    overdue: int
+    level: int
+    ranges: tuple[tuple[str | None, ColumnElement[bool] | None], ...]
+
+
+def _parts(cutoff: datetime, only_open: bool) -> list[_Part]:
+    """The list's parts in their order: overdue signals (open, raised at or before ``cutoff``), highest level
+    first; then the rest (closed ones, unless ``only_open``, and open ones raised after ``cutoff``)."""
+    raised = SignalFact.raised_at
+    overdue = tuple((v, raised <= cutoff) for v in OPEN_VERDICTS)
+    rest = (*(() if only_open else tuple((v, None) for v in CLOSED_VERDICTS)),
+            *((v, raised > cutoff) for v in OPEN_VERDICTS))
+    return [_Part(0, level, overdue) for level in LEVELS] + [_Part(1, level, rest) for level in LEVELS]
 
 
 def list_signals(*, session: Session, user: Principal, within_days: int, only_open: bool = False,
                  limit: int = paging.DEFAULT_LIMIT, cursor: str | None = None) -> Page[SignalState]:
     """A page of the signals across the controls ``user`` may see: overdue first, then highest level, then
-    oldest. Read from ``signal_fact`` (one row per signal), sorted and paged in SQL."""
+    oldest (then control and subject id). Read from ``signal_fact`` (one row per signal) part by part of the
+    order, each part a few index ranges merged, so a page reads about as many rows as it shows at any history size.
+
+    Overdue is ``age_days > within_days``, i.e. open and raised at or before ``now - (within_days + 1)`` days."""
     now = datetime.now(UTC)
-    is_open, keys = _signal_keys(now, within_days)
-    visible = [access.inspection_clause(user), *([is_open] if only_open else [])]
-    base = select(SignalFact.id).join(Inspection, Inspection.id == SignalFact.inspection_id).where(*visible)
-    total, exact = paging.capped_count(session, base)
-    keyset = [] if cursor is None else [paging.after(keys, paging.decode(cursor, SIGNAL_CURSOR))]
-    stmt = (select(SignalFact.subject_id, SignalFact.label, SignalFact.level, SignalFact.profile, Inspection.id,
-                   Inspection.address, Inspection.control_type, Inspection.finished_at, Inspection.received_at,
-                   User.display_name, *(k.label(f"sort_{n}") for n, k in enumerate(keys)))
-            .join(Inspection, Inspection.id == SignalFact.inspection_id)
-            .join(User, User.id == Inspection.inspector_id)
-            .where(*visible, *keyset).order_by(*keys).limit(limit + 1))
-    rows = list(session.execute(stmt))
+    cutoff = now - timedelta(days=within_days + 1)
+    start = None if cursor is None else paging.decode(cursor, SIGNAL_CURSOR)
+    rows: list[Any] = []
+    for part in _parts(cutoff, only_open):
+        key = (part.overdue, -part.level)
+        if start is not None and key < (start[0], start[1]):
+            continue
+        after = start[2:] if start is not None and key == (start[0], start[1]) else None
+        rows += [(part, r) for r in _part_rows(session, user, part, after, limit + 1 - len(rows))]
+        if len(rows) > limit:
+            break
     more, rows = len(rows) > limit, rows[:limit]
-    page_ids = list(dict.fromkeys(r[4] for r in rows))
+    total, exact = paging.capped_count(session, _visible(user, only_open))
+    page_ids = list(dict.fromkeys(r[4] for _p, r in rows))
     latest = latest_verifications(session=session, inspection_ids=page_ids) if rows else {}
     refs = referrals_of(session=session, inspection_ids=page_ids) if rows else {}
-    items = [_signal(r, latest, refs.get(r[4], []), within_days, now) for r in rows]
-    next_cursor = paging.encode(list(rows[-1][-5:])) if more else None
+    items = [_signal(r, latest, refs.get(r[4], []), within_days, now) for _p, r in rows]
+    next_cursor = None
+    if more:
+        part, last = rows[-1]
+        next_cursor = paging.encode([part.overdue, -part.level, last.raised_at, last[4], last[0]])
     return Page[SignalState](items=items, next_cursor=next_cursor, total=total, total_is_exact=exact)
+
+
+def _visible(user: Principal, only_open: bool) -> Any:
+    """The signals ``user`` may see (for the capped total)."""
+    is_open = or_(SignalFact.verdict.is_(None), SignalFact.verdict == Verdict.MEER_INFO.value)
+    return (select(SignalFact.id).join(Inspection, Inspection.id == SignalFact.inspection_id)
+            .where(access.in_organisation(SignalFact, user.organisation_id), access.inspection_clause(user),
+                   *([is_open] if only_open else [])))
+
+
+def _part_rows(session: Session, user: Principal, part: _Part, after: list[Any] | None, limit: int) -> list[Any]:
+    """Up to ``limit`` signals of one part, after the sort key ``after`` (raised, control, subject) when given:
+    each verdict's range read in index order, the ranges merged."""
+    order = [SignalFact.raised_at, SignalFact.inspection_id, SignalFact.subject_id]
+    rows: list[Any] = []
+    for verdict, bound in part.ranges:
+        stmt = (select(SignalFact.subject_id, SignalFact.label, SignalFact.level, SignalFact.profile, Inspection.id,
+                       Inspection.address, Inspection.control_type, Inspection.finished_at, Inspection.received_at,
+                       User.display_name, SignalFact.raised_at)
+                .join(Inspection, Inspection.id == SignalFact.inspection_id)
+                .join(User, User.id == Inspection.inspector_id)
+                .where(access.in_organisation(SignalFact, user.organisation_id),
+                       SignalFact.verdict.is_(None) if verdict is None else SignalFact.verdict == verdict,
+                       SignalFact.level == part.level, access.inspection_clause(user),
+                       *([] if bound is None else [bound]),
+                       *([] if after is None else [paging.after(order, after)]))
+                .order_by(*order).limit(limit))
+        rows += session.execute(stmt).all()
+    rows.sort(key=lambda r: (r.raised_at, r[4], r[0]))
+    return rows[:limit]
 
 
 def referrals_of(*, session: Session, inspection_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Partner]]:
