@@ -15,7 +15,7 @@ from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.inspections.signal_facts import SignalFact
-from sync_server.links.models import Identifier
+from sync_server.links.models import Cluster, ClusterLock, Identifier
 from sync_server.planning.models import PlannedControl, PlannedControlInspector, PlanYear
 from sync_server.retention.models import PurgeRun
 from sync_server.review.models import AuditChain, AuditCheckpoint, AuditEntry, Comment, Referral, Verification
@@ -36,5 +36,7 @@ __all__ = [
     "CataloguePublication",
     "ReferenceCaseRow",
     "ChecklistDraft",
+    "Cluster",
+    "ClusterLock",
     "OrganisationSettings",
 ]
