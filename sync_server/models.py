@@ -13,6 +13,7 @@ from sync_server.catalog.models import (
 from sync_server.checklists.models import ChecklistDraft
 from sync_server.db import Base
 from sync_server.establishments.models import EnforcementMatrixVersion, Establishment, Violation
+from sync_server.inspections.control_facts import ControlFact
 from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Cluster, ClusterLock, Identifier
@@ -32,6 +33,7 @@ __all__ = [
     "LoginFailure",
     "BlobHolder",
     "SignalFact",
+    "ControlFact",
     "CatalogueDraft",
     "CataloguePublication",
     "ReferenceCaseRow",

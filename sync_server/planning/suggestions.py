@@ -1,12 +1,13 @@
 """Gathers the facts for ``ranking``: per address what its controls add up to (counted in SQL, one row per
-address), registered establishments, upcoming planned controls, and links to other controls through shared
+address key), registered establishments, upcoming planned controls, and links to other controls through shared
 identifiers (``links``). A signal counts as open until its latest verification is gegrond or ongegrond (none yet,
-or "meer info nodig").
+or "meer info nodig": ``signal_fact.verdict``).
 
-Why per address in SQL: the organisation's whole history is the input (100,000 controls and more). The database
-groups the controls by the address fields an address key is made of, with the dates, levels, open signals and
-links the score reads; Python turns each group's fields into ``address_key`` (the one rule, in ``schemas``),
-merges groups that share a key, scores them all and builds the reasons for the ``limit`` shown only."""
+Why per address key from the control facts: the organisation's whole history is the input (100,000 controls and
+more). ``control_fact`` holds each control's address key, finished time and level, and its index is in key order,
+so the database reads the history once in order without sorting it; the signals (a few per cent of the controls)
+and the links are counted in two small queries beside it. Python scores every address and builds the reasons, and
+reads an address (the JSON) only for the ``limit`` shown."""
 
 from __future__ import annotations
 
@@ -25,23 +26,21 @@ from schemas.review import Verdict
 from sync_server import periods
 from sync_server.establishments import service as establishments
 from sync_server.establishments.models import Establishment
+from sync_server.inspections.control_facts import ControlFact
 from sync_server.inspections.models import Inspection
 from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Identifier
 from sync_server.planning.models import PlannedControl
 from sync_server.planning.ranking import SIGNAL_WINDOW_DAYS, Candidate, History, rank
-from sync_server.review.models import Verification
 from sync_server.tenancy import access
 
-ADDRESS_FIELDS = ("street", "house_number", "addition", "postcode", "city")
-
+UNREAD = Address.model_construct(street="")  # a candidate's address until it is shown (``_addresses``)
 
 
 @dataclass
 class _Place:
-    """The controls at one address key, merged from the groups that share it."""
+    """What the controls at one address key add up to."""
 
-    address: Address
     last_done: datetime | None = None
     signals: int = 0
     worst: dict[int, datetime] = field(default_factory=dict)  # level -> latest time of a signal at that level
@@ -66,8 +65,12 @@ def suggestions(*, session: Session, organisation_id: uuid.UUID, today: date | N
         candidates[e.address_key] = Candidate(key=e.address_key, address=Address.model_validate(e.address),
                                               establishment_id=e.id, name=e.name, kind=e.kind,
                                               licence_status=e.licence_status)
+    unknown: set[str] = set()  # keys whose address is read for the shown suggestions only
     for key, place in _places(session, organisation_id, day).items():
-        c = candidates.setdefault(key, Candidate(key=key, address=place.address))
+        c = candidates.get(key)
+        if c is None:
+            c = candidates[key] = Candidate(key=key, address=UNREAD)
+            unknown.add(key)
         c.history, c.linked_controls = place.history(), place.linked
     for c in candidates.values():
         if c.history is None:
@@ -78,69 +81,76 @@ def suggestions(*, session: Session, organisation_id: uuid.UUID, today: date | N
         found = candidates.get(address_key(Address.model_validate(p.address)))
         if found is not None and (found.next_planned_on is None or p.scheduled_on < found.next_planned_on):
             found.next_planned_on = p.scheduled_on
-    return rank(list(candidates.values()), day, limit=limit)
+    ranked = rank(list(candidates.values()), day, limit=limit)
+    addresses = _addresses(session, organisation_id, [s.key for s in ranked if s.key in unknown])
+    return [s.model_copy(update={"address": addresses[s.key]}) if s.key in unknown else s for s in ranked]
+
+
+def _addresses(session: Session, organisation_id: uuid.UUID, keys: list[str]) -> dict[str, Address]:
+    """Key -> the address of one of the organisation's controls with that key (any: they share the key)."""
+    if not keys:
+        return {}
+    nth = func.row_number().over(partition_by=Inspection.address_key, order_by=Inspection.id).label("nth")
+    ranked = (select(Inspection.address_key, Inspection.address, nth)
+              .where(access.in_organisation(Inspection, organisation_id), Inspection.address_key.in_(keys))
+              .subquery("ranked"))
+    rows = session.execute(select(ranked.c.address_key, ranked.c.address).where(ranked.c.nth == 1))
+    return {key: Address.model_validate(address) for key, address in rows}
 
 
 def _places(session: Session, organisation_id: uuid.UUID, day: date) -> dict[str, _Place]:
     """Address key -> what the organisation's controls there add up to."""
     out: dict[str, _Place] = {}
     for row in session.execute(_per_address(organisation_id, day)):
-        parts = {name: value for name, value in zip(ADDRESS_FIELDS, row[:5], strict=True) if value is not None}
-        address = Address.model_validate({**parts, "neighbourhood": row.neighbourhood or ""})
-        key = address_key(address)
-        place = out.get(key)
-        if place is None:
-            place = out[key] = _Place(address=address)
-        _merge(place, row)
+        place = out[row.address_key] = _Place()
+        place.last_done = _utc(row.last_done)
+        place.signals = int(row.signals or 0)
+        for level, moment in ((3, row.l3), (2, row.l2), (1, row.l1)):
+            if moment is not None:
+                place.worst[level] = _utc(moment)  # type: ignore[assignment]
+        place.done_this_year = bool(row.this_year)
+    for key, n in session.execute(_open_signals(organisation_id)):
+        if key in out:
+            out[key].open_signals = int(n)
+    for key, n in session.execute(_linked_per_address(organisation_id)):
+        if key in out:
+            out[key].linked = int(n)
     return out
 
 
-def _merge(place: _Place, row: Any) -> None:
-    last = _utc(row.last_done)
-    if last is not None and (place.last_done is None or last > place.last_done):
-        place.last_done = last
-    place.signals += int(row.signals or 0)
-    for level, moment in ((3, row.l3), (2, row.l2), (1, row.l1)):
-        moment = _utc(moment)
-        if moment is not None and (level not in place.worst or moment > place.worst[level]):
-            place.worst[level] = moment
-    place.open_signals += int(row.open_signals or 0)
-    place.done_this_year = place.done_this_year or bool(row.this_year)
-    place.linked += int(row.linked or 0)
-
-
-def _per_address(organisation_id: uuid.UUID, day: date) -> Select[Any]:
-    """One row per distinct address (its key's fields) of the organisation's controls."""
-    fields = [Inspection.address[name].as_string().label(name) for name in ADDRESS_FIELDS]
-    finished = Inspection.status == "finished"
-    on = func.coalesce(Inspection.finished_at, Inspection.started_at)
+def _per_address(organisation_id: uuid.UUID, day: date) -> Select[*tuple[Any, ...]]:
+    """One row per address key of the organisation's controls, read in the order of ``ix_control_fact_address``."""
+    fact = ControlFact
+    finished = fact.finished.is_(True)
     since = datetime.combine(day - timedelta(days=SIGNAL_WINDOW_DAYS), time(0), periods.AMSTERDAM).astimezone(UTC)
-    signal = finished & (Inspection.level >= 1) & (on >= since)
-    linked, unverified = _linked_counts(organisation_id), _unverified()
-    this_year = finished & (on >= periods.local_start(day.year)) & (on < periods.local_start(day.year + 1))
-    return (select(*fields, func.min(Inspection.address["neighbourhood"].as_string()).label("neighbourhood"),
-                   func.max(case((finished, on))).label("last_done"),
+    signal = finished & (fact.level >= 1) & (fact.on_at >= since)
+    this_year = (finished & (fact.on_at >= periods.local_start(day.year))
+                 & (fact.on_at < periods.local_start(day.year + 1)))
+    return (select(fact.address_key, func.max(case((finished, fact.on_at))).label("last_done"),
                    func.sum(case((signal, 1), else_=0)).label("signals"),
-                   *(func.max(case((signal & (Inspection.level == n), on))).label(f"l{n}") for n in (3, 2, 1)),
-                   func.sum(case((finished & (Inspection.level >= 1) & unverified.c.inspection_id.is_not(None), 1),
-                                 else_=0)).label("open_signals"),
-                   func.max(case((this_year, 1), else_=0)).label("this_year"),
-                   func.sum(func.coalesce(linked.c.n, 0)).label("linked"))
-            .outerjoin(linked, linked.c.inspection_id == Inspection.id)
-            .outerjoin(unverified, unverified.c.inspection_id == Inspection.id)
-            .where(access.in_organisation(Inspection, organisation_id)).group_by(*fields))
+                   *(func.max(case((signal & (fact.level == n), fact.on_at))).label(f"l{n}") for n in (3, 2, 1)),
+                   func.max(case((this_year, 1), else_=0)).label("this_year"))
+            .where(access.in_organisation(fact, organisation_id), fact.address_key.is_not(None))
+            .group_by(fact.address_key))
 
 
-def _unverified() -> Any:
-    """The inspections with a signal whose latest verification is missing or says meer_info (read from the
-    signals, a few per cent of the controls, once; not a subquery per control)."""
-    latest = (select(Verification.verdict)
-              .where(Verification.inspection_id == SignalFact.inspection_id,
-                     Verification.subject_id == SignalFact.subject_id)
-              .order_by(Verification.at.desc(), Verification.id.desc()).limit(1)
-              .correlate(SignalFact).scalar_subquery())
-    return (select(SignalFact.inspection_id).where(or_(latest.is_(None), latest == Verdict.MEER_INFO.value))
-            .distinct().subquery("unverified"))
+def _open_signals(organisation_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
+    """Address key -> finished controls with a signal whose latest verification is missing or says meer_info."""
+    fact = ControlFact
+    unverified = (select(SignalFact.id).where(SignalFact.inspection_id == fact.inspection_id,
+                                              or_(SignalFact.verdict.is_(None),
+                                                  SignalFact.verdict == Verdict.MEER_INFO.value)).exists())
+    return (select(fact.address_key, func.count())
+            .where(access.in_organisation(fact, organisation_id), fact.finished.is_(True), fact.signals > 0,
+                   fact.level >= 1, unverified)
+            .group_by(fact.address_key))
+
+
+def _linked_per_address(organisation_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
+    """Address key -> the sum over its controls of how many other controls share an identifier with each."""
+    linked = _linked_counts(organisation_id)
+    return (select(ControlFact.address_key, func.sum(linked.c.n))
+            .join(ControlFact, ControlFact.inspection_id == linked.c.inspection_id).group_by(ControlFact.address_key))
 
 
 def _linked_counts(organisation_id: uuid.UUID) -> Any:

@@ -13,13 +13,13 @@ import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.planning import EstablishmentKind, LicenceStatus, PlanTargets, TargetProgress, YearPlan
 from sync_server import periods
-from sync_server.establishments import service as establishments
 from sync_server.establishments.models import Establishment
+from sync_server.inspections.control_facts import ControlFact
 from sync_server.inspections.models import Inspection
 from sync_server.planning import service as planning
 from sync_server.planning.models import PlannedControl, PlanYear
@@ -95,22 +95,31 @@ def _unplanned_finished(session: Session, organisation_id: uuid.UUID, year: int)
 
 
 def _licensed_sex(session: Session, organisation_id: uuid.UUID, year: int) -> TargetProgress:
-    rows = session.scalars(select(Establishment).where(
+    """Every active licensed seksinrichting: done when a finished control of the year (local time of its finish, else
+    its start) is at its address or carries one of its plans (``establishments.history``'s rule, asked in SQL)."""
+    in_year = and_(ControlFact.on_at >= periods.local_start(year), ControlFact.on_at < periods.local_start(year + 1))
+    at_address = (select(ControlFact.inspection_id).where(
+        access.in_organisation(ControlFact, organisation_id), ControlFact.address_key == Establishment.address_key,
+        ControlFact.finished.is_(True), in_year).exists())
+    on = func.coalesce(Inspection.finished_at, Inspection.started_at)
+    by_plan = (select(Inspection.id).join(PlannedControl, PlannedControl.id == Inspection.planned_control_id).where(
+        PlannedControl.establishment_id == Establishment.id, access.in_organisation(Inspection, organisation_id),
+        Inspection.status == "finished", on >= periods.local_start(year), on < periods.local_start(year + 1))
+        .exists())
+    open_plan = (select(PlannedControl.id).where(*_in_year(organisation_id, year),
+                                                 PlannedControl.establishment_id == Establishment.id,
+                                                 ~planning.done_clause(organisation_id)).exists())
+    rows = session.execute(select(Establishment.name, or_(at_address, by_plan), open_plan).where(
         access.in_organisation(Establishment, organisation_id),
         Establishment.kind == EstablishmentKind.SEKSINRICHTING.value,
         Establishment.licence_status == LicenceStatus.LICENSED.value, Establishment.active.is_(True))
         .order_by(Establishment.name))
-    open_plans = set(session.scalars(select(PlannedControl.establishment_id).where(
-        *_in_year(organisation_id, year), PlannedControl.establishment_id.is_not(None),
-        ~planning.done_clause(organisation_id))))
     done, planned, missing = 0, 0, []
-    for e in rows:
-        history = establishments.history(session=session, establishment=e)
-        if any(h.status == "finished" and h.on.year == year for h in history):
+    for name, is_done, has_open_plan in rows:
+        if is_done:
             done += 1
             continue
-        missing.append(e.name)
-        if e.id in open_plans:
-            planned += 1
+        missing.append(name)
+        planned += 1 if has_open_plan else 0
     return TargetProgress(key="seksinrichtingen_jaarlijks", done=done, planned=planned, target=done + len(missing),
                           missing=missing)

@@ -12,6 +12,7 @@ planned controls, identifier hashes, blobs and their holders, audit entries and 
 handhavingsmatrix versions, purge runs); a feature never writes ``X.organisation_id == ...`` itself but asks:
 
 * ``inspection_clause(user)`` / ``sees`` / ``inspection_or_404``: the controls a caller may see (role rule);
+  ``control_clause(user, entity)`` the same rule on a per-control fact table;
 * ``in_organisation(Entity, organisation_id)``: rows of any tenant table (or an alias of one) in one organisation,
   for what the organisation as a whole owns (its register, schedule, year plan, audit trail, aggregates);
 * ``same_organisation(a, b)``: a join that must not cross organisations (identifier links, a photo's holders);
@@ -42,11 +43,17 @@ Row = TypeVar("Row")
 
 def inspection_clause(user: Principal) -> ColumnElement[bool]:
     """A WHERE clause admitting exactly the inspections ``user`` may see."""
-    clause = Inspection.organisation_id == user.organisation_id
+    return control_clause(user, Inspection)
+
+
+def control_clause(user: Principal, entity: Any) -> ColumnElement[bool]:
+    """``inspection_clause`` for ``entity``: ``Inspection`` or a table that copies a control's organisation, team and
+    inspector (``inspections.control_facts``), so a per-control fact row is seen by exactly who sees its control."""
+    clause: ColumnElement[bool] = entity.organisation_id == user.organisation_id
     if user.role is Role.TEAMLEIDER:
-        return and_(clause, Inspection.team_id == user.team_id)
+        return and_(clause, entity.team_id == user.team_id)
     if user.role is Role.INSPECTEUR:
-        return and_(clause, Inspection.inspector_id == user.user_id)
+        return and_(clause, entity.inspector_id == user.user_id)
     return clause
 
 
