@@ -22,6 +22,7 @@ from schemas.texts.app import EN_APP, NL_APP
 from schemas.texts.catalogue import EN_CATALOGUE, NL_CATALOGUE
 from schemas.texts.checklists import EN_CHECKLISTS, NL_CHECKLISTS
 from schemas.texts.corrections import EN_CORRECTIONS, NL_CORRECTIONS
+from schemas.texts.errors import EN_ERRORS, NL_ERRORS
 from schemas.texts.identifiers import EN_IDENTIFIERS, NL_IDENTIFIERS
 from schemas.texts.planner import EN_PLANNER, NL_PLANNER
 from schemas.texts.plural import Message, Plural
@@ -53,6 +54,7 @@ SOURCES: tuple[Source, ...] = (
     Source("identifiers", NL_IDENTIFIERS, EN_IDENTIFIERS),
     Source("a11y", NL_A11Y, EN_A11Y),
     Source("catalogue", NL_CATALOGUE, EN_CATALOGUE),
+    Source("errors", NL_ERRORS, EN_ERRORS),
 )
 
 
