@@ -23,6 +23,7 @@ from sync_server.db import make_engine, make_sessionmaker
 from sync_server.inspections.models import Inspection
 from sync_server.links import service
 from sync_server.links.models import Cluster, Identifier
+from tests.server import query_plans
 
 VALUES = [f"06{n:08d}" for n in range(12)]  # a small pool, so values are shared and clusters merge and split
 
@@ -188,3 +189,12 @@ def test_cluster_pages_equal_the_groups_computed_in_python(factory: sessionmaker
         for cluster in got:
             want = {f"{kind}: {h}" for iid, kind, h in shared if iid in {x.inspection_id for x in cluster.controls}}
             assert set(cluster.hints) == want
+
+
+def test_cluster_pages_read_indexes(factory: sessionmaker[Session], history: History, settings: Settings) -> None:
+    """Every query of Koppelingen's pages, on PostgreSQL with sequential scans discouraged (``query_plans``)."""
+    with factory() as session, query_plans.capture_selects(settings.database_url) as captured:
+        page = service.clusters(session=session, viewer=history.principals["ketenregisseur1"], limit=2)
+        service.clusters(session=session, viewer=history.principals["ketenregisseur1"], limit=2,
+                         cursor=page.next_cursor)
+    query_plans.assert_no_seq_scan(settings.database_url, captured)

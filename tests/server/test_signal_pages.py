@@ -22,6 +22,7 @@ from sync_server.db import make_engine, make_sessionmaker
 from sync_server.errors import ApiError
 from sync_server.inspections.models import Inspection
 from sync_server.review import signals
+from tests.server import query_plans
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +96,17 @@ def test_a_cursor_of_another_list_is_refused(history: tuple[Session, History]) -
     with pytest.raises(ApiError):
         signals.list_signals(session=session, user=made.principals["ketenregisseur1"], within_days=5,
                              cursor="WzEsMl0")  # [1,2]: two values where the list's cursor has five
+
+
+def test_every_part_of_the_list_reads_an_index(history: tuple[Session, History], settings: Settings) -> None:
+    """All parts of the order (each verdict's range at each level, overdue and not) and the total, on PostgreSQL
+    with sequential scans discouraged (``query_plans``)."""
+    session, made = history
+    with query_plans.capture_selects(settings.database_url) as captured:
+        for reader in ("ketenregisseur1", "teamleider1"):
+            for only_open in (False, True):
+                first = signals.list_signals(session=session, user=made.principals[reader], within_days=400,
+                                             only_open=only_open, limit=200)
+                signals.list_signals(session=session, user=made.principals[reader], within_days=400,
+                                     only_open=only_open, limit=3, cursor=first.next_cursor)
+    query_plans.assert_no_seq_scan(settings.database_url, captured)
