@@ -26,6 +26,7 @@ from schemas.texts.errors import EN_ERRORS, NL_ERRORS
 from schemas.texts.identifiers import EN_IDENTIFIERS, NL_IDENTIFIERS
 from schemas.texts.planner import EN_PLANNER, NL_PLANNER
 from schemas.texts.plural import Message, Plural
+from schemas.texts.reports import EN_REPORTS, NL_REPORTS
 from schemas.texts.review import EN_REVIEW, NL_REVIEW
 from schemas.texts.signals import EN_SIGNALS, NL_SIGNALS
 
@@ -55,6 +56,7 @@ SOURCES: tuple[Source, ...] = (
     Source("a11y", NL_A11Y, EN_A11Y),
     Source("catalogue", NL_CATALOGUE, EN_CATALOGUE),
     Source("errors", NL_ERRORS, EN_ERRORS),
+    Source("reports", NL_REPORTS, EN_REPORTS),
 )
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event
 
 from schemas.records import PlannedControlRead
+from schemas.texts import has_key, t
 from sync_server.establishments.service import AMSTERDAM
 
 PRODID = "-//Gemeente Arnhem//Inspectie planning//NL"
@@ -20,7 +21,7 @@ def to_ics(controls: list[PlannedControlRead], *, now: datetime | None = None) -
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "Inspectie planning")
+    cal.add("x-wr-calname", t("ics_calendar_name"))
     cal.add("x-wr-timezone", "Europe/Amsterdam")
     stamp = now or datetime.now(UTC)
     for control in controls:
@@ -41,16 +42,21 @@ def _event(c: PlannedControlRead, stamp: datetime) -> Event:
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=c.duration_minutes))
     where = c.establishment_name or c.address.one_line()
-    event.add("summary", f"{c.control_type.replace('_', ' ').capitalize()}: {where}")
+    event.add("summary", t("ics_summary", control_type=_word(f"type_{c.control_type}", c.control_type), where=where))
     event.add("location", c.address.one_line())
     lines = []
     if c.inspector_names:
-        lines.append(f"Inspecteurs: {', '.join(c.inspector_names)}")
+        lines.append(t("ics_inspectors", names=", ".join(c.inspector_names)))
     if c.partners:
-        lines.append(f"Partners: {', '.join(c.partners)}")
+        lines.append(t("ics_partners", names=", ".join(_word(f"pl_partner_{p}", p) for p in c.partners)))
     if c.briefing:
-        lines.append(f"Briefing: {c.briefing}")
+        lines.append(t("ics_briefing", text=c.briefing))
     if lines:
         event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if c.status == "cancelled" else "CONFIRMED")
     return event
+
+
+def _word(key: str, code: str) -> str:
+    """The catalogue's word for a control type or partner (schemas.texts), the code itself for one it lacks."""
+    return t(key) if has_key(key) else code

@@ -34,6 +34,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from schemas.records import Address
+from schemas.texts import t
 from sync_server import periods
 from sync_server.auth.schemas import Principal
 from sync_server.inspections.models import Inspection
@@ -46,12 +47,12 @@ from sync_server.review import signals
 from sync_server.tenancy import access
 
 PURPOSES = ("mdo", "riec")
-PROFILES = {"labour": "arbeid", "sexual": "seksueel", "criminal": "criminele uitbuiting"}
-HEADERS = {
-    "mdo": ["Datum controle", "Adres", "Wijk", "Soort controle", "Persoon", "Niveau", "Profiel", "Indicatoren",
-            "Verificatie", "Reden", "Doorverwezen naar"],
-    "riec": ["Datum controle", "Adres", "Postcode", "Wijk", "Soort controle", "Niveau", "Profiel",
-             "Aantal signalen", "Cluster", "Gekoppelde controles", "Doorverwezen naar"],
+PROFILES = {p: t(f"profile_{p}") for p in ("labour", "sexual", "criminal")}
+HEADERS = {  # the column names, from the one text catalogue (schemas.texts: export_col_<x>), in Dutch
+    "mdo": [t(f"export_col_{c}") for c in ("date", "address", "neighbourhood", "control_type", "person", "level",
+                                           "profile", "indicators", "verification", "reason", "referred")],
+    "riec": [t(f"export_col_{c}") for c in ("date", "address", "postcode", "neighbourhood", "control_type", "level",
+                                            "profile", "signals", "cluster", "linked", "referred")],
 }
 CHUNK = 500
 SPOOL_BYTES = 4 * 1024 * 1024  # an XLSX stays in memory up to this size, on disk beyond it
@@ -96,9 +97,9 @@ def _mdo(session: Session, user: Principal, within_days: int) -> Iterator[Row]:
             v = latest.get((r.inspection_id, r.subject_id))
             yield [_local_day(r.started_at), address.one_line(), address.neighbourhood,
                    CONTROL_TYPES.get(r.control_type, r.control_type),
-                   "Pand" if r.subject_id == "premises" else r.label, LEVELS[r.level],
+                   t("premises") if r.subject_id == "premises" else r.label, LEVELS[r.level],
                    PROFILES.get(r.profile or "", ""), r.codes,
-                   VERDICTS[v.verdict.value] if v else "niet geverifieerd", v.reason if v else "",
+                   VERDICTS[v.verdict.value] if v else t("export_not_verified"), v.reason if v else "",
                    ", ".join(PARTNERS[p.value] for p in refs.get(r.inspection_id, []))]
 
 

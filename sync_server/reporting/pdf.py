@@ -22,29 +22,26 @@ from schemas.catalogue import PROFILE_LABELS, Profile, Strength
 from schemas.engine import FlagResult
 from schemas.explain import Element, Frame
 from schemas.facts import Evidence
+from schemas.planning import CONTROL_TYPES as CONTROL_TYPE_KEYS
 from schemas.records import InspectionDetail
-from schemas.review import ReviewState
+from schemas.review import Partner, ReviewState, Verdict
 from schemas.signal_groups import SubjectGroup, group_subjects, level_line, other_reasons
 from schemas.templates import EvidenceType, Scope, Template
+from schemas.texts import t
 from sync_server.assets import ASSETS_DIR
 
 TZ = ZoneInfo("Europe/Amsterdam")
 FONTS = ASSETS_DIR / "fonts"
-LEVELS = {0: "L0 geen signaal", 1: "L1 signaal", 2: "L2 ernstig", 3: "L3 acuut"}
-VERDICTS = {"gegrond": "gegrond", "ongegrond": "ongegrond", "meer_info": "meer informatie nodig"}
-PARTNERS = {"ketenregisseur": "Ketenregisseur", "politie_avim": "Politie/AVIM",
-            "nla": "Nederlandse Arbeidsinspectie", "veilig_thuis": "Veilig Thuis", "riec": "RIEC",
-            "mdo_mensenhandel": "MDO-mensenhandel"}
-STRENGTHS = {Strength.STRONG: "sterk", Strength.MEDIUM: "middel", Strength.WEAK: "zwak"}
-EVIDENCE = {EvidenceType.OBSERVED: "waargenomen", EvidenceType.DOCUMENT: "document",
-            EvidenceType.SELF_REPORTED: "eigen verklaring", EvidenceType.THIRD_PARTY: "derden"}
-SCOPES = {Scope.PREMISES: "pand", Scope.PERSON: "persoon"}
-YES_NO_UNKNOWN = {"yes": "ja", "no": "nee", "unknown": "onbekend"}
+# the words of the one text catalogue (schemas.texts), in Dutch: the report is the mayor's
+LEVELS = {n: t(f"level_{n}") for n in range(4)}
+VERDICTS = {v.value: t(f"verdict_{v.value}") for v in Verdict}
+PARTNERS = {p.value: t(f"partner_{p.value}") for p in Partner}
+STRENGTHS = {s: t(f"strength_{s.value}") for s in Strength}
+EVIDENCE = {e: t(f"evidence_{e.value}") for e in EvidenceType}
+SCOPES = {s: t(f"scope_{s.value}") for s in Scope}
+YES_NO_UNKNOWN = {"yes": t("frame_yes"), "no": t("frame_no"), "unknown": t("unknown").lower()}
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-CONTROL_TYPES = {"pandenactie": "Pandenactie", "massagesalon": "Massagesalon",
-                 "seksinrichting_vergund": "Seksinrichting (vergund)",
-                 "seksinrichting_onvergund": "Seksinrichting (onvergund) / thuisprostitutie",
-                 "horeca": "Horeca en andere kwetsbare branches", "flitsbezorger": "Flitsbezorging"}
+CONTROL_TYPES = {c: t(f"type_{c}") for c in CONTROL_TYPE_KEYS}
 
 
 @dataclass
@@ -68,13 +65,13 @@ class _Pdf(FPDF):
             self.add_font("body", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.family = "body" if self.unicode else "helvetica"
         self.set_auto_page_break(auto=True, margin=18)
-        self.set_title("Bestuurlijke rapportage")
+        self.set_title(t("report_title"))
         self.set_creator("Inspectie")
 
     def footer(self) -> None:
         self.set_y(-12)
         self.font(8)
-        self.cell(0, 6, self.safe(f"Vertrouwelijk — pagina {self.page_no()}/{{nb}}"), align="C")
+        self.cell(0, 6, self.safe(t("report_footer", page=self.page_no(), pages="{nb}")), align="C")
 
     def font(self, size: int, bold: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)
@@ -102,14 +99,16 @@ def render(data: ReportInput) -> bytes:
     pdf.add_page()
     s = data.detail.summary
     pdf.font(18, bold=True)
-    pdf.multi_cell(0, 9, pdf.safe("Bestuurlijke rapportage"), new_x="LMARGIN", new_y="NEXT")
-    pdf.line_text("Interventieteam ondermijning — gemeente Arnhem", 10)
-    pdf.heading("Controle")
-    for label, value in (("Adres", s.address.one_line()), ("Wijk", s.address.neighbourhood or "—"),
-                         ("Soort controle", CONTROL_TYPES.get(s.control_type, s.control_type)),
-                         ("Datum", date_nl(s.started_at)), ("Afgerond", date_nl(s.finished_at)),
-                         ("Team", s.inspector), ("Partners aanwezig", ", ".join(data.partners_present) or "—")):
-        pdf.line_text(f"{label}: {value}")
+    pdf.multi_cell(0, 9, pdf.safe(t("report_title")), new_x="LMARGIN", new_y="NEXT")
+    pdf.line_text(t("report_team_line"), 10)
+    pdf.heading(t("report_control"))
+    for label, value in (("report_address", s.address.one_line()),
+                         ("report_neighbourhood", s.address.neighbourhood or "—"),
+                         ("report_control_type", CONTROL_TYPES.get(s.control_type, s.control_type)),
+                         ("report_date", date_nl(s.started_at)), ("report_finished", date_nl(s.finished_at)),
+                         ("report_team", s.inspector),
+                         ("report_partners_present", ", ".join(data.partners_present) or "—")):
+        pdf.line_text(f"{t(label)}: {value}")
     flag = _flag(data.detail)
     _findings(pdf, flag)
     _persons(pdf, data.detail, flag)
@@ -117,8 +116,7 @@ def render(data: ReportInput) -> bytes:
     _verification(pdf, data.review)
     _photos(pdf, data.photos)
     pdf.ln(4)
-    pdf.line_text("Een signaal is een advies aan een mens, geen besluit (AVG art. 22). Personen zijn "
-                  "geanonimiseerd.", 8)
+    pdf.line_text(t("report_disclaimer"), 8)
     return bytes(pdf.output())
 
 
@@ -127,17 +125,17 @@ def _flag(detail: InspectionDetail) -> FlagResult | None:
 
 
 def _findings(pdf: _Pdf, flag: FlagResult | None) -> None:
-    pdf.heading("Bestuurlijke bevindingen")
+    pdf.heading(t("report_findings"))
     findings = flag.findings if flag else []
     for f in findings:
         pdf.line_text(f"• {f.label.get('nl')}")
     if not findings:
-        pdf.line_text("Geen bestuurlijke bevindingen.")
+        pdf.line_text(t("report_findings_none"))
 
 
 def _persons(pdf: _Pdf, detail: InspectionDetail, flag: FlagResult | None) -> None:
     """Each person with their level; persons with the same signals on one line."""
-    pdf.heading("Aangetroffen personen (anoniem)")
+    pdf.heading(t("report_persons"))
     listed: set[str] = set()
     for group in group_subjects(flag) if flag else []:
         if group.is_premises:
@@ -149,18 +147,18 @@ def _persons(pdf: _Pdf, detail: InspectionDetail, flag: FlagResult | None) -> No
         if p.id not in listed:
             pdf.line_text(f"{p.label}: {LEVELS[0] if flag else '—'}")
     if not detail.persons:
-        pdf.line_text("Geen personen vastgelegd.")
+        pdf.line_text(t("report_persons_none"))
 
 
 def _signals(pdf: _Pdf, flag: FlagResult | None, template: Template | None) -> None:
     """Per group of subjects with a signal: the level line first, the legal frame, each indicator once with
     every answer behind it, then the positive dimensions."""
-    pdf.heading("Signalen en toelichting")
+    pdf.heading(t("report_signals"))
     if flag is None:
-        pdf.line_text("Nog niet beoordeeld.")
+        pdf.line_text(t("level_none"))
         return
-    profile = PROFILE_LABELS[Profile(flag.profile)].get("nl") if flag.profile else "geen"
-    pdf.line_text(f"Niveau: {LEVELS[flag.level]} — profiel: {profile} — catalogus {flag.catalogue}", bold=True)
+    profile = PROFILE_LABELS[Profile(flag.profile)].get("nl") if flag.profile else t("report_profile_none")
+    pdf.line_text(t("report_level_line", level=LEVELS[flag.level], profile=profile), bold=True)
     for group in group_subjects(flag):
         if group.level > 0:
             _group(pdf, group, template)
@@ -170,19 +168,20 @@ def _group(pdf: _Pdf, group: SubjectGroup, template: Template | None) -> None:
     pdf.ln(1)
     pdf.line_text(f"{group.title.nl}: {LEVELS[group.level]}", bold=True)
     if len(group.subject_ids) > 1:
-        pdf.line_text(f"  Personen: {', '.join(group.labels)}", 9)
+        pdf.line_text("  " + t("group_members", labels=", ".join(group.labels)), 9)
     subject = group.subject
     line = level_line(subject)
     if line is not None:
         pdf.line_text(f"  {line.nl}")
     if subject.other_profiles:
-        pdf.line_text(f"  ook: {', '.join(PROFILE_LABELS[p].nl for p in subject.other_profiles)}")
+        names = ", ".join(PROFILE_LABELS[p].nl for p in subject.other_profiles)
+        pdf.line_text("  " + t("also_profiles", profiles=names))
     if subject.frame is not None:
         pdf.line_text(f"  {_frame(subject.frame)}", 9)
     for ind in group.indicators:
         strength = f" — {STRENGTHS[ind.strength]}" if ind.strength else ""
         why = " ".join(e.nl for e in ind.explanations)
-        pdf.line_text(f"  • {ind.label.nl} ({ind.code}){strength}: {why}")
+        pdf.line_text(f"  • {ind.label.nl}{strength}: {why}")
         for ev in ind.evidence:
             where = f", {SCOPES[ev.scope]}" if ev.scope else ""
             pdf.line_text(f"      {ev.question.nl}: {_answer(template, ev)} ({EVIDENCE[ev.evidence_type]}{where})", 9)
@@ -191,13 +190,12 @@ def _group(pdf: _Pdf, group: SubjectGroup, template: Template | None) -> None:
 
 
 def _frame(frame: Frame) -> str:
-    def element(e: Element, what: str) -> str:
-        return ("ja" if e.evidenced else "nee") + (f" ({what})" if what else "")
+    def element(e: Element, what: str = "") -> str:
+        word = "frame_yes" if e.evidenced else "frame_no"
+        return t(f"{word}_codes", codes=what) if what else t(word)
 
-    acts = "; ".join(t.nl for t in frame.act_labels) or ", ".join(frame.act.codes)
-    return (f"Art. 273f Sr — handeling: {element(frame.act, acts)} · middel: "
-            f"{element(frame.means, ', '.join(frame.means.codes))} · uitbuitingsdoel: "
-            f"{element(frame.purpose, ', '.join(frame.purpose.codes))}")
+    acts = "; ".join(label.nl for label in frame.act_labels)
+    return t("frame_line", act=element(frame.act, acts), means=element(frame.means), purpose=element(frame.purpose))
 
 
 def _answer(template: Template | None, ev: Evidence) -> str:
@@ -207,7 +205,7 @@ def _answer(template: Template | None, ev: Evidence) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "ja" if value else "nee"
+        return t("frame_yes") if value else t("frame_no")
     options = {o.value: o.label.nl for o in question.options} if question else {}
     values = value if isinstance(value, list) else [value]
     words = [options.get(str(v)) or YES_NO_UNKNOWN.get(str(v)) or _date(str(v)) for v in values]
@@ -228,7 +226,7 @@ def _template(detail: InspectionDetail) -> Template | None:
 
 
 def _verification(pdf: _Pdf, review: ReviewState) -> None:
-    pdf.heading("Verificatie en doorverwijzing")
+    pdf.heading(t("report_verifications"))
     # one line per act: a group verification recorded its signals with the same time, author, verdict and reason
     acts: dict[tuple[datetime, str, str, str], list[str]] = {}
     for v in review.verifications:
@@ -236,29 +234,29 @@ def _verification(pdf: _Pdf, review: ReviewState) -> None:
     order = {s.subject_id: n for n, s in enumerate(review.signals)}
     for (at, by, verdict, reason), ids in acts.items():
         names = [_subject(review, i) for i in sorted(ids, key=lambda i: order.get(i, len(order)))]
-        what = f"signaal {names[0]}" if len(names) == 1 else f"signalen {', '.join(names)}"
-        pdf.line_text(f"{date_nl(at)} — {by}: {what} {VERDICTS[verdict]}. Reden: {reason}")
+        pdf.line_text(t("report_verified_signals", n=len(names), date=date_nl(at), by=by, names=", ".join(names),
+                        verdict=VERDICTS[verdict], reason=reason))
     if not review.verifications:
-        pdf.line_text("Nog niet geverifieerd.")
+        pdf.line_text(t("report_not_verified"))
     for r in review.referrals:
-        pdf.line_text(f"{date_nl(r.at)} — doorverwezen naar {PARTNERS[r.partner.value]} door {r.by}"
-                      + (f": {r.note}" if r.note else ""))
+        pdf.line_text(t("report_referral_note" if r.note else "report_referral", date=date_nl(r.at),
+                        partner=PARTNERS[r.partner.value], by=r.by, note=r.note))
     if not review.referrals:
-        pdf.line_text("Niet doorverwezen.")
+        pdf.line_text(t("report_not_referred"))
 
 
 def _subject(review: ReviewState, subject_id: str) -> str:
     for s in review.signals:
         if s.subject_id == subject_id:
-            return "pand" if subject_id == "premises" else s.label
+            return t("scope_premises") if subject_id == "premises" else s.label
     return subject_id
 
 
 def _photos(pdf: _Pdf, photos: list[tuple[str, Path | None]]) -> None:
     """Each photo's downscaled copy (``blobs.preview``: decoded once, bounded); None: refused as unreadable."""
-    pdf.heading("Foto's")
+    pdf.heading(t("report_photos"))
     if not photos:
-        pdf.line_text("Geen foto's ontvangen.")
+        pdf.line_text(t("report_photos_none"))
     for caption, path in photos:
         if pdf.get_y() > 200:
             pdf.add_page()
@@ -267,6 +265,6 @@ def _photos(pdf: _Pdf, photos: list[tuple[str, Path | None]]) -> None:
                 raise ValueError("refused")
             pdf.image(str(path), w=90)
         except Exception:  # a damaged image must not cost the whole report
-            pdf.line_text("(foto niet leesbaar)")
-        pdf.line_text(caption or "Foto", 8)
+            pdf.line_text(t("report_photo_unreadable"))
+        pdf.line_text(caption or t("report_photo"), 8)
 

@@ -178,6 +178,8 @@ def test_calendar_export_in_amsterdam_time(http: httpx.Client, login_as: LoginAs
     assert events[ids["summer"]].decoded("dtend") - start == timedelta(minutes=90)
     assert events[ids["winter"]].decoded("dtstart").utcoffset() == timedelta(hours=1)  # CET
     assert "Planstraat 4-B" in str(events[ids["summer"]]["location"])
-    assert "politie" in str(events[ids["summer"]]["description"])
+    # partners and the control type in words, not as codes (schemas.texts)
+    assert "Partners: Politie, Brandweer" in str(events[ids["summer"]]["description"])
+    assert str(events[ids["summer"]]["summary"]).startswith("Pandenactie: ")
     assert isinstance(events[allday].decoded("dtstart"), date)
     assert not isinstance(events[allday].decoded("dtstart"), datetime)

@@ -33,8 +33,8 @@ def test_pdf_report_text(http: httpx.Client, login_as: LoginAs) -> None:
     _screenshot(r.content)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
     for expected in ("Bestuurlijke rapportage", "Rapportstraat 1", "Spijkerkwartier", "02-03-2026",
-                     "Inspecteur Een", "Persoon 1", "Persoon 2", "L2 ernstig", "Documenten ingehouden (CD1)",
-                     "Paspoort ingehouden.", "gegrond", "Paspoort bij de werkgever.",
+                     "Inspecteur Een", "Persoon 1", "Persoon 2", "L2 ernstig signaal", "Documenten ingehouden",
+                     "Paspoort ingehouden.", "Gegrond", "Paspoort bij de werkgever.",
                      "Nederlandse Arbeidsinspectie", "Arbeidsuitbuiting?", "Geen foto"):
         assert expected in text, expected
     trail = http.get("/api/v1/review/audit", params={"inspection_id": iid}, headers=lead.headers).json()["items"]
@@ -57,20 +57,21 @@ def test_pdf_report_groups_persons_and_states_the_level_line_first(http: httpx.C
     assert "2 personen met dezelfde signalen (Persoon 2, Persoon 3): L1 signaal" in lines
     signals = lines[lines.index("Signalen en toelichting"):lines.index("Verificatie en doorverwijzing")]
     assert signals.count("2 personen met dezelfde signalen: L1 signaal") == 1
-    assert "Persoon 2: L1 signaal" not in lines and "Persoon 1: L2 ernstig" in signals
+    assert "Persoon 2: L1 signaal" not in lines and "Persoon 1: L2 ernstig signaal" in signals
     # each group's level line comes right after its title (and its members), before the indicators
-    for title, level in (("Persoon 1: L2 ernstig", "Niveau 2"), ("Pand: L1 signaal", "Niveau 1"),
+    for title, level in (("Persoon 1: L2 ernstig signaal", "Niveau 2"), ("Pand: L1 signaal", "Niveau 1"),
                          ("2 personen met dezelfde signalen: L1 signaal", "Niveau 1")):
         after = signals[signals.index(title) + 1:]
         first = next(x for x in after if not x.startswith("Personen:"))
         assert first.startswith(level), (title, first)
     # an indicator once, with its evidence (the answer in words, evidence type and where it was recorded)
-    person_one = signals[signals.index("Persoon 1: L2 ernstig"):
+    person_one = signals[signals.index("Persoon 1: L2 ernstig signaal"):
                          signals.index("2 personen met dezelfde signalen: L1 signaal")]
-    assert sum(x.startswith("• Opgesloten (EX1)") for x in person_one) == 1
+    assert sum(x.startswith("• Opgesloten") for x in person_one) == 1
+    assert not any("(EX1)" in x or "catalogus" in x for x in signals)  # no codes in what the mayor reads
     assert "Opgesloten: ja (waargenomen, pand)" in person_one
     assert "Paspoort ingehouden: ja (eigen verklaring, persoon)" in person_one
-    assert "signalen Persoon 2, Persoon 3 ongegrond. Reden: Eigen sleutel." in text
+    assert "signalen Persoon 2, Persoon 3: Ongegrond. Reden: Eigen sleutel." in text
 
 
 def _screenshot(pdf: bytes) -> None:
@@ -137,7 +138,7 @@ def test_exports_csv_and_xlsx(http: httpx.Client, login_as: LoginAs) -> None:
     assert rows[0][:5] == ["Datum controle", "Adres", "Wijk", "Soort controle", "Persoon"]
     [mine] = [row for row in rows if row[1].startswith("Exportstraat")]
     assert mine[0] == "03-11-2025" and mine[2] == "Het Broek" and mine[4] == "Persoon 1"
-    assert mine[5] == "L2 ernstig" and mine[7] == "CD1" and mine[8] == "gegrond"
+    assert mine[5] == "L2 ernstig signaal" and mine[7] == "CD1" and mine[8] == "Gegrond"
     assert mine[9] == "Bevestigd; zie dossier."  # the semicolon is quoted, so the row keeps its columns
     assert "0600000001" not in r.text and "Inspecteur" not in rows[0]
 
