@@ -65,7 +65,7 @@ def api_router() -> APIRouter:
 
 def _publish_assets(settings: Settings, factory: sessionmaker[Session]) -> None:
     with factory() as session, session.begin():
-        published = publish_assets(session=session, assets_dir=settings.assets_dir)
+        published = publish_assets(session=session, assets_dir=settings.assets_dir, keep_published=True)
     if published:
         logger.info("published %s", ", ".join(published))
 
@@ -73,7 +73,8 @@ def _publish_assets(settings: Settings, factory: sessionmaker[Session]) -> None:
 def create_app(settings: Settings | None = None, office_main: OfficeMain | None = None) -> FastAPI:
     """Build the server app; the database must already be migrated (``inspectie-server migrate``).
 
-    On startup the asset files are published (idempotent; a changed published version stops the start)."""
+    On startup the asset files are published (idempotent; a file whose version the beheerder already published in
+    the app with other content is left out with a warning, ``catalog.service.publish_assets``)."""
     settings = settings or Settings()
     engine = make_engine(settings)
 

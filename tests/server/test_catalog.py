@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -49,6 +51,46 @@ def test_publish_is_idempotent_and_immutable(session: Session, test_template: Te
         catalog.publish_catalogue(session=session, catalogue=test_catalogue.model_copy(update={"norms": {}}))
     assert published.get_template(session=session, template_id="testpand", version=1) == test_template
     assert published.get_current_catalogue(session=session) == test_catalogue
+
+
+def test_a_release_file_on_a_version_published_in_the_app_does_not_stop_the_start(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The beheerder published testpand v2 and catalogue v2 in the app; the next release ships its own v2 files and
+    a new v3: the server starts, keeps the app's v2 (what tablets hold), publishes v3 and says what it left out."""
+    from sync_server.app import create_app
+    from tests.server.conftest import CATALOGUE, TEMPLATE, write_assets
+
+    def start(app_settings: Settings) -> int:
+        """Start the server as ``serve`` does (its lifespan publishes the assets) and ask whether it is ready."""
+        async def run() -> int:
+            app = create_app(app_settings)
+            async with app.router.lifespan_context(app), httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://server") as client:
+                return (await client.get("/readyz")).status_code
+        return asyncio.run(run())
+
+    settings = Settings(data_dir=tmp_path / "server", assets_dir=tmp_path / "first")
+    upgrade(settings)
+    app_v2 = {**TEMPLATE, "version": 2, "title": {"nl": "Testpand (gemeente)", "en": "Test premises (municipality)"}}
+    app_cat2 = {**CATALOGUE, "version": 2, "norms": {"min_age": 18, "max_persons_per_room": 2}}
+    write_assets(tmp_path / "first", [TEMPLATE, app_v2], [CATALOGUE, app_cat2])
+    assert start(settings) == 200
+    release_v2 = {**TEMPLATE, "version": 2, "title": {"nl": "Testpand (release)", "en": "Test premises (release)"}}
+    release_v3 = {**TEMPLATE, "version": 3}
+    release_cat2 = {**CATALOGUE, "version": 2, "norms": {"min_age": 21}}
+    release = write_assets(tmp_path / "release", [TEMPLATE, release_v2, release_v3], [CATALOGUE, release_cat2])
+    with caplog.at_level("WARNING"):
+        assert start(settings.model_copy(update={"assets_dir": release})) == 200
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "testpand@2" in warned and "testcat@2" in warned and "testpand@3" not in warned
+    engine = make_engine(settings)
+    with make_sessionmaker(engine)() as s:
+        assert published.get_template(session=s, template_id="testpand", version=2).title.nl == "Testpand (gemeente)"
+        assert published.get_template(session=s, template_id="testpand", version=3) is not None
+        assert published.get_current_catalogue(session=s).norms["max_persons_per_room"] == 2
+    with make_sessionmaker(engine)() as s, s.begin(), pytest.raises(ImmutableAssetError):  # the CLI stays strict
+        catalog.publish_assets(session=s, assets_dir=release)
+    engine.dispose()
 
 
 def test_publish_without_catalogue_file(session: Session, tmp_path: Path) -> None:
