@@ -3,6 +3,7 @@ tiny test assets, and helpers to log in, push and pull."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -226,3 +227,45 @@ def login(http: httpx.Client, username: str, password: str = DEMO_PASSWORD) -> D
 def login_as(http: httpx.Client) -> Callable[[str], Device]:
     """Log a demo user in on a new test device."""
     return lambda username: login(http, username)
+
+
+# --- a live server for the OpenAPI checks and schemathesis (test_api_schema.py, api_fuzz.py) ---
+
+@pytest.fixture(scope="module")
+def live(settings: Settings) -> Iterator[str]:
+    """A real server on loopback whose address lookup answers from a recorded PDOK reply (the OpenAPI checks and
+    schemathesis, ``api_fuzz.py``)."""
+    app = create_app(settings)
+    recorded = json.loads(Path(__file__).with_name("pdok_free_response.json").read_text(encoding="utf-8"))
+    app.state.pdok_transport = httpx.MockTransport(lambda _request: httpx.Response(200, json=recorded))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(1000):
+        if server.started:
+            break
+        time.sleep(0.01)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+FUZZ_ROLES = ("teamleider1", "inspecteur1", "ketenregisseur1", "planner1", "beheerder1")
+
+
+def fuzz_login(base: str, username: str) -> str:
+    r = httpx.post(f"{base}/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD,
+                                                       "device_name": "schemathesis"}, timeout=30)
+    assert r.status_code == 200, r.text
+    return str(r.json()["token"])
+
+
+@pytest.fixture(scope="module")
+def fuzz_tokens(live: str) -> dict[str, str]:
+    """Every token first: fuzzing the login soon locks this address out of logging in (429)."""
+    found = {u: fuzz_login(live, u) for u in FUZZ_ROLES}
+    found |= {f"{u}/ending": fuzz_login(live, u) for u in ("inspecteur1", "beheerder1")}
+    return found
