@@ -29,7 +29,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 
 BIG_TABLES = frozenset({
     "inspection", "answer", "person", "photo", "control_identifier", "signal_fact", "signal_verification",
-    "signal_referral",
+    "signal_referral", "control_fact",
     "review_comment", "audit_entry", "change_log", "finding_conflict", "planned_control", "blob_holder",
 })
 """Tables that grow with history: a sequential scan of one of them is a query that slows down with the years."""
