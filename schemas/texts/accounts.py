@@ -5,8 +5,9 @@ the one catalogue ``schemas.texts``."""
 from __future__ import annotations
 
 from schemas.accounts import PASSWORD_MIN_LENGTH
+from schemas.texts.plural import Message, Plural
 
-NL_ACCOUNTS: dict[str, str] = {
+NL_ACCOUNTS: dict[str, Message] = {
     # logging in again, a new password (both apps)
     "login_again": "Opnieuw inloggen",
     "login_again_intro": ("Uw sessie is verlopen. Log opnieuw in; uw werk op deze tablet blijft bewaard en wordt "
@@ -52,7 +53,8 @@ NL_ACCOUNTS: dict[str, str] = {
     "device_line": "{name} · {state} · laatste contact {seen}",
     "device_schema": "app-schema {n}",
     "device_expires": "token verloopt {when}",
-    "device_handed_over": "{n} wijzigingen veiliggesteld in quarantaine",
+    "device_handed_over": Plural("{n} wijziging veiliggesteld in quarantaine",
+                                 "{n} wijzigingen veiliggesteld in quarantaine"),
     "device_never": "nooit",
     "device_state_active": "actief",
     "device_state_expired": "verlopen (opnieuw inloggen)",
@@ -96,11 +98,13 @@ NL_ACCOUNTS: dict[str, str] = {
     "users_team_filter": "Team",
     "users_all_teams": "Alle teams",
     "users_search_button": "Zoeken",
-    "users_count": "{n} gebruikers getoond.",
+    "users_count": Plural("{n} gebruiker getoond.",
+                          "{n} gebruikers getoond."),
     "users_more": "Er zijn meer dan {n} gebruikers: zoek op naam of kies een team om de rest te zien.",
     "users_none_found": "Geen gebruikers gevonden met deze zoekopdracht.",
     "users_teams_heading": "Teams",
-    "users_team_line": "{name} (code {code}) · {n} gebruikers",
+    "users_team_line": Plural("{name} (code {code}) · {n} gebruiker",
+                              "{name} (code {code}) · {n} gebruikers"),
     "users_new_user": "Nieuwe gebruiker",
     "users_new_team": "Nieuw team",
     "new_user_title": "Nieuwe gebruiker",
@@ -155,7 +159,8 @@ NL_ACCOUNTS: dict[str, str] = {
     "retention_bound_none": ("De server bewaart dit zonder termijn; u mag een termijn kiezen van ten hoogste {max} "
                              "dagen. Leeg: bewaren."),
     "retention_in_force": "Nu van kracht: {value}.",
-    "retention_days": "{n} dagen",
+    "retention_days": Plural("{n} dag",
+                             "{n} dagen"),
     "retention_kept": "bewaren zonder termijn",
     "retention_not_a_number": "Vul een heel aantal dagen in (bijvoorbeeld 365), of laat het veld leeg.",
     "retention_too_short": "Minstens 1 dag.",
@@ -185,7 +190,7 @@ NL_ACCOUNTS: dict[str, str] = {
     "purge_count_kept_open_signals": "bewaard omdat een signaal nog open staat: {n}",
 }
 
-EN_ACCOUNTS: dict[str, str] = {
+EN_ACCOUNTS: dict[str, Message] = {
     "login_again": "Log in again",
     "login_again_intro": ("Your session has expired. Log in again; your work on this tablet is kept and sent "
                           "afterwards."),
@@ -227,7 +232,8 @@ EN_ACCOUNTS: dict[str, str] = {
     "device_line": "{name} · {state} · last contact {seen}",
     "device_schema": "app schema {n}",
     "device_expires": "token expires {when}",
-    "device_handed_over": "{n} changes saved in quarantine",
+    "device_handed_over": Plural("{n} change saved in quarantine",
+                                 "{n} changes saved in quarantine"),
     "device_never": "never",
     "device_state_active": "active",
     "device_state_expired": "expired (log in again)",
@@ -269,11 +275,13 @@ EN_ACCOUNTS: dict[str, str] = {
     "users_team_filter": "Team",
     "users_all_teams": "All teams",
     "users_search_button": "Search",
-    "users_count": "{n} users shown.",
+    "users_count": Plural("{n} user shown.",
+                          "{n} users shown."),
     "users_more": "There are more than {n} users: search by name or choose a team to see the rest.",
     "users_none_found": "No users found for this search.",
     "users_teams_heading": "Teams",
-    "users_team_line": "{name} (code {code}) · {n} users",
+    "users_team_line": Plural("{name} (code {code}) · {n} user",
+                              "{name} (code {code}) · {n} users"),
     "users_new_user": "New user",
     "users_new_team": "New team",
     "new_user_title": "New user",
@@ -326,7 +334,8 @@ EN_ACCOUNTS: dict[str, str] = {
     "retention_bound_none": "The server keeps this without a period; you may choose one of at most {max} days. Empty: "
                             "kept.",
     "retention_in_force": "In force now: {value}.",
-    "retention_days": "{n} days",
+    "retention_days": Plural("{n} day",
+                             "{n} days"),
     "retention_kept": "kept without a period",
     "retention_not_a_number": "Fill in a whole number of days (for example 365), or leave the field empty.",
     "retention_too_short": "At least 1 day.",

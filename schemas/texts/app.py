@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-NL_APP: dict[str, str] = {
+from schemas.texts.plural import Message, Plural
+
+NL_APP: dict[str, Message] = {
     # app
     "app_title": "Inspectie",
     "office_title": "Inspectie — kantoor",
@@ -15,7 +17,6 @@ NL_APP: dict[str, str] = {
     "remove": "Verwijderen",
     "logout": "Uitloggen",
     "unknown_error": "Er ging iets mis ({code}).",
-    "loading": "Bezig met laden…",
     # login
     "login_title": "Inloggen",
     "username": "Gebruikersnaam",
@@ -52,8 +53,6 @@ NL_APP: dict[str, str] = {
     "status_draft": "Concept",
     "status_finished": "Afgerond",
     "unsynced": "Nog niet gesynchroniseerd",
-    "synced": "Gesynchroniseerd",
-    "new_pandenactie": "Nieuwe pandenactie",
     "open_inspection": "Controle openen: {address}",
     # control types
     "type_pandenactie": "Pandenactie",
@@ -61,7 +60,6 @@ NL_APP: dict[str, str] = {
     "type_seksinrichting_vergund": "Seksinrichting (vergund)",
     "type_seksinrichting_onvergund": "Seksinrichting (onvergund) / thuisprostitutie",
     # address form
-    "new_title": "Nieuwe pandenactie",
     "street": "Straat",
     "house_number": "Huisnummer",
     "postcode": "Postcode",
@@ -85,8 +83,10 @@ NL_APP: dict[str, str] = {
     # sync bar
     "sync_now": "Nu synchroniseren",
     "syncing": "Bezig met synchroniseren…",
-    "sync_pending": "{n} wijzigingen te versturen",
-    "sync_pending_photos": "{n} foto's te versturen",
+    "sync_pending": Plural("{n} wijziging te versturen",
+                           "{n} wijzigingen te versturen"),
+    "sync_pending_photos": Plural("{n} foto te versturen",
+                                  "{n} foto's te versturen"),
     "sync_never": "Nog niet gesynchroniseerd",
     "sync_last": "Laatst gesynchroniseerd om {when}",
     "sync_ok": "Alles verstuurd",
@@ -94,15 +94,15 @@ NL_APP: dict[str, str] = {
     "sync_server_error": "De server gaf een fout; er wordt later opnieuw geprobeerd.",
     "sync_unauthorized": "De server herkent dit apparaat niet meer. Log opnieuw in.",
     "sync_update_app": "Deze app is te oud voor de server. Werk de app bij.",
-    "sync_rejected": "De server weigerde een wijziging: {message}",
     "sync_history_lost": ("De server mist eerdere wijzigingen die deze tablet niet meer bewaart. Neem contact op "
                           "met de beheerder; op deze tablet wordt niets gewist."),
-    "sync_conflicts": ("{n} keer corrigeerde de teamleider iets dat u ook wijzigde. De correctie geldt; uw waarde "
-                       "is bewaard en de teamleider beslist."),
+    "sync_conflicts": (Plural("{n} keer corrigeerde de teamleider iets dat u ook wijzigde. De correctie geldt; uw "
+                              "waarde is bewaard en de teamleider beslist.",
+                              "{n} keer corrigeerde de teamleider iets dat u ook wijzigde. De correcties gelden; uw "
+                              "waarden zijn bewaard en de teamleider beslist.")),
     "sync_conflict_item": "{field}: uw waarde {mine}, geldend {kept}",
     "conflict_field_note": "Notitie",
     "conflicts_title": "Conflicten tussen tablet en kantoor",
-    "conflicts_none": "Geen conflicten.",
     "conflict_row": "{field}: tablet {device} · kantoor {office} · geldt nu: {kept}",
     "conflict_keep_office": "Correctie houden",
     "conflict_take_device": "Waarde van de tablet nemen",
@@ -112,8 +112,6 @@ NL_APP: dict[str, str] = {
     "conflict_side_office": "correctie kantoor",
     "conflict_side_device": "waarde tablet",
     # checklist
-    "checklist_title": "Checklist",
-    "required_marker": "*",
     "required_legend": "* = verplicht",
     "yes": "Ja",
     "no": "Nee",
@@ -124,7 +122,6 @@ NL_APP: dict[str, str] = {
     "pick_date": "Datum kiezen",
     "answer_invalid": "Ongeldig antwoord: {detail}",
     "inspection_finished": "Deze controle is afgerond en kan niet meer worden gewijzigd.",
-    "saved": "Opgeslagen",
     "persons_title": "Aangetroffen personen",
     "persons_hint": "Anoniem: noteer nooit namen of BSN.",
     "add_person": "Persoon toevoegen",
@@ -146,7 +143,6 @@ NL_APP: dict[str, str] = {
     "flag_title": "Signalen (lokale beoordeling)",
     "flag_advice": "Dit is een advies, geen besluit. Bespreek signalen met de teamleider.",
     "flag_no_hits": "Geen indicatoren gevonden.",
-    "server_level": "Beoordeling server: {level}",
     "urgent_title": "Acuut signaal — handel nu",
     "urgent_default_1": "Breng uzelf en de persoon in veiligheid.",
     "urgent_default_2": "Bel bij acuut gevaar 112; meld mensenhandel aan de politie (AVIM).",
@@ -179,7 +175,6 @@ NL_APP: dict[str, str] = {
     "no_answer": "—",
     "person_answers": "Antwoorden over {label}",
     "photo_missing": "Foto nog niet ontvangen",
-    "photo_caption": "Foto: {caption}",
     "explanation_title": "Uitleg van het signaal",
     "profile": "Profiel: {profile}",
     "profile_none": "Profiel: geen",
@@ -201,7 +196,7 @@ NL_APP: dict[str, str] = {
     "premises": "Pand",
 }
 
-EN_APP: dict[str, str] = {
+EN_APP: dict[str, Message] = {
     "app_title": "Inspectie",
     "office_title": "Inspectie — office",
     "language_toggle": "Nederlands",
@@ -213,7 +208,6 @@ EN_APP: dict[str, str] = {
     "remove": "Remove",
     "logout": "Log out",
     "unknown_error": "Something went wrong ({code}).",
-    "loading": "Loading…",
     "login_title": "Log in",
     "username": "Username",
     "password": "Password",
@@ -248,14 +242,11 @@ EN_APP: dict[str, str] = {
     "status_draft": "Draft",
     "status_finished": "Finished",
     "unsynced": "Not synchronised yet",
-    "synced": "Synchronised",
-    "new_pandenactie": "New premises inspection",
     "open_inspection": "Open inspection: {address}",
     "type_pandenactie": "Premises inspection",
     "type_massagesalon": "Massage parlour",
     "type_seksinrichting_vergund": "Sex establishment (licensed)",
     "type_seksinrichting_onvergund": "Sex work (unlicensed) / home prostitution",
-    "new_title": "New premises inspection",
     "street": "Street",
     "house_number": "House number",
     "postcode": "Postcode",
@@ -277,8 +268,10 @@ EN_APP: dict[str, str] = {
     "level_label": "Signal level: {level}",
     "sync_now": "Synchronise now",
     "syncing": "Synchronising…",
-    "sync_pending": "{n} changes to send",
-    "sync_pending_photos": "{n} photos to send",
+    "sync_pending": Plural("{n} change to send",
+                           "{n} changes to send"),
+    "sync_pending_photos": Plural("{n} photo to send",
+                                  "{n} photos to send"),
     "sync_never": "Not synchronised yet",
     "sync_last": "Last synchronised at {when}",
     "sync_ok": "Everything sent",
@@ -286,15 +279,15 @@ EN_APP: dict[str, str] = {
     "sync_server_error": "The server returned an error; it will be retried later.",
     "sync_unauthorized": "The server no longer recognises this device. Log in again.",
     "sync_update_app": "This app is too old for the server. Update the app.",
-    "sync_rejected": "The server refused a change: {message}",
     "sync_history_lost": ("The server lacks earlier changes this tablet no longer keeps. Contact your "
                           "administrator; nothing on this tablet is deleted."),
-    "sync_conflicts": ("{n} times the team lead corrected something you changed too. The correction stands; "
-                       "your value is kept and the team lead decides."),
+    "sync_conflicts": (Plural("{n} time the team lead corrected something you changed too. The correction stands; "
+                              "your value is kept and the team lead decides.",
+                              "{n} times the team lead corrected something you changed too. The corrections stand; "
+                              "your values are kept and the team lead decides.")),
     "sync_conflict_item": "{field}: your value {mine}, now {kept}",
     "conflict_field_note": "Note",
     "conflicts_title": "Conflicts between tablet and office",
-    "conflicts_none": "No conflicts.",
     "conflict_row": "{field}: tablet {device} · office {office} · now: {kept}",
     "conflict_keep_office": "Keep the correction",
     "conflict_take_device": "Take the tablet's value",
@@ -303,8 +296,6 @@ EN_APP: dict[str, str] = {
     "conflict_done": "Resolved: {choice}",
     "conflict_side_office": "office correction",
     "conflict_side_device": "tablet value",
-    "checklist_title": "Checklist",
-    "required_marker": "*",
     "required_legend": "* = required",
     "yes": "Yes",
     "no": "No",
@@ -315,7 +306,6 @@ EN_APP: dict[str, str] = {
     "pick_date": "Pick a date",
     "answer_invalid": "Invalid answer: {detail}",
     "inspection_finished": "This inspection is finished and can no longer be changed.",
-    "saved": "Saved",
     "persons_title": "Persons met",
     "persons_hint": "Anonymous: never record names or BSN.",
     "add_person": "Add person",
@@ -337,7 +327,6 @@ EN_APP: dict[str, str] = {
     "flag_title": "Signals (local assessment)",
     "flag_advice": "This is advice, not a decision. Discuss signals with the team lead.",
     "flag_no_hits": "No indicators found.",
-    "server_level": "Server assessment: {level}",
     "urgent_title": "Acute signal — act now",
     "urgent_default_1": "Bring yourself and the person to safety.",
     "urgent_default_2": "In acute danger call 112; report trafficking to the police (AVIM).",
@@ -369,7 +358,6 @@ EN_APP: dict[str, str] = {
     "no_answer": "—",
     "person_answers": "Answers about {label}",
     "photo_missing": "Photo not received yet",
-    "photo_caption": "Photo: {caption}",
     "explanation_title": "Explanation of the signal",
     "profile": "Profile: {profile}",
     "profile_none": "Profile: none",

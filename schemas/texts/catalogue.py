@@ -3,6 +3,8 @@ part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 
+from schemas.texts.plural import Message, Plural
+
 _OPS_NL = {"eq": "is gelijk aan", "ne": "is niet gelijk aan", "in": "is een van", "contains": "bevat",
            "contains_any": "bevat een van", "count_gte": "aantal gekozen minstens", "gt": "groter dan",
            "gte": "minstens", "lt": "kleiner dan", "lte": "hoogstens"}
@@ -10,7 +12,7 @@ _OPS_EN = {"eq": "equals", "ne": "does not equal", "in": "is one of", "contains"
            "contains_any": "contains any of", "count_gte": "number chosen at least", "gt": "greater than",
            "gte": "at least", "lt": "less than", "lte": "at most"}
 
-NL_CATALOGUE: dict[str, str] = {
+NL_CATALOGUE: dict[str, Message] = {
     "nav_catalogue": "Indicatorcatalogus",
     "nav_matrix": "Handhavingsmatrix",
     # catalogue
@@ -22,14 +24,17 @@ NL_CATALOGUE: dict[str, str] = {
     "cat_version_line": "Versie {version} — gepubliceerd {when}",
     "cat_version_current": "in gebruik",
     "cat_version_by": "door {user}",
-    "cat_version_reason": "Gepubliceerd terwijl {n} referentiecasus(sen) niet slaagden. Ondertekende reden: {reason}",
+    "cat_version_reason": Plural("Gepubliceerd terwijl {n} referentiecasus niet slaagde. Ondertekende reden: {reason}",
+                                 "Gepubliceerd terwijl {n} referentiecasussen niet slaagden. Ondertekende reden: "
+                                 "{reason}"),
     "cat_cases_open": "Referentiecasussen beheren",
     "cat_new_draft": "Nieuw concept maken",
     "cat_draft_made": "Concept gemaakt van de versie die in gebruik is.",
     "cat_draft_title": "Concept voor versie {version} (gemaakt van versie {base})",
     "cat_draft_saved": "Laatst bewaard door {user} op {when}.",
     "cat_no_problems": "Het concept heeft geen fouten.",
-    "cat_problems": "Het concept heeft {n} fout(en); publiceren kan pas als ze zijn opgelost:",
+    "cat_problems": Plural("Het concept heeft {n} fout; publiceren kan pas als die is opgelost:",
+                           "Het concept heeft {n} fouten; publiceren kan pas als ze zijn opgelost:"),
     "cat_details": "Details voor de beheerder",
     "cat_weights": "Gewichten",
     "cat_weights_intro": "Per indicator de sterkte per soort uitbuiting (sterk, middel, zwak, of telt niet).",
@@ -89,8 +94,10 @@ NL_CATALOGUE: dict[str, str] = {
     "cat_run_summary": "{passed} geslaagd, {failed} niet geslaagd ({retired} buiten gebruik, niet gedraaid).",
     "cat_run_broken": "Kan niet draaien: {problem}",
     "cat_case_ok": "geslaagd",
-    "cat_show_passed": "Toon ook de {n} geslaagde casussen",
-    "cat_hide_passed": "Verberg de {n} geslaagde casussen",
+    "cat_show_passed": Plural("Toon ook de {n} geslaagde casus",
+                              "Toon ook de {n} geslaagde casussen"),
+    "cat_hide_passed": Plural("Verberg de {n} geslaagde casus",
+                              "Verberg de {n} geslaagde casussen"),
     "cat_case_fail": "NIET GESLAAGD",
     "cat_case_line": "{name}: {description} — verwacht {expected}, uitkomst {actual}: {verdict}",
     "cat_margins": "Marges",
@@ -174,7 +181,8 @@ NL_CATALOGUE: dict[str, str] = {
     "mx_step_nl": "Stap (Nederlands)", "mx_step_en": "Stap (Engels)",
     "mx_term": "Termijn (dagen)",
     "mx_term_invalid": "De termijn is een heel aantal dagen van 0 tot {max}.",
-    "mx_term_shown": "(termijn {days} dagen)",
+    "mx_term_shown": Plural("(termijn {days} dag)",
+                            "(termijn {days} dagen)", count="days"),
     "mx_up": "Omhoog", "mx_up_label": "Stap {n} eerder zetten",
     "mx_down": "Omlaag", "mx_down_label": "Stap {n} later zetten",
     "mx_remove_step": "Stap {n} verwijderen",
@@ -189,7 +197,7 @@ NL_CATALOGUE: dict[str, str] = {
 }
 NL_CATALOGUE.update({f"cat_op_{k}": v for k, v in _OPS_NL.items()})
 
-EN_CATALOGUE: dict[str, str] = {
+EN_CATALOGUE: dict[str, Message] = {
     "nav_catalogue": "Indicator catalogue",
     "nav_matrix": "Enforcement matrix",
     "cat_title": "Indicator catalogue",
@@ -200,14 +208,16 @@ EN_CATALOGUE: dict[str, str] = {
     "cat_version_line": "Version {version} — published {when}",
     "cat_version_current": "in use",
     "cat_version_by": "by {user}",
-    "cat_version_reason": "Published while {n} reference case(s) failed. Signed reason: {reason}",
+    "cat_version_reason": Plural("Published while {n} reference case failed. Signed reason: {reason}",
+                                 "Published while {n} reference cases failed. Signed reason: {reason}"),
     "cat_cases_open": "Manage reference cases",
     "cat_new_draft": "Make a new draft",
     "cat_draft_made": "Draft made from the version in use.",
     "cat_draft_title": "Draft of version {version} (made from version {base})",
     "cat_draft_saved": "Last saved by {user} at {when}.",
     "cat_no_problems": "The draft has no problems.",
-    "cat_problems": "The draft has {n} problem(s); it can be published once they are fixed:",
+    "cat_problems": Plural("The draft has {n} problem; it can be published once it is fixed:",
+                           "The draft has {n} problems; it can be published once they are fixed:"),
     "cat_details": "Details for the administrator",
     "cat_weights": "Weights",
     "cat_weights_intro": "Per indicator its strength per type of exploitation (strong, medium, weak, or not counted).",
@@ -267,8 +277,10 @@ EN_CATALOGUE: dict[str, str] = {
     "cat_run_summary": "{passed} passed, {failed} failed ({retired} retired, not run).",
     "cat_run_broken": "Cannot run: {problem}",
     "cat_case_ok": "passed",
-    "cat_show_passed": "Also show the {n} cases that passed",
-    "cat_hide_passed": "Hide the {n} cases that passed",
+    "cat_show_passed": Plural("Also show the {n} case that passed",
+                              "Also show the {n} cases that passed"),
+    "cat_hide_passed": Plural("Hide the {n} case that passed",
+                              "Hide the {n} cases that passed"),
     "cat_case_fail": "FAILED",
     "cat_case_line": "{name}: {description} — expected {expected}, outcome {actual}: {verdict}",
     "cat_margins": "Margins",
@@ -348,7 +360,8 @@ EN_CATALOGUE: dict[str, str] = {
     "mx_step_nl": "Step (Dutch)", "mx_step_en": "Step (English)",
     "mx_term": "Term (days)",
     "mx_term_invalid": "The term is a whole number of days from 0 to {max}.",
-    "mx_term_shown": "(term {days} days)",
+    "mx_term_shown": Plural("(term {days} day)",
+                            "(term {days} days)", count="days"),
     "mx_up": "Up", "mx_up_label": "Move step {n} earlier",
     "mx_down": "Down", "mx_down_label": "Move step {n} later",
     "mx_remove_step": "Remove step {n}",

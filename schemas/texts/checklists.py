@@ -4,7 +4,9 @@ publication; part of the one catalogue ``schemas.texts``."""
 
 from __future__ import annotations
 
-NL_CHECKLISTS: dict[str, str] = {
+from schemas.texts.plural import Message, Plural
+
+NL_CHECKLISTS: dict[str, Message] = {
     "nav_checklists": "Checklists",
     "cl_title": "Checklists beheren",
     "cl_intro": ("Elke checklist heeft gepubliceerde versies; die veranderen nooit meer. Maak een concept van de "
@@ -12,7 +14,8 @@ NL_CHECKLISTS: dict[str, str] = {
                  "het als nieuwe versie. De tablets krijgen die bij hun volgende synchronisatie. Een concept is van "
                  "uw organisatie; een gepubliceerde versie geldt voor alle tablets."),
     "cl_versions": "Gepubliceerde versies (nieuwste eerst)",
-    "cl_version_line": "Versie {version} — gepubliceerd op {when} — {n} vragen",
+    "cl_version_line": Plural("Versie {version} — gepubliceerd op {when} — {n} vraag",
+                              "Versie {version} — gepubliceerd op {when} — {n} vragen"),
     "cl_make_draft": "Concept maken",
     "cl_make_draft_label": "Concept maken van {title}",
     "cl_open_draft": "Concept openen",
@@ -46,7 +49,8 @@ NL_CHECKLISTS: dict[str, str] = {
     "cl_new_question": "Nieuwe vraag",
     "cl_new_section": "Nieuw onderdeel",
     "cl_no_problems": "Geen problemen gevonden.",
-    "cl_problem_count": "{n} probleem of problemen: los ze op voordat u publiceert.",
+    "cl_problem_count": Plural("{n} probleem: los het op voordat u publiceert.",
+                               "{n} problemen: los ze op voordat u publiceert."),
     "cl_problem_at_question": "Vraag {id}: {text}",
     "cl_problem_at_section": "Onderdeel {id}: {text}",
     "cl_problem_at_template": "Checklist: {text}",
@@ -194,7 +198,7 @@ NL_CHECKLISTS: dict[str, str] = {
                      "synchronisatie."),
 }
 
-EN_CHECKLISTS: dict[str, str] = {
+EN_CHECKLISTS: dict[str, Message] = {
     "nav_checklists": "Checklists",
     "cl_title": "Manage checklists",
     "cl_intro": ("Every checklist has published versions; they never change again. Make a draft from the newest "
@@ -202,7 +206,8 @@ EN_CHECKLISTS: dict[str, str] = {
                  "Tablets receive it at their next sync. A draft belongs to your organisation; a published version "
                  "is for every tablet."),
     "cl_versions": "Published versions (newest first)",
-    "cl_version_line": "Version {version} — published on {when} — {n} questions",
+    "cl_version_line": Plural("Version {version} — published on {when} — {n} question",
+                              "Version {version} — published on {when} — {n} questions"),
     "cl_make_draft": "Make a draft",
     "cl_make_draft_label": "Make a draft of {title}",
     "cl_open_draft": "Open the draft",
@@ -235,7 +240,8 @@ EN_CHECKLISTS: dict[str, str] = {
     "cl_new_question": "New question",
     "cl_new_section": "New section",
     "cl_no_problems": "No problems found.",
-    "cl_problem_count": "{n} problem(s): solve them before publishing.",
+    "cl_problem_count": Plural("{n} problem: solve it before publishing.",
+                               "{n} problems: solve them before publishing."),
     "cl_problem_at_question": "Question {id}: {text}",
     "cl_problem_at_section": "Section {id}: {text}",
     "cl_problem_at_template": "Checklist: {text}",

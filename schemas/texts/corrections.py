@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-NL_CORRECTIONS: dict[str, str] = {
+from schemas.texts.plural import Message, Plural
+
+NL_CORRECTIONS: dict[str, Message] = {
     "correction_title": "Bevinding corrigeren",
     "correction_help": ("Kies de vraag (of de notitie) en vul de juiste waarde in. De correctie gaat naar de tablet "
                         "van de inspecteur; wijzigde die hetzelfde veld ook, dan verschijnt een conflict."),
@@ -21,8 +23,10 @@ NL_CORRECTIONS: dict[str, str] = {
     "tablet_conflict_side_device": "uw waarde",
     "tablet_conflicts_help": "Uw waarde is bewaard; de teamleider beslist welke blijft.",
     # a person deleted on the tablet after a correction it had not seen (conflict field "person")
-    "sync_conflicts_person": ("{n} keer verwijderde u een persoon die de teamleider had gecorrigeerd. De "
-                              "verwijdering geldt; de correcties zijn bewaard."),
+    "sync_conflicts_person": (Plural("{n} keer verwijderde u een persoon die de teamleider had gecorrigeerd. De "
+                                     "verwijdering geldt; de correcties zijn bewaard.",
+                                     "{n} keer verwijderde u een persoon die de teamleider had gecorrigeerd. De "
+                                     "verwijderingen gelden; de correcties zijn bewaard.")),
     "sync_conflict_person_item": "{person} verwijderd; correctie teamleider bewaard: {corrections}",
     "tablet_conflict_person_line": ("{person} verwijderd op deze tablet; de correctie van de teamleider "
                                     "({corrections}) is bewaard in dit conflict"),
@@ -38,7 +42,7 @@ NL_CORRECTIONS: dict[str, str] = {
                               "verwijdering (de correcties blijven in het conflict bewaard)."),
 }
 
-EN_CORRECTIONS: dict[str, str] = {
+EN_CORRECTIONS: dict[str, Message] = {
     "correction_title": "Correct a finding",
     "correction_help": ("Choose the question (or the note) and enter the right value. The correction goes to the "
                         "inspector's tablet; if they changed the same field too, a conflict appears."),
@@ -56,8 +60,10 @@ EN_CORRECTIONS: dict[str, str] = {
     "tablet_conflict_side_office": "office correction",
     "tablet_conflict_side_device": "your value",
     "tablet_conflicts_help": "Your value is kept; the team lead decides which one stays.",
-    "sync_conflicts_person": ("{n} times you deleted a person the team lead had corrected. The deletion stands; "
-                              "the corrections are kept."),
+    "sync_conflicts_person": (Plural("{n} time you deleted a person the team lead had corrected. The deletion "
+                                     "stands; the corrections are kept.",
+                                     "{n} times you deleted a person the team lead had corrected. The deletions "
+                                     "stand; the corrections are kept.")),
     "sync_conflict_person_item": "{person} deleted; team lead's correction kept: {corrections}",
     "tablet_conflict_person_line": ("{person} deleted on this tablet; the team lead's correction ({corrections}) "
                                     "is kept in this conflict"),

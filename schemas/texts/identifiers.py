@@ -8,13 +8,14 @@ of a value refused at entry (``identifier_empty`` and ``identifier_too_long`` li
 from __future__ import annotations
 
 from schemas.identifiers import KVK_DIGITS, MAX_LENGTH, PHONE_DIGITS, PLATE_LENGTH
+from schemas.texts.plural import Message, Plural
 
 _PHONE = f"{PHONE_DIGITS[0]} tot {PHONE_DIGITS[1]}"
 _PLATE = f"{PLATE_LENGTH[0]} tot {PLATE_LENGTH[1]}"
 _PHONE_EN = f"{PHONE_DIGITS[0]} to {PHONE_DIGITS[1]}"
 _PLATE_EN = f"{PLATE_LENGTH[0]} to {PLATE_LENGTH[1]}"
 
-NL_IDENTIFIERS: dict[str, str] = {
+NL_IDENTIFIERS: dict[str, Message] = {
     # a value refused at entry (nothing is stored)
     "identifier_phone_invalid": f"Een telefoonnummer heeft {_PHONE} cijfers. Er is niets vastgelegd.",
     "identifier_kvk_invalid": (f"Een KvK-nummer heeft {KVK_DIGITS[0]} cijfers (een vestigingsnummer "
@@ -44,7 +45,8 @@ NL_IDENTIFIERS: dict[str, str] = {
     "refused_seen_label": "Gezien: {what}",
     "refused_open": "Openen",
     "refused_open_label": "Controle openen: {where}",
-    "sync_refused": "De server weigerde {n} wijziging(en). Open de controle om het te herstellen:",
+    "sync_refused": Plural("De server weigerde {n} wijziging. Open de controle om het te herstellen:",
+                           "De server weigerde {n} wijzigingen. Open de controle om het te herstellen:"),
     "sync_refused_one": "De server weigerde 1 wijziging. Open de controle om het te herstellen:",
     "sync_refused_line": "{where} — {what}: {reason}",
     "refused_unknown_control": "een controle die niet meer op deze tablet staat",
@@ -81,7 +83,7 @@ NL_IDENTIFIERS: dict[str, str] = {
     "action_remove_identifier": "kenmerk verwijderd of gecorrigeerd (tablet)",
 }
 
-EN_IDENTIFIERS: dict[str, str] = {
+EN_IDENTIFIERS: dict[str, Message] = {
     "identifier_phone_invalid": f"A phone number has {_PHONE_EN} digits. Nothing was recorded.",
     "identifier_kvk_invalid": (f"A KvK number has {KVK_DIGITS[0]} digits (a branch number {KVK_DIGITS[1]}). "
                                "Nothing was recorded."),
@@ -108,7 +110,8 @@ EN_IDENTIFIERS: dict[str, str] = {
     "refused_seen_label": "Seen: {what}",
     "refused_open": "Open",
     "refused_open_label": "Open control: {where}",
-    "sync_refused": "The server refused {n} changes. Open the control to fix them:",
+    "sync_refused": Plural("The server refused {n} change. Open the control to fix it:",
+                           "The server refused {n} changes. Open the control to fix them:"),
     "sync_refused_one": "The server refused 1 change. Open the control to fix it:",
     "sync_refused_line": "{where} — {what}: {reason}",
     "refused_unknown_control": "a control no longer on this tablet",

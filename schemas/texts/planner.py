@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from schemas.texts.plural import Message, Plural
+
 _MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
               "november", "december"]
 _MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -9,7 +11,7 @@ _MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "A
 _DAYS_NL = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 _DAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
-NL_PLANNER: dict[str, str] = {
+NL_PLANNER: dict[str, Message] = {
     "nav_planner": "Planning",
     "pl_planned_on_at": "Gepland op {date} om {time}",
     "type_horeca": "Horeca, nagelstudio, autowasstraat of distributie",
@@ -71,7 +73,9 @@ NL_PLANNER: dict[str, str] = {
     "pl_licence_vergund": "Vergund", "pl_licence_geschorst": "Vergunning geschorst",
     "pl_licence_ingetrokken": "Vergunning ingetrokken", "pl_licence_onvergund": "Onvergund",
     "pl_plan_here": "Inplannen", "pl_next_steps": "Volgende stap volgens de handhavingsmatrix",
-    "pl_next_step_line": "{category}: {count} eerdere overtreding(en) — bij een volgende: stap {number}, {step}",
+    "pl_next_step_line": Plural("{category}: {count} eerdere overtreding — bij een volgende: stap {number}, {step}",
+                                "{category}: {count} eerdere overtredingen — bij een volgende: stap {number}, {step}",
+                                count="count"),
     "pl_advice_only": "Advies; de beslissing neemt een mens.",
     "pl_no_next_steps": "Geen overtredingen geregistreerd.", "pl_history": "Controlegeschiedenis",
     "pl_no_history": "Nog niet gecontroleerd.", "pl_violations": "Overtredingen",
@@ -82,25 +86,27 @@ NL_PLANNER: dict[str, str] = {
     "pl_suggestions_intro": "Advies voor de volgende controles, met de redenen. Er wordt niets automatisch gepland.",
     "pl_no_suggestions": "Geen adressen om voor te stellen.",
     "pl_reason_signal_level": "Signaal niveau {level} op {date}",
-    "pl_reason_repeat_signals": "{count} signalen in de afgelopen twee jaar",
-    "pl_reason_open_signals": "{count} signaal/signalen nog niet geverifieerd",
-    "pl_reason_linked_controls": "Verbonden met {count} andere controle(s)",
+    "pl_reason_repeat_signals": Plural("{count} signaal in de afgelopen twee jaar",
+                                       "{count} signalen in de afgelopen twee jaar", count="count"),
+    "pl_reason_open_signals": Plural("{count} signaal nog niet geverifieerd",
+                                     "{count} signalen nog niet geverifieerd", count="count"),
+    "pl_reason_linked_controls": Plural("Verbonden met {count} andere controle",
+                                        "Verbonden met {count} andere controles", count="count"),
     "pl_reason_never_controlled": "Nog nooit gecontroleerd",
     "pl_reason_last_control_long_ago": "Laatste controle {days} dagen geleden",
-    "pl_reason_recently_controlled": "Pas {days} dagen geleden gecontroleerd",
+    "pl_reason_recently_controlled": Plural("Pas {days} dag geleden gecontroleerd",
+                                            "Pas {days} dagen geleden gecontroleerd", count="days"),
     "pl_reason_licence_due": "Jaarlijkse controle van de vergunning voor {year} nog niet gedaan",
     "pl_reason_vulnerable_branch": "Kwetsbare branche ({kind})",
     "pl_reason_already_planned": "Al gepland op {date}",
     "pl_matrix_title": "Handhavingsmatrix (versie {version})",
     "pl_matrix_intro": "De n-de overtreding van een soort binnen {months} maanden krijgt stap n; daarna de laatste.",
-    "pl_matrix_step": "Stap {number}: {step}", "pl_matrix_edit": "Matrix bewerken (YAML)",
-    "pl_matrix_save": "Opslaan als nieuwe versie", "pl_matrix_saved": "Opgeslagen als versie {version}.",
-    "pl_matrix_yaml_error": "De matrix klopt niet: {error}",
+    "pl_matrix_step": "Stap {number}: {step}",
     **{f"pl_month_{i + 1}": m for i, m in enumerate(_MONTHS_NL)},
     **{f"pl_weekday_{i}": d for i, d in enumerate(_DAYS_NL)},
 }
 
-EN_PLANNER: dict[str, str] = {
+EN_PLANNER: dict[str, Message] = {
     "nav_planner": "Planning",
     "pl_planned_on_at": "Planned on {date} at {time}",
     "type_horeca": "Hospitality, nail studio, car wash or distribution",
@@ -163,7 +169,9 @@ EN_PLANNER: dict[str, str] = {
     "pl_licence_geschorst": "Licence suspended", "pl_licence_ingetrokken": "Licence revoked",
     "pl_licence_onvergund": "Unlicensed",
     "pl_plan_here": "Schedule", "pl_next_steps": "Next step according to the enforcement matrix",
-    "pl_next_step_line": "{category}: {count} earlier violation(s) — on the next: step {number}, {step}",
+    "pl_next_step_line": Plural("{category}: {count} earlier violation — on the next: step {number}, {step}",
+                                "{category}: {count} earlier violations — on the next: step {number}, {step}",
+                                count="count"),
     "pl_advice_only": "Advice; a person decides.",
     "pl_no_next_steps": "No violations recorded.", "pl_history": "Control history",
     "pl_no_history": "Not controlled yet.", "pl_violations": "Violations",
@@ -174,20 +182,22 @@ EN_PLANNER: dict[str, str] = {
     "pl_suggestions_intro": "Advice for the next controls, with the reasons. Nothing is scheduled automatically.",
     "pl_no_suggestions": "No addresses to suggest.",
     "pl_reason_signal_level": "Signal level {level} on {date}",
-    "pl_reason_repeat_signals": "{count} signals in the past two years",
-    "pl_reason_open_signals": "{count} signal(s) not verified yet",
-    "pl_reason_linked_controls": "Linked to {count} other control(s)",
+    "pl_reason_repeat_signals": Plural("{count} signal in the past two years",
+                                       "{count} signals in the past two years", count="count"),
+    "pl_reason_open_signals": Plural("{count} signal not verified yet",
+                                     "{count} signals not verified yet", count="count"),
+    "pl_reason_linked_controls": Plural("Linked to {count} other control",
+                                        "Linked to {count} other controls", count="count"),
     "pl_reason_never_controlled": "Never controlled",
     "pl_reason_last_control_long_ago": "Last control {days} days ago",
-    "pl_reason_recently_controlled": "Controlled only {days} days ago",
+    "pl_reason_recently_controlled": Plural("Controlled only {days} day ago",
+                                            "Controlled only {days} days ago", count="days"),
     "pl_reason_licence_due": "Yearly licence control for {year} not done yet",
     "pl_reason_vulnerable_branch": "Vulnerable sector ({kind})",
     "pl_reason_already_planned": "Already planned on {date}",
     "pl_matrix_title": "Enforcement matrix (version {version})",
     "pl_matrix_intro": "The n-th violation of a kind within {months} months gets step n; after that the last one.",
-    "pl_matrix_step": "Step {number}: {step}", "pl_matrix_edit": "Edit the matrix (YAML)",
-    "pl_matrix_save": "Save as a new version", "pl_matrix_saved": "Saved as version {version}.",
-    "pl_matrix_yaml_error": "The matrix is invalid: {error}",
+    "pl_matrix_step": "Step {number}: {step}",
     **{f"pl_month_{i + 1}": m for i, m in enumerate(_MONTHS_EN)},
     **{f"pl_weekday_{i}": d for i, d in enumerate(_DAYS_EN)},
 }

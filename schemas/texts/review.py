@@ -4,7 +4,9 @@ features' texts do not collide in one file)."""
 
 from __future__ import annotations
 
-NL_REVIEW: dict[str, str] = {
+from schemas.texts.plural import Message, Plural
+
+NL_REVIEW: dict[str, Message] = {
     # long lists, a page at a time
     "list_count": "{shown} van {total}",
     "load_more": "Meer laden",
@@ -24,7 +26,8 @@ NL_REVIEW: dict[str, str] = {
     "filter_any": "Alle",
     "filter_apply": "Filter toepassen",
     "filter_bad_date": "Vul een datum in als dd-mm-jjjj.",
-    "unverified_count": "{n} niet geverifieerd, {days} dagen",
+    "unverified_count": Plural("{n} niet geverifieerd, {days} dag",
+                               "{n} niet geverifieerd, {days} dagen", count="days"),
     "all_verified": "Alle signalen geverifieerd",
     "no_signals": "Geen signalen",
     "draft_provisional": "Niet afgerond: voorlopig niveau",
@@ -33,7 +36,8 @@ NL_REVIEW: dict[str, str] = {
     # review panel
     "review_panel_title": "Verificatie en opvolging",
     "signal_line": "{label}: {level}",
-    "signal_state_open": "Nog niet geverifieerd ({days} dagen)",
+    "signal_state_open": Plural("Nog niet geverifieerd ({days} dag)",
+                                "Nog niet geverifieerd ({days} dagen)", count="days"),
     "signal_state": "{verdict} door {by} op {date}: {reason}",
     "verdict_label": "Oordeel",
     "verdict_gegrond": "Gegrond",
@@ -134,7 +138,8 @@ NL_REVIEW: dict[str, str] = {
     "agencies_title": "Uitzendbureaus die arbeidsmigranten huisvesten",
     "agencies_empty": "Geen uitzendbureaus vastgelegd.",
     "agency_line": "KvK {kvk}: {addresses} adressen, {persons} personen, {signals} signalen — {level}",
-    "agency_latest": "De laatste {shown} van {total} controles:",
+    "agency_latest": Plural("De laatste {shown} van {total} controle:",
+                            "De laatste {shown} van {total} controles:", count="total"),
     "agency_unknown": "onbekend",
     "exports_title": "Exports voor MDO en RIEC",
     "export_mdo": "MDO (per signaal)",
@@ -170,7 +175,7 @@ NL_REVIEW: dict[str, str] = {
     "identifier_hint_line": "{kind}: {hint}",
 }
 
-EN_REVIEW: dict[str, str] = {
+EN_REVIEW: dict[str, Message] = {
     # long lists, a page at a time
     "list_count": "{shown} of {total}",
     "load_more": "Load more",
@@ -188,7 +193,8 @@ EN_REVIEW: dict[str, str] = {
     "filter_any": "Any",
     "filter_apply": "Apply filter",
     "filter_bad_date": "Enter a date as dd-mm-yyyy.",
-    "unverified_count": "{n} unverified, {days} days",
+    "unverified_count": Plural("{n} unverified, {days} day",
+                               "{n} unverified, {days} days", count="days"),
     "all_verified": "All signals verified",
     "no_signals": "No signals",
     "draft_provisional": "Not finished: provisional level",
@@ -196,7 +202,8 @@ EN_REVIEW: dict[str, str] = {
                    "once the inspector finishes the control.",
     "review_panel_title": "Verification and follow-up",
     "signal_line": "{label}: {level}",
-    "signal_state_open": "Not yet verified ({days} days)",
+    "signal_state_open": Plural("Not yet verified ({days} day)",
+                                "Not yet verified ({days} days)", count="days"),
     "signal_state": "{verdict} by {by} on {date}: {reason}",
     "verdict_label": "Verdict",
     "verdict_gegrond": "Substantiated",
@@ -293,7 +300,8 @@ EN_REVIEW: dict[str, str] = {
     "agencies_title": "Employment agencies housing labour migrants",
     "agencies_empty": "No employment agencies recorded.",
     "agency_line": "KvK {kvk}: {addresses} addresses, {persons} persons, {signals} signals — {level}",
-    "agency_latest": "The latest {shown} of {total} controls:",
+    "agency_latest": Plural("The latest {shown} of {total} control:",
+                            "The latest {shown} of {total} controls:", count="total"),
     "agency_unknown": "unknown",
     "exports_title": "Exports for MDO and RIEC",
     "export_mdo": "MDO (per signal)",

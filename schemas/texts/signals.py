@@ -3,7 +3,9 @@ with the same signals) and of verifying a group; part of the one catalogue ``sch
 
 from __future__ import annotations
 
-NL_SIGNALS: dict[str, str] = {
+from schemas.texts.plural import Message, Plural
+
+NL_SIGNALS: dict[str, Message] = {
     # explanation (office detail, tablet)
     "group_members": "Personen: {labels}",
     "also_profiles": "ook: {profiles}",
@@ -24,7 +26,8 @@ NL_SIGNALS: dict[str, str] = {
     "group_verify_button": "Groep verifiëren",
     "group_verify_help": "Eén oordeel en reden voor alle {n} personen; per persoon kan daarna nog apart.",
     "group_persons_toggle": "Per persoon beoordelen",
-    "group_verified_ok": "Oordeel vastgelegd voor {n} signalen.",
+    "group_verified_ok": Plural("Oordeel vastgelegd voor {n} signaal.",
+                                "Oordeel vastgelegd voor {n} signalen."),
     "verify_reason_too_long": "De reden is te lang: maximaal {max} tekens.",
     "referral_note_too_long": "De toelichting is te lang: maximaal {max} tekens.",
     "comment_too_long": "De opmerking is te lang: maximaal {max} tekens.",
@@ -33,7 +36,7 @@ NL_SIGNALS: dict[str, str] = {
     "action_verify_group": "groep signalen geverifieerd",
 }
 
-EN_SIGNALS: dict[str, str] = {
+EN_SIGNALS: dict[str, Message] = {
     "group_members": "Persons: {labels}",
     "also_profiles": "also: {profiles}",
     "frame_line": "Art. 273f Criminal Code — act: {act} · means: {means} · purpose: {purpose}",
@@ -52,7 +55,8 @@ EN_SIGNALS: dict[str, str] = {
     "group_verify_button": "Verify group",
     "group_verify_help": "One verdict and reason for all {n} persons; each can still be verified on their own.",
     "group_persons_toggle": "Verify per person",
-    "group_verified_ok": "Verdict recorded for {n} signals.",
+    "group_verified_ok": Plural("Verdict recorded for {n} signal.",
+                                "Verdict recorded for {n} signals."),
     "verify_reason_too_long": "The reason is too long: at most {max} characters.",
     "referral_note_too_long": "The note is too long: at most {max} characters.",
     "comment_too_long": "The comment is too long: at most {max} characters.",
