@@ -135,10 +135,11 @@ def identifiers(*, session: Session, inspection: Inspection) -> list[IdentifierR
 
 
 def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> list[Inspection]:
-    """The controls among ``ids`` that ``viewer`` may see, in no particular order (one query per 500)."""
+    """The controls among ``ids`` that ``viewer`` may see, in no particular order (one query per 500). Read by
+    primary key, the rule applied to each (``access.sees``): with the organisation in the WHERE clause SQLite
+    chose the organisation's index and read all of its controls."""
     return [i for chunk in inspections.chunks(list(ids))
-            for i in session.scalars(select(Inspection).where(Inspection.id.in_(chunk),
-                                                              access.inspection_clause(viewer)))]
+            for i in session.scalars(select(Inspection).where(Inspection.id.in_(chunk))) if access.sees(viewer, i)]
 
 
 def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> list[LinkedControl]:

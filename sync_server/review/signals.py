@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.pages import Page
@@ -116,6 +116,18 @@ LEVELS = (3, 2, 1)
 """A signal's levels, highest first (``schemas.engine.SubjectResult.level``: 0 to 3; a signal is 1 or more)."""
 OPEN_VERDICTS: tuple[str | None, ...] = (None, Verdict.MEER_INFO.value)
 CLOSED_VERDICTS: tuple[str, ...] = tuple(v.value for v in Verdict if v.value not in OPEN_VERDICTS)
+
+
+def _signal_keys(now: datetime, within_days: int) -> tuple[ColumnElement[bool], list[Any]]:
+    """(the signal is open, the sort key ascending: overdue first, highest level, oldest, then ids), as one SQL
+    expression over ``signal_fact`` joined to its control (the MDO export, ``reporting.exports``, sorts by it; the
+    list itself reads it part by part, ``list_signals``).
+
+    Overdue is ``age_days > within_days``, i.e. raised at or before ``now - (within_days + 1)`` days."""
+    is_open = func.coalesce(SignalFact.verdict, Verdict.MEER_INFO.value) == Verdict.MEER_INFO.value
+    raised = func.coalesce(Inspection.finished_at, Inspection.received_at)
+    overdue = case((and_(is_open, raised <= now - timedelta(days=within_days + 1)), 0), else_=1)
+    return is_open, [overdue, -SignalFact.level, raised, SignalFact.inspection_id, SignalFact.subject_id]
 
 
 @dataclass(frozen=True)
