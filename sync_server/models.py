@@ -18,6 +18,7 @@ from sync_server.inspections.models import Answer, Inspection, Person, Photo
 from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Cluster, ClusterLock, Identifier
 from sync_server.planning.models import PlannedControl, PlannedControlInspector, PlanYear
+from sync_server.reporting.models import AGENCY_INDEX
 from sync_server.retention.models import PurgeRun
 from sync_server.review.models import AuditChain, AuditCheckpoint, AuditEntry, Comment, Referral, Verification
 from sync_server.sync.models import ChangeLog, Quarantine, SyncClient, SyncCounter
@@ -34,6 +35,7 @@ __all__ = [
     "BlobHolder",
     "SignalFact",
     "ControlFact",
+    "AGENCY_INDEX",
     "CatalogueDraft",
     "CataloguePublication",
     "ReferenceCaseRow",

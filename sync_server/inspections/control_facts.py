@@ -8,6 +8,7 @@ order of those GROUP BYs, so the database reads them in order and never sorts th
 
 The rows follow the control wherever it is written: an ``after_flush`` hook replaces the row of every inspection
 that is new in the flush or whose counted columns changed (one DELETE and one INSERT per flush, not per control),
+and recounts the persons of a control whose person rows the flush wrote,
 so the push, a level set by a verification, the catalogue's re-evaluation and any later writer keep them right
 without knowing about them; no counter is shared between controls, so concurrent pushes never wait for each other
 here. Deleting an inspection deletes its row (``ON DELETE CASCADE``: the retention purge deletes in bulk).
@@ -21,12 +22,28 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Table, Uuid, delete, event, insert, text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Uuid,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from sync_server.db import Base
-from sync_server.inspections.models import Inspection
+from sync_server.inspections.models import Inspection, Person
 from sync_server.inspections.signal_facts import subjects
 from sync_server.periods import AMSTERDAM
 
@@ -65,6 +82,7 @@ class ControlFact(Base):
     neighbourhood: Mapped[str | None] = mapped_column(String(100), default=None)
     address_key: Mapped[str | None] = mapped_column(String(400), default=None)
     signals: Mapped[int] = mapped_column(Integer, default=0)  # the flag's subjects at level 1 or more
+    persons: Mapped[int] = mapped_column(Integer, default=0)  # persons recorded and not deleted
 
 
 def quarter_of(moment: datetime) -> int:
@@ -78,9 +96,9 @@ def quarter_name(quarter: int) -> str:
     return f"{quarter // 10}-K{quarter % 10}"
 
 
-def row_of(i: Any) -> dict[str, Any]:
+def row_of(i: Any, persons: int) -> dict[str, Any]:
     """The fact row of one control (an ``Inspection`` or a row with its columns), as values for an INSERT."""
-    return {"inspection_id": i.id, "organisation_id": i.organisation_id, "team_id": i.team_id,
+    return {"persons": persons, "inspection_id": i.id, "organisation_id": i.organisation_id, "team_id": i.team_id,
             "inspector_id": i.inspector_id, "finished": i.status == "finished", "quarter": quarter_of(i.started_at),
             "on_at": _utc(i.finished_at or i.started_at), "control_type": i.control_type, "level": i.level,
             "neighbourhood": i.neighbourhood, "address_key": i.address_key, "signals": len(subjects(i.flag))}
@@ -96,7 +114,24 @@ def replace(*, session: Session, controls: list[Any], existing: bool = True) -> 
     for chunk in _chunks(sorted(controls, key=lambda i: str(i.id))):
         if existing:
             session.execute(delete(table).where(table.c.inspection_id.in_([i.id for i in chunk])))
-        session.execute(insert(table), [row_of(i) for i in chunk])
+        persons = persons_of(session, [i.id for i in chunk])
+        session.execute(insert(table), [row_of(i, persons.get(i.id, 0)) for i in chunk])
+
+
+def persons_of(session: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Control id -> its persons not deleted (``session``: a Session or a Connection)."""
+    stmt = (select(Person.inspection_id, func.count()).where(Person.inspection_id.in_(ids), Person.deleted.is_(False))
+            .group_by(Person.inspection_id))
+    return {iid: int(n) for iid, n in session.execute(stmt)}
+
+
+def recount_persons(*, session: Session, ids: list[uuid.UUID]) -> None:
+    """Set the persons of these controls' fact rows from their person rows (a person added, deleted or restored)."""
+    table = cast(Table, ControlFact.__table__)
+    counted = (select(func.count()).where(Person.inspection_id == table.c.inspection_id, Person.deleted.is_(False))
+               .scalar_subquery())
+    for chunk in _chunks(sorted(ids, key=str)):
+        session.execute(update(table).where(table.c.inspection_id.in_(chunk)).values(persons=counted))
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -122,3 +157,8 @@ def _follow_controls(session: Session, _context: Any) -> None:
         replace(session=session, controls=new, existing=False)
     if dirty:
         replace(session=session, controls=dirty)
+    done = {i.id for i in new + dirty}
+    people = {o.inspection_id for o in (*session.new, *session.dirty, *session.deleted)
+              if isinstance(o, Person) and o.inspection_id not in done}
+    if people:
+        recount_persons(session=session, ids=list(people))

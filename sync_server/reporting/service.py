@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, Text, case, cast, func, literal, select, union
+from sqlalchemy import Integer, Text, case, cast, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from schemas.pages import Page
@@ -18,7 +18,7 @@ from sync_server import paging
 from sync_server.auth.schemas import Principal
 from sync_server.inspections import control_facts
 from sync_server.inspections.control_facts import ControlFact
-from sync_server.inspections.models import Answer, Inspection, Person
+from sync_server.inspections.models import Answer, Inspection
 from sync_server.inspections.signal_facts import SignalFact
 from sync_server.links.models import Identifier
 from sync_server.tenancy import access
@@ -69,16 +69,24 @@ AGENCY_CURSOR = (paging.as_int, paging.as_int, paging.as_int, paging.as_str)
 AGENCY_CONTROLS = 25
 
 
-def _agency_pairs(user: Principal) -> Any:
-    """(kvk, inspection_id) of every uitzendbureau on a visible control: by its identifier (no number: onbekend),
-    or, on a control with no such identifier, named as landlord in the premises' answers (onbekend)."""
+def _agency_pairs(user: Principal, kvks: list[str] | None = None) -> Any:
+    """(kvk, inspection_id) of every uitzendbureau on a visible control (or of ``kvks`` only): by its identifier (no
+    number: onbekend), or, on a control with no such identifier, named as landlord in the premises' answers
+    (onbekend). Visibility is read from the controls' fact rows (``tenancy.access.control_clause``)."""
+    kvk = func.coalesce(func.nullif(Identifier.public_value, ""), UNKNOWN)
+    by_identifier = (select(kvk.label("kvk"), Identifier.inspection_id.label("inspection_id"))
+                     .join(ControlFact, ControlFact.inspection_id == Identifier.inspection_id)
+                     .where(access.in_organisation(Identifier, user.organisation_id),
+                            Identifier.kind == "uitzendbureau", access.control_clause(user, ControlFact)))
+    if kvks is not None:  # by the number first (``ix_control_identifier_agency``), then onbekend's empty ones
+        numbered = Identifier.public_value.in_([k for k in kvks if k != UNKNOWN])
+        unnumbered = or_(Identifier.public_value.is_(None), Identifier.public_value == "")
+        by_identifier = by_identifier.where(or_(numbered, unnumbered) if UNKNOWN in kvks else numbered)
+    if kvks is not None and UNKNOWN not in kvks:
+        return by_identifier.subquery("pairs")
     named = (select(Identifier.id).where(Identifier.inspection_id == Answer.inspection_id,
                                          Identifier.kind == "uitzendbureau").exists())
-    visible = select(Inspection.id).where(access.inspection_clause(user))
-    by_identifier = (select(func.coalesce(func.nullif(Identifier.public_value, ""), UNKNOWN).label("kvk"),
-                            Identifier.inspection_id.label("inspection_id"))
-                     .join(Inspection, Inspection.id == Identifier.inspection_id)
-                     .where(Identifier.kind == "uitzendbureau", access.inspection_clause(user)))
+    visible = select(ControlFact.inspection_id).where(access.control_clause(user, ControlFact))
     # driven from the answers of one question (``ix_answer_question``), not from every visible control
     by_answer = (select(literal(UNKNOWN).label("kvk"), Answer.inspection_id.label("inspection_id"))
                  .where(Answer.question_id == AGENCY_ANSWER[0], Answer.person_id == "",
@@ -88,12 +96,9 @@ def _agency_pairs(user: Principal) -> Any:
 
 
 def _per_control(pairs: Any) -> Any:
-    persons = (select(func.count()).where(Person.inspection_id == pairs.c.inspection_id, Person.deleted.is_(False))
-               .scalar_subquery())
-    signal_count = select(func.count()).where(SignalFact.inspection_id == pairs.c.inspection_id).scalar_subquery()
-    return (select(pairs.c.kvk, pairs.c.inspection_id, Inspection.level, persons.label("persons"),
-                   signal_count.label("signals"))
-            .join(Inspection, Inspection.id == pairs.c.inspection_id).subquery("per_control"))
+    """Each pair with its control's level, persons and signals (one fact row each)."""
+    return (select(pairs.c.kvk, pairs.c.inspection_id, ControlFact.level, ControlFact.persons, ControlFact.signals)
+            .join(ControlFact, ControlFact.inspection_id == pairs.c.inspection_id).subquery("per_control"))
 
 
 def agencies(*, session: Session, user: Principal, limit: int | None = None, cursor: str | None = None,
@@ -135,7 +140,7 @@ def _agency_controls(session: Session, user: Principal, kvks: list[str], control
     """Per agency: how many distinct addresses its controls have, and its latest controls (oldest first)."""
     if not kvks:
         return {}
-    pairs = _agency_pairs(user)
+    pairs = _agency_pairs(user, kvks)
     mine = pairs.c.kvk.in_(kvks)
     addresses: dict[str, set[str]] = defaultdict(set)
     for k, address in session.execute(select(pairs.c.kvk, cast(Inspection.address, Text)).distinct()

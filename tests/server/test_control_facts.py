@@ -25,14 +25,14 @@ from schemas.records import Address
 from sync_server.config import Settings
 from sync_server.db import make_engine, make_sessionmaker
 from sync_server.inspections.control_facts import ControlFact, quarter_name
-from sync_server.inspections.models import Inspection
+from sync_server.inspections.models import Inspection, Person
 from sync_server.inspections.signal_facts import SignalFact
 from sync_server.planning import suggestions, yearplan
 from sync_server.reporting import service as reporting
 from sync_server.retention import service as retention
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-STEPS = 40
+STEPS = 60
 
 
 @pytest.fixture
@@ -55,6 +55,8 @@ def _expected(session: Session) -> dict[uuid.UUID, tuple[Any, ...]]:
     """Every stored control as its fact row should read, computed here from the inspection and signal rows."""
     signals = {iid: n for iid, n in session.execute(select(SignalFact.inspection_id, func.count())
                                                     .group_by(SignalFact.inspection_id))}
+    persons = {iid: n for iid, n in session.execute(select(Person.inspection_id, func.count())
+                                                    .where(Person.deleted.is_(False)).group_by(Person.inspection_id))}
     out = {}
     for i in session.scalars(select(Inspection)):
         local = _utc(i.started_at).astimezone(AMSTERDAM)
@@ -62,17 +64,18 @@ def _expected(session: Session) -> dict[uuid.UUID, tuple[Any, ...]]:
         out[i.id] = (i.organisation_id, i.team_id, i.inspector_id, i.status == "finished",
                      f"{local.year}-K{(local.month - 1) // 3 + 1}", _utc(i.finished_at or i.started_at),
                      i.control_type, i.level, (i.address or {}).get("neighbourhood") or None, key,
-                     signals.get(i.id, 0))
+                     signals.get(i.id, 0), persons.get(i.id, 0))
     return out
 
 
 def _stored(session: Session) -> dict[uuid.UUID, tuple[Any, ...]]:
     f = ControlFact
     return {r.inspection_id: (r.organisation_id, r.team_id, r.inspector_id, r.finished, quarter_name(r.quarter),
-                              _utc(r.on_at), r.control_type, r.level, r.neighbourhood, r.address_key, r.signals)
+                              _utc(r.on_at), r.control_type, r.level, r.neighbourhood, r.address_key, r.signals,
+                              r.persons)
             for r in session.execute(select(f.inspection_id, f.organisation_id, f.team_id, f.inspector_id,
                                             f.finished, f.quarter, f.on_at, f.control_type, f.level,
-                                            f.neighbourhood, f.address_key, f.signals))}
+                                            f.neighbourhood, f.address_key, f.signals, f.persons))}
 
 
 def _push(session: Session, rng: random.Random, made: History, n: int) -> str:
@@ -102,6 +105,18 @@ def _readdress(session: Session, rng: random.Random, controls: list[Inspection])
     i.address = {"street": "Verbeterdeweg", "house_number": str(rng.randint(1, 5)), "postcode": "",
                  "city": "Arnhem", **({"neighbourhood": "Centrum"} if rng.random() < 0.5 else {})}
     return "readdress"
+
+
+def _person(session: Session, rng: random.Random, controls: list[Inspection]) -> str:
+    """A person recorded on a control, or one deleted or restored (the control's own columns stay as they are)."""
+    i = rng.choice(controls)
+    known = list(session.scalars(select(Person).where(Person.inspection_id == i.id)))
+    if known and rng.random() < 0.5:
+        p = rng.choice(known)
+        p.deleted = not p.deleted
+        return "person_deleted" if p.deleted else "person_restored"
+    session.add(Person(inspection_id=i.id, person_id=f"n{uuid.uuid4().hex[:8]}", label="Nieuw", deleted=False))
+    return "person_added"
 
 
 def _delete_draft(session: Session, rng: random.Random, drafts: list[Inspection]) -> str:
@@ -134,9 +149,11 @@ def _step(session: Session, settings: Settings, rng: random.Random, made: Histor
         return _finish(session, rng, drafts)
     if roll < 0.7 and finished:
         return _relevel(session, rng, finished)
-    if roll < 0.8:
+    if roll < 0.75:
         return _readdress(session, rng, controls)
-    if roll < 0.9 and drafts:
+    if roll < 0.85:
+        return _person(session, rng, controls)
+    if roll < 0.92 and drafts:
         return _delete_draft(session, rng, drafts)
     if roll < 0.95:
         return _purge(session, settings, rng)
@@ -154,12 +171,16 @@ def test_facts_equal_a_fresh_count_after_random_changes(history: tuple[Session, 
         done.append(_step(session, settings, rng, made, n))
         session.flush()
         assert _stored(session) == _expected(session), f"after {done}"
-    assert {"push", "finish", "relevel", "readdress", "purge_one", "purge"} <= set(done), done
+    assert {"push", "finish", "relevel", "readdress", "person_added", "purge_one", "purge"} <= set(done), done
     for reader in ("ketenregisseur1", "teamleider1", "teamleider-vb"):
         user = made.principals[reader]
         for year in (None, 2025):
             assert reporting.overview(session=session, user=user, year=year) == reporting_oracle.overview(
                 session=session, user=user, year=year)
+        whole = reporting.agencies(session=session, user=user, controls_limit=None).items
+        assert [(a.kvk, a.persons, a.signals, a.worst_level, a.addresses, len(a.controls)) for a in whole] == [
+            (a.kvk, a.persons, a.signals, a.worst_level, a.addresses, len(a.controls))
+            for a in reporting_oracle.agencies(session=session, user=user)]
     org = made.principals["planner1"].organisation_id
     for today in (date(2025, 6, 30), date(2026, 12, 3)):
         got = suggestions.suggestions(session=session, organisation_id=org, today=today, limit=500)

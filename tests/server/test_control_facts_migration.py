@@ -1,6 +1,6 @@
 """Migration ``2026_12_06_1100`` on an existing database (SQLite and PostgreSQL): every stored control gets its fact
 row (``inspections.control_facts``), with the local quarter of its start, its finish (else start) time, its address
-key and the number of its signals."""
+key and the number of its signals and of its persons (not deleted)."""
 
 from __future__ import annotations
 
@@ -33,8 +33,9 @@ USERS = _t("user_account", id=U, username=S, display_name=S, role=S, team_id=U, 
 INSPECTIONS = _t("inspection", id=U, template_id=S, template_version=N, control_type=S, address=J, inspector_id=U,
                  organisation_id=U, team_id=U, status=S, note=S, started_at=D, finished_at=D, version=sa.BigInteger(),
                  received_at=D, level=N, flag=J, neighbourhood=S, address_key=S)
+PERSONS = _t("person", inspection_id=U, person_id=S, label=S, deleted=B)
 FACTS = _t("control_fact", inspection_id=U, organisation_id=U, team_id=U, inspector_id=U, finished=B, quarter=N,
-           on_at=D, control_type=S, level=N, neighbourhood=S, address_key=S, signals=N)
+           on_at=D, control_type=S, level=N, neighbourhood=S, address_key=S, signals=N, persons=N)
 FLAG = {"level": 2, "subjects": [{"subject_id": "premises", "level": 0}, {"subject_id": "p1", "level": 2},
                                  {"subject_id": "p2", "level": 1}]}
 
@@ -65,6 +66,8 @@ def test_stored_controls_get_their_fact_rows(old_db: Settings) -> None:
         conn.execute(INSPECTIONS.insert().values(
             id=draft, control_type="horeca", address={"street": "Nieuweweg", "house_number": "1"}, status="draft",
             started_at=NOW, finished_at=None, level=None, flag=None, neighbourhood=None, address_key=None, **common))
+        for n, deleted in enumerate((False, True, False)):
+            conn.execute(PERSONS.insert().values(inspection_id=finished, person_id=f"p{n}", label="P", deleted=deleted))
     engine.dispose()
     upgrade(old_db)
     engine = make_engine(old_db)
@@ -74,9 +77,9 @@ def test_stored_controls_get_their_fact_rows(old_db: Settings) -> None:
     assert set(rows) == {finished, draft}
     f, d = rows[finished], rows[draft]
     assert (f.organisation_id, f.team_id, f.inspector_id) == (DEFAULT_ORGANISATION_ID, DEFAULT_TEAM_ID, user)
-    assert (f.finished, f.quarter, f.control_type, f.level, f.neighbourhood, f.address_key, f.signals) == (
-        True, 20262, "pandenactie", 2, "Centrum", "6811AA|12", 2)
+    assert (f.finished, f.quarter, f.control_type, f.level, f.neighbourhood, f.address_key, f.signals, f.persons) == (
+        True, 20262, "pandenactie", 2, "Centrum", "6811AA|12", 2, 2)
     assert _utc(f.on_at) == NOW.replace(month=4)
-    assert (d.finished, d.quarter, d.control_type, d.level, d.neighbourhood, d.address_key, d.signals) == (
-        False, 20261, "horeca", None, None, None, 0)
+    assert (d.finished, d.quarter, d.control_type, d.level, d.neighbourhood, d.address_key, d.signals, d.persons) == (
+        False, 20261, "horeca", None, None, None, 0, 0)
     assert _utc(d.on_at) == NOW
