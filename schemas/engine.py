@@ -43,6 +43,7 @@ from schemas.explain import Element, Frame
 from schemas.facts import Evidence, IndicatorHit, SubjectJudge, visible_answers
 from schemas.records import PersonRecord
 from schemas.templates import AnswerValue, Scope, Template, Text
+from schemas.texts import t
 
 __all__ = ["Evidence", "Finding", "FlagResult", "IndicatorHit", "SubjectResult", "dimension_positive", "evaluate"]
 
@@ -145,7 +146,7 @@ def _judge(catalogue: Catalogue, subject_id: str, label: str, judge: SubjectJudg
                              positive_dimensions=best.positive, reasons=[best.line], level_rule=best.line)
     relevant = [h for h in hits if _strength(h, best.profile) is not None]
     others = [v.profile for v in verdicts if v.level == best.level and v.profile is not best.profile]
-    reasons = [best.line, *(_dimension_reason(d, _unique_strengths(hits, best.profile)) for d in best.positive)]
+    reasons = [best.line, *(_dimension_reason(d, _unique_strengths(hits, best.profile), hits) for d in best.positive)]
     return SubjectResult(subject_id=subject_id, label=label, level=best.level, profile=best.profile, hits=relevant,
                          positive_dimensions=best.positive, reasons=reasons, level_rule=best.line,
                          frame=best.frame if catalogue.legal_frame else None, escalation=best.escalation,
@@ -241,11 +242,19 @@ def dimension_positive(counts: Counter[Strength]) -> bool:
     return s >= 2 or (s >= 1 and m + w >= 1) or m >= 3 or (m >= 2 and w >= 1)
 
 
-def _dimension_reason(d: Dimension, strengths: dict[str, tuple[Dimension, Strength]]) -> Text:
-    codes = ", ".join(f"{c} ({s.value})" for c, (dim, s) in sorted(strengths.items()) if dim is d)
+def _dimension_reason(d: Dimension, strengths: dict[str, tuple[Dimension, Strength]],
+                      hits: list[IndicatorHit]) -> Text:
+    """"Dimensie Dwang positief: Paspoort ingehouden (sterk), …" — the indicators in words with their strength, no
+    codes (an inspector and a team lead read this; the beheerder finds the codes in the office's details)."""
+    labels = {h.code: h.label for h in hits}
     label = DIMENSION_LABELS[d]
-    return Text(nl=f"Dimensie {label.nl} ({d.value}) positief: {codes}.",
-                en=f"Dimension {label.en} ({d.value}) positive: {codes}.")
+
+    def line(lang: str) -> str:
+        named = ", ".join(f"{labels[c].get(lang)} ({t(f'strength_{s.value}', lang)})"
+                          for c, (dim, s) in sorted(strengths.items()) if dim is d)
+        return t("dimension_positive", lang, dimension=label.get(lang), indicators=named)
+
+    return Text(nl=line("nl"), en=line("en"))
 
 
 def _findings(catalogue: Catalogue, judge: SubjectJudge, person_id: str | None) -> list[Finding]:

@@ -20,6 +20,7 @@ NL_SIGNALS: dict[str, Message] = {
     "scope_person": "persoon",
     "flag_source": "Niveau van: {label}",
     "flag_also": "Ook een signaal: {label}",
+    "dimension_positive": "Dimensie {dimension} positief: {indicators}.",
     # verifying a group
     "group_signal_line": "{title}: {level}",
     "group_state": "{verified} van {total} geverifieerd",
@@ -50,6 +51,7 @@ EN_SIGNALS: dict[str, Message] = {
     "scope_person": "person",
     "flag_source": "Level from: {label}",
     "flag_also": "Also a signal: {label}",
+    "dimension_positive": "Dimension {dimension} positive: {indicators}.",
     "group_signal_line": "{title}: {level}",
     "group_state": "{verified} of {total} verified",
     "group_verify_button": "Verify group",

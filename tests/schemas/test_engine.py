@@ -180,7 +180,11 @@ def test_explanation_carries_question_evidence_and_versions(catalogue: Catalogue
     assert cd1.explanation.nl and cd1.explanation.en
     cd2 = next(h for h in subject.hits if h.code == "CD2")
     assert [e.question_id for e in cd2.evidence] == ["P12_debts", "P12b_debt_to"]
-    assert any("CD1 (S)" in r.nl and "CD2 (S)" in r.nl for r in subject.reasons)
+    # the positive dimension in words: each indicator's label and strength, no codes ("CD1 (S)")
+    [dimension] = subject.reasons[1:]
+    assert dimension.nl.startswith("Dimensie Dwang op de bestemming positief: ") and "CD1" not in dimension.nl
+    assert f"{cd1.label.nl} (sterk)" in dimension.nl and f"{cd2.label.nl} (sterk)" in dimension.nl
+    assert f"{cd1.label.en} (strong)" in dimension.en
     assert subject.reasons[0] == subject.level_rule
     assert subject.reasons[0].en.startswith("Level 2 (labour exploitation): means shown by the strong indicators CD1")
     missing = subject.reasons[0].nl.split("Voor niveau 3 ontbreekt: ")[1]

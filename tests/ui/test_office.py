@@ -126,8 +126,11 @@ async def test_detail_hit_evidence_and_photo(server_app: FastAPI, synced: dict[s
         await h.click(h.find_one(ft.Container, key=f"row-{synced['low']}"))
         assert h.find_one(ft.Text, key="flag-level").value == "L1 signaal"
         hit = h.find(ft.Text, key="hit-EX1")[0].value
-        assert hit == "Slechte woonomstandigheden (EX1) — sterkte middel, dimensie Uitbuitende omstandigheden"
+        assert hit == "Slechte woonomstandigheden — sterkte middel, dimensie Uitbuitende omstandigheden"
         texts = h.all_text()
+        # a team lead reads words: the versions and indicator codes are the beheerder's, folded away
+        assert h.find(ft.ExpansionTile, key="beheer-details") == []
+        assert not [x for x in texts if "@" in x or "(EX1)" in x or "catalogus " in x]
         assert "Het pand is in slechte staat." in texts
         # the option label, not its code; where it was recorded
         assert "    Staat van het pand: Slecht (waargenomen, pand)" in texts

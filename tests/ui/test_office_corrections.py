@@ -173,7 +173,8 @@ async def test_level_change_marker_in_list_and_detail(server_app: FastAPI, serve
 
     in_transaction(server_settings, mark)  # as catalog.reevaluate leaves it
     level = in_transaction(server_settings, lambda s: s.get(Inspection, uuid.UUID(str(iid))).level)
-    expected = f"niveau gewijzigd: L2 → L{level} na nieuwe catalogus (test_catalogue@0)"
+    words = {0: "L0 geen signaal", 1: "L1 signaal", 2: "L2 ernstig signaal", 3: "L3 acuut"}
+    expected = f"niveau gewijzigd: L2 ernstig signaal → {words[level]} na een nieuwe indicatorcatalogus"  # no codes
     async with office(server_app) as h:
         await login(h, "teamleider1")
         assert h.find_one(ft.Text, key=f"row-level-change-{iid}").value == expected

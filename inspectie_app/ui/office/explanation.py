@@ -41,14 +41,27 @@ class FlagExplanation:
             heading(app.t("explanation_title")),
             ft.Row([level_badge(flag.level, lang, key="flag-level"), ft.Text(profile, key="flag-profile")]),
             ft.Text(app.t("flag_advice"), italic=True, size=12),
-            ft.Text(app.t("catalogue_version", catalogue=flag.catalogue, template=flag.template), size=12),
         ]
         parts += [self._group(g) for g in group_subjects(flag)]
         parts.append(heading(app.t("findings_title"), size=16))
         parts += ([ft.Text(f"• {f.label.get(lang)}", key=f"finding-{f.id}-{f.subject_id or 'premises'}")
                    for f in flag.findings] or [ft.Text(app.t("findings_none"), key="findings-none")])
+        parts += self._beheer_details(flag)
         return ft.Container(ft.Column(parts, spacing=6), key="explanation", padding=12, bgcolor=ft.Colors.GREY_100,
                             border_radius=ft.BorderRadius.all(8))
+
+    def _beheer_details(self, flag: FlagResult) -> list[ft.Control]:
+        """The codes behind the words (catalogue and checklist versions, indicator codes), folded away and for the
+        beheerder only: a team lead, an inspector or the mayor reads words, not codes."""
+        user = self.app.client.user
+        if user is None or user.role != "beheerder":
+            return []
+        codes = sorted({s.code for g in group_subjects(flag) for s in g.indicators})
+        versions = self.app.t("catalogue_version", catalogue=flag.catalogue, template=flag.template)
+        lines: list[ft.Control] = [ft.Text(versions, size=12, selectable=True)]
+        if codes:
+            lines.append(ft.Text(self.app.t("indicator_codes", codes=", ".join(codes)), size=12, selectable=True))
+        return [ft.ExpansionTile(title=ft.Text(self.app.t("beheer_details")), controls=lines, key="beheer-details")]
 
     def _group(self, group: SubjectGroup) -> ft.Control:
         """Level badge, the level line first, other profiles, the frame, the indicators, the other reasons."""
@@ -83,21 +96,20 @@ class FlagExplanation:
     def _frame(self, frame: Frame) -> str:
         """One line: which of act, means and purpose (art. 273f Sr) are evidenced, and by what."""
         lang = self.lang
-        acts = "; ".join(t.get(lang) for t in frame.act_labels) or ", ".join(frame.act.codes)
+        acts = "; ".join(t.get(lang) for t in frame.act_labels)
         return self.app.t("frame_line", act=self._element(frame.act, acts), means=self._element(frame.means),
                           purpose=self._element(frame.purpose))
 
-    def _element(self, element: Element, what: str | None = None) -> str:
-        codes = what if what is not None else ", ".join(element.codes)
+    def _element(self, element: Element, what: str = "") -> str:
+        """Ja or nee, with the acts in words where there are any (the indicators' codes are not shown)."""
         word = "frame_yes" if element.evidenced else "frame_no"
-        return self.app.t(f"{word}_codes", codes=codes) if codes else self.app.t(word)
+        return self.app.t(f"{word}_codes", codes=what) if what else self.app.t(word)
 
     def _indicator(self, summary: IndicatorSummary) -> list[ft.Control]:
         """The indicator once, the explanation of each rule that fired it, then every answer behind it."""
         app, lang = self.app, self.lang
         strength = app.t(f"strength_{summary.strength.value}" if summary.strength else "strength_none")
-        out: list[ft.Control] = [ft.Text(app.t("hit_line", label=summary.label.get(lang), code=summary.code,
-                                               strength=strength,
+        out: list[ft.Control] = [ft.Text(app.t("hit_line", label=summary.label.get(lang), strength=strength,
                                                dimension=DIMENSION_LABELS[summary.dimension].get(lang)),
                                          key=f"hit-{summary.code}", weight=ft.FontWeight.W_500)]
         out += [ft.Text(e.get(lang), size=13, italic=True) for e in summary.explanations]

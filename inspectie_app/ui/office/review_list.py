@@ -184,6 +184,6 @@ class ReviewListScreen:
 
 def level_change_row(app: OfficeApp, item: ReviewItem) -> list[ft.Control]:
     """The new-catalogue marker under the address, when this control's level moved."""
-    text = level_change_text(app, item.level, item.previous_level, item.level_changed, item.previous_catalogue)
+    text = level_change_text(app, item.level, item.previous_level, item.level_changed)
     return [] if text is None else [ft.Text(text, size=12, color=ft.Colors.DEEP_PURPLE_700,
                                             key=f"row-level-change-{item.id}")]
