@@ -63,6 +63,10 @@ from schemas.templates import AnswerValue, Template
 # the tables behind the rows, for ``_enqueue``'s statements that load no objects
 _OUTBOX = cast(Table, OutboxRow.__table__)
 _SYNC_META = cast(Table, SyncMeta.__table__)
+_TAKE_MUTATION_ID = (update(_SYNC_META).where(_SYNC_META.c.id == 1)
+                     .values(next_mutation_id=_SYNC_META.c.next_mutation_id + 1)
+                     .returning(_SYNC_META.c.next_mutation_id, _SYNC_META.c.pull_cursor))
+_ADD_MUTATION = insert(_OUTBOX)
 
 
 @dataclass(frozen=True)
@@ -672,20 +676,18 @@ def _meta(s: Session) -> SyncMeta:
 def _enqueue(s: Session, name: str, entity_id: UUID, args: dict[str, Any]) -> int:
     """Take the next gap-free mutation id and add the outbox row, inside the caller's transaction.
 
-    Two statements, no objects loaded: the id is taken by ``UPDATE … RETURNING`` (a loaded ``SyncMeta`` in the
-    session is flushed first and its counter expired, so it never writes back a stale one)."""
+    Two statements, no objects loaded, both built once (``_TAKE_MUTATION_ID``, ``_ADD_MUTATION``: building them on
+    every call cost more CPU than running them): the id is taken by ``UPDATE … RETURNING`` (a loaded ``SyncMeta`` in
+    the session is flushed first and its counter expired, so it never writes back a stale one)."""
     s.flush()
-    meta, outbox = _SYNC_META, _OUTBOX
-    next_id, pull_cursor = s.execute(update(meta).where(meta.c.id == 1)
-                                     .values(next_mutation_id=meta.c.next_mutation_id + 1)
-                                     .returning(meta.c.next_mutation_id, meta.c.pull_cursor)).one()
+    next_id, pull_cursor = s.execute(_TAKE_MUTATION_ID).one()
     loaded = s.identity_map.get(identity_key(SyncMeta, 1))
     if loaded is not None:
         s.expire(loaded, ["next_mutation_id"])
     mutation_id = int(next_id) - 1
-    s.execute(insert(outbox).values(mutation_id=mutation_id, name=name, entity_id=str(entity_id),
-                                    base_version=pull_cursor, args=args, schema_version=SCHEMA_VERSION,
-                                    created_at=utcnow(), attempts=0))
+    s.execute(_ADD_MUTATION, {"mutation_id": mutation_id, "name": name, "entity_id": str(entity_id),
+                              "base_version": pull_cursor, "args": args, "schema_version": SCHEMA_VERSION,
+                              "created_at": utcnow(), "attempts": 0})
     return mutation_id
 
 
