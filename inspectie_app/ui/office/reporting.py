@@ -30,7 +30,8 @@ class ReportingScreen:
         overview = await app.client.overview()
         keten = app.client.user is not None and app.client.user.role == "ketenregisseur"
         parts: list[ft.Control] = [
-            ft.Text(app.t("reporting_totals", controls=overview.controls, signals=overview.signals),
+            ft.Text(app.t("reporting_totals", controls=app.t("count_controls", n=overview.controls),
+                          signals=app.t("count_signals", n=overview.signals)),
                     key="reporting-totals", size=16, weight=ft.FontWeight.BOLD),
             heading(app.t("by_quarter"), size=16),
             self._chart(overview),
@@ -106,14 +107,16 @@ class ReportingScreen:
         lines: list[ft.Control] = []
         for a in self.agencies.items:
             kvk = app.t("agency_unknown") if a.kvk == "onbekend" else a.kvk
-            lines.append(ft.Text(app.t("agency_line", kvk=kvk, addresses=a.addresses, persons=a.persons,
-                                       signals=a.signals, level=level_text(a.worst_level, app.lang)),
+            lines.append(ft.Text(app.t("agency_line", kvk=kvk, addresses=app.t("count_addresses", n=a.addresses),
+                                       persons=app.t("count_persons", n=a.persons),
+                                       signals=app.t("count_signals", n=a.signals),
+                                       level=level_text(a.worst_level, app.lang)),
                                  weight=ft.FontWeight.BOLD, key=f"agency-{a.kvk}"))
             if a.control_count > len(a.controls):
                 lines.append(ft.Text(app.t("agency_latest", shown=len(a.controls), total=a.control_count), size=12,
                                      key=f"agency-{a.kvk}-latest"))
-            lines += [ft.Text(f"    {c.address.one_line()} — {c.persons} — {level_text(c.level, app.lang)}", size=13)
-                      for c in a.controls]
+            lines += [ft.Text(f"    {c.address.one_line()} — {app.t('count_persons', n=c.persons)} — "
+                              f"{level_text(c.level, app.lang)}", size=13) for c in a.controls]
         self.agency_rows.controls = lines or [ft.Text(app.t("agencies_empty"), key="agencies-empty")]
         self.agency_footer.controls = ([more_row(app, self.agencies, "agencies", self._more_agencies)]
                                        if self.agencies.items else [])
