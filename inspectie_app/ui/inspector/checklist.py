@@ -10,7 +10,7 @@ anything else in the *Door de server geweigerd* panel.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import flet as ft
@@ -22,16 +22,14 @@ from inspectie_app.ui.inspector.identifier_input import IdentifierFix, Identifie
 from inspectie_app.ui.inspector.questions import QuestionInput, ident
 from inspectie_app.ui.inspector.refusals import RefusedPanel, is_answer, reason
 from inspectie_app.ui.inspector.review_panels import CommentsPanel, IdentifiersPanel
+from inspectie_app.ui.inspector.shell import Shell
 from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.records import InspectionStatus
 from schemas.templates import AnswerValue, QuestionType, Scope, Section, visible_questions
 
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.app import InspectorApp
-
 
 class ChecklistScreen:
-    def __init__(self, app: InspectorApp, inspection_id: UUID) -> None:
+    def __init__(self, app: Shell, inspection_id: UUID) -> None:
         self.app = app
         self.id = inspection_id
         self.state: InspectionState | None = None

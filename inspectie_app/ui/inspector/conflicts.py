@@ -7,11 +7,10 @@ a person this tablet deleted after a correction it had not seen, the person and 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import flet as ft
 
 from inspectie_app.contract import AppError, ConflictNotice
+from inspectie_app.ui.inspector.shell import ControlScreen
 from inspectie_app.ui.widgets import (
     answer_text,
     deleted_person_name,
@@ -22,14 +21,11 @@ from inspectie_app.ui.widgets import (
 from schemas.conflicts import dropped_person
 from schemas.templates import Scope
 
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.checklist import ChecklistScreen
-
 
 class ConflictsNoticePanel:
     """Hidden while this control has no open conflict."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.control = ft.Container(key="checklist-conflicts", padding=12, border_radius=ft.BorderRadius.all(8),
                                     bgcolor=ft.Colors.AMBER_50, visible=False)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
 from inspectie_app.contract import AppError
+from inspectie_app.ui.inspector.shell import ControlScreen
 from inspectie_app.ui.widgets import TOUCH, heading, level_badge, tagged
 from schemas.catalogue import Guidance
 from schemas.engine import FlagResult, SubjectResult
 from schemas.records import PersonRecord
 from schemas.signal_groups import indicator_summaries, level_line, other_reasons, source_subject
-
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.checklist import ChecklistScreen
 
 MAX_HIT_LINES = 6
 MAX_OTHER_HIT_LINES = 3  # per other subject with a signal
@@ -25,7 +23,7 @@ MAX_OTHER_HIT_LINES = 3  # per other subject with a signal
 class FlagPanel:
     """Level badge, the subject the level comes from with its level line first, then its indicators (each once)."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.control = ft.Container(key="flag-panel", padding=12, border_radius=ft.BorderRadius.all(8),
                                     bgcolor=ft.Colors.GREY_100)
@@ -74,7 +72,7 @@ class FlagPanel:
 class UrgentBanner:
     """At level 3: a red banner that stays, and a dialog the first time it appears."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.shown_dialog = False
         self.control = ft.Container(key="urgent-banner", visible=False, bgcolor=ft.Colors.RED_800, padding=12,
@@ -127,7 +125,7 @@ class UrgentBanner:
 class PersonsPanel:
     """Anonymous person records, each with the template's person module."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.cards = ft.Column(key="persons", spacing=8)
         self.control = ft.Column(spacing=8)
@@ -210,7 +208,7 @@ class PersonsPanel:
 class PhotosPanel:
     """Photos via the FilePicker service; thumbnails from the local store."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.thumbs = ft.Row(key="photos", wrap=True, spacing=8)
         self.error = ft.Text("", key="photo-error", color=ft.Colors.RED_800, visible=False)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
 from inspectie_app.contract import AppError, AssignedControl, InspectionListItem
 from inspectie_app.i18n import fmt_date
+from inspectie_app.ui.inspector.shell import Shell
 from inspectie_app.ui.widgets import TOUCH, control_type_text, heading, level_badge, tagged
 from schemas.inputs import text_problem
 from schemas.records import Address, InspectionStatus
 from schemas.templates import Template
-
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.app import InspectorApp
 
 BRIEFING_LINES = 3  # a long briefing shows this many lines on the card, the rest on request
 BRIEFING_SHORT = 200  # characters: a briefing up to this long (and within the lines) needs no toggle
@@ -25,7 +23,7 @@ POSTCODE = re.compile(r"^[1-9][0-9]{3}\s?[A-Za-z]{2}$")
 
 
 class HomeScreen:
-    def __init__(self, app: InspectorApp) -> None:
+    def __init__(self, app: Shell) -> None:
         self.app = app
 
     async def render(self) -> None:
@@ -136,7 +134,7 @@ class HomeScreen:
 class NewInspectionScreen:
     """Kind of control (one per synced checklist; pandenactie first) and the address of an unplanned control."""
 
-    def __init__(self, app: InspectorApp) -> None:
+    def __init__(self, app: Shell) -> None:
         self.app = app
         self.street = ft.TextField(key="addr-street", width=420)
         self.house_number = ft.TextField(key="addr-number", width=200)

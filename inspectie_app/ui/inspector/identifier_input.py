@@ -14,21 +14,19 @@ control when the server refused it. A refused one says why on its own line, in t
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import flet as ft
 
 from inspectie_app.contract import AppError, LocalIdentifier
 from inspectie_app.i18n import NL, t
-from schemas.texts.identifiers import rejected_key
 from inspectie_app.ui.inspector.questions import ident
+from inspectie_app.ui.inspector.shell import Shell
 from inspectie_app.ui.widgets import TOUCH, scroll_target, tagged
 from schemas.identifiers import IdentifierKind, hint, normalise
 from schemas.templates import Question
-
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.app import InspectorApp
+from schemas.texts.identifiers import rejected_key
 
 AddFn = Callable[["IdentifierInput", str], Awaitable[None]]
 FixFn = Callable[[LocalIdentifier], Awaitable[None]]
@@ -76,7 +74,7 @@ class IdentifierFix:
     verwijderen* and *Annuleren*. A value the server would refuse gets its message on the field and the dialog
     stays open with what was typed; nothing changes until a save or remove succeeds."""
 
-    def __init__(self, app: InspectorApp, inspection_id: UUID, identifier: LocalIdentifier,
+    def __init__(self, app: Shell, inspection_id: UUID, identifier: LocalIdentifier,
                  done: Callable[[str], Awaitable[None]]) -> None:
         self.app = app
         self.inspection_id = inspection_id

@@ -4,21 +4,19 @@ or — a revoked device — the explanation while it hands over its work and aft
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
 from inspectie_app.contract import AppError
+from inspectie_app.ui.inspector.shell import Shell
 from inspectie_app.ui.login_form import LoginForm
 from inspectie_app.ui.password_form import PasswordForm
 from inspectie_app.ui.widgets import TOUCH, tagged
 
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.app import InspectorApp
-
 
 class LoginScreen:
-    def __init__(self, app: InspectorApp, message: str = "", username: str = "") -> None:
+    def __init__(self, app: Shell, message: str = "", username: str = "") -> None:
         self.app = app
         self.form = LoginForm(self.login, message)
         self.form.username.value = username
@@ -65,7 +63,7 @@ class LoginScreen:
 class PasswordScreen:
     """A beheerder reset this user's password: choose a new one before anything syncs."""
 
-    def __init__(self, app: InspectorApp) -> None:
+    def __init__(self, app: Shell) -> None:
         self.app = app
         self.form = PasswordForm(self.save)
 
@@ -92,7 +90,7 @@ class PasswordScreen:
 class RevokedScreen:
     """The device was revoked: its unsynced work waits (encrypted) for the handover; nothing else is shown."""
 
-    def __init__(self, app: InspectorApp) -> None:
+    def __init__(self, app: Shell) -> None:
         self.app = app
 
     async def render(self) -> None:

@@ -8,28 +8,25 @@ such item on the screen (a person, a photo, the note, the control itself) is lis
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
 from inspectie_app.contract import RejectionNotice
 from inspectie_app.i18n import NL
-from schemas.texts.identifiers import refused_what, rejected_key
+from inspectie_app.ui.inspector.shell import ControlScreen, Shell
 from inspectie_app.ui.widgets import TOUCH, heading, tagged
-
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.app import InspectorApp
-    from inspectie_app.ui.inspector.checklist import ChecklistScreen
+from schemas.texts.identifiers import refused_what, rejected_key
 
 SYNC_BAR_LINES = 5
 
 
-def reason(app: InspectorApp, notice: RejectionNotice) -> str:
+def reason(app: Shell, notice: RejectionNotice) -> str:
     """Why the server refused it, in the app's language (never the server's code or English detail)."""
     return app.t(rejected_key(notice.code, frozenset(NL)))
 
 
-def what(app: InspectorApp, notice: RejectionNotice) -> str:
+def what(app: Shell, notice: RejectionNotice) -> str:
     return app.t(refused_what(notice.mutation_name))
 
 
@@ -40,7 +37,7 @@ def is_answer(notice: RejectionNotice) -> bool:
 class RefusedPanel:
     """The control's refused changes that no question or identifier on the screen shows, each with *Gezien*."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.control = ft.Container(key="refused-panel", padding=12, border_radius=ft.BorderRadius.all(8),
                                     bgcolor=ft.Colors.RED_50, visible=False)
@@ -68,7 +65,7 @@ class RefusedPanel:
         return seen
 
 
-def sync_bar_lines(app: InspectorApp, notices: list[RejectionNotice]) -> list[ft.Control]:
+def sync_bar_lines(app: Shell, notices: list[RejectionNotice]) -> list[ft.Control]:
     """The sync bar's lines for open rejections: a heading, then per rejection the control's address, what was
     refused and why, with *Openen* (the control is on this tablet) or *Gezien* (it is not)."""
     if not notices:
@@ -94,7 +91,7 @@ def sync_bar_lines(app: InspectorApp, notices: list[RejectionNotice]) -> list[ft
     return out
 
 
-def _open_handler(app: InspectorApp, notice: RejectionNotice) -> Any:
+def _open_handler(app: Shell, notice: RejectionNotice) -> Any:
     async def open_control(_e: Any = None) -> None:
         assert notice.inspection_id is not None
         await app.show_checklist(notice.inspection_id)
@@ -102,7 +99,7 @@ def _open_handler(app: InspectorApp, notice: RejectionNotice) -> Any:
     return open_control
 
 
-def _seen_handler(app: InspectorApp, mutation_id: int) -> Any:
+def _seen_handler(app: Shell, mutation_id: int) -> Any:
     async def seen(_e: Any = None) -> None:
         await app.service.dismiss_rejection(mutation_id)
         await app.sync_bar.refresh()

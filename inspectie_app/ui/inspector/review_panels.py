@@ -4,25 +4,23 @@ question asks for them (``identifier_input`` is the question)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
 from inspectie_app.contract import AppError, LocalIdentifier
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.ui.inspector.identifier_input import can_fix, identifier_line
+from inspectie_app.ui.inspector.shell import ControlScreen
 from inspectie_app.ui.widgets import TOUCH, heading, tagged
 from schemas.identifiers import IdentifierKind
 from schemas.templates import Scope
-
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.checklist import ChecklistScreen
 
 
 class CommentsPanel:
     """The team lead's comments, newest last; hidden while there are none."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.control = ft.Container(key="comments-panel", padding=12, border_radius=ft.BorderRadius.all(8),
                                     bgcolor=ft.Colors.BLUE_50, visible=False)
@@ -43,7 +41,7 @@ class IdentifiersPanel:
     """Record identifiers on the control that no checklist question asks for, and list all of the control's
     identifiers (those recorded through an identifier question name it); the server stores only their keyed hash."""
 
-    def __init__(self, screen: ChecklistScreen) -> None:
+    def __init__(self, screen: ControlScreen) -> None:
         self.screen = screen
         self.kind = ft.Dropdown(key="identifier-kind", width=300)
         self.value = ft.TextField(key="identifier-value", width=320, on_submit=self.add)

@@ -4,7 +4,7 @@ is listed in words with its control and *Openen* (``refusals``) until it is fixe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import flet as ft
 
@@ -12,15 +12,13 @@ from inspectie_app.contract import AppError, ConflictNotice, SyncStatus
 from inspectie_app.i18n import fmt_datetime
 from inspectie_app.ui import palette
 from inspectie_app.ui.inspector.refusals import sync_bar_lines
+from inspectie_app.ui.inspector.shell import Shell
 from inspectie_app.ui.widgets import TOUCH, deleted_person_name, dropped_corrections_text, tagged
 from schemas.conflicts import dropped_person
 
-if TYPE_CHECKING:
-    from inspectie_app.ui.inspector.app import InspectorApp
-
 
 class SyncBar:
-    def __init__(self, app: InspectorApp) -> None:
+    def __init__(self, app: Shell) -> None:
         self.app = app
         self.status: SyncStatus | None = None
         self.pending = ft.Text("", key="sync-pending")
