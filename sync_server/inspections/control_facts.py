@@ -65,8 +65,9 @@ class ControlFact(Base):
         # index, which the planners take over the overview's index without statistics
         Index("ix_control_fact_signals", "organisation_id", "finished", "quarter", "team_id", "inspector_id",
               "inspection_id", sqlite_where=text("signals > 0"), postgresql_where=text("signals > 0")),
-        # Waar kijken we?: every control per address key, read in key order
+        # Waar kijken we?: every control per address key, read in key order; the signals by level and time
         Index("ix_control_fact_address", "organisation_id", "address_key", "finished", "on_at", "level"),
+        Index("ix_control_fact_level", "organisation_id", "level", "on_at", "finished", "address_key"),
     )
 
     inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"),

@@ -101,14 +101,20 @@ def _addresses(session: Session, organisation_id: uuid.UUID, keys: list[str]) ->
 def _places(session: Session, organisation_id: uuid.UUID, day: date) -> dict[str, _Place]:
     """Address key -> what the organisation's controls there add up to."""
     out: dict[str, _Place] = {}
-    for row in session.execute(_per_address(organisation_id, day)):
-        place = out[row.address_key] = _Place()
-        place.last_done = _utc(row.last_done)
-        place.signals = int(row.signals or 0)
-        for level, moment in ((3, row.l3), (2, row.l2), (1, row.l1)):
-            if moment is not None:
-                place.worst[level] = _utc(moment)  # type: ignore[assignment]
-        place.done_this_year = bool(row.this_year)
+    year_start, next_year = periods.local_start(day.year), periods.local_start(day.year + 1)
+    later: list[str] = []  # keys whose last finished control lies after this year (a control dated ahead)
+    for key, last in session.execute(_last_done(organisation_id)):
+        place = out[key] = _Place(last_done=_utc(last))
+        if place.last_done is not None:
+            place.done_this_year = year_start <= place.last_done < next_year
+            if place.last_done >= next_year:
+                later.append(key)
+    for key in session.scalars(_done_in(organisation_id, later, year_start, next_year)) if later else ():
+        out[str(key)].done_this_year = True
+    for key, level, n, latest in session.execute(_signals(organisation_id, day)):
+        place = out[key]
+        place.signals += int(n)
+        place.worst[int(level)] = _utc(latest)  # type: ignore[assignment]
     for key, n in session.execute(_open_signals(organisation_id)):
         if key in out:
             out[key].open_signals = int(n)
@@ -118,20 +124,30 @@ def _places(session: Session, organisation_id: uuid.UUID, day: date) -> dict[str
     return out
 
 
-def _per_address(organisation_id: uuid.UUID, day: date) -> Select[*tuple[Any, ...]]:
-    """One row per address key of the organisation's controls, read in the order of ``ix_control_fact_address``."""
-    fact = ControlFact
-    finished = fact.finished.is_(True)
+def _last_done(organisation_id: uuid.UUID) -> Select[*tuple[Any, ...]]:
+    """One row per address key of the organisation's controls with its last finished time (None: none finished),
+    read in the order of ``ix_control_fact_address``."""
+    return (select(ControlFact.address_key, func.max(case((ControlFact.finished.is_(True), ControlFact.on_at))))
+            .where(access.in_organisation(ControlFact, organisation_id), ControlFact.address_key.is_not(None))
+            .group_by(ControlFact.address_key))
+
+
+def _done_in(organisation_id: uuid.UUID, keys: list[str], start: datetime, end: datetime) -> Select[str | None]:
+    """Those of ``keys`` with a finished control in [start, end)."""
+    return (select(ControlFact.address_key).distinct()
+            .where(access.in_organisation(ControlFact, organisation_id), ControlFact.address_key.in_(keys),
+                   ControlFact.finished.is_(True), ControlFact.on_at >= start, ControlFact.on_at < end))
+
+
+def _signals(organisation_id: uuid.UUID, day: date) -> Select[*tuple[Any, ...]]:
+    """(key, level, count, latest) of the finished controls with a signal within the window (``ix_control_fact_level``:
+    a few per cent of the controls)."""
     since = datetime.combine(day - timedelta(days=SIGNAL_WINDOW_DAYS), time(0), periods.AMSTERDAM).astimezone(UTC)
-    signal = finished & (fact.level >= 1) & (fact.on_at >= since)
-    this_year = (finished & (fact.on_at >= periods.local_start(day.year))
-                 & (fact.on_at < periods.local_start(day.year + 1)))
-    return (select(fact.address_key, func.max(case((finished, fact.on_at))).label("last_done"),
-                   func.sum(case((signal, 1), else_=0)).label("signals"),
-                   *(func.max(case((signal & (fact.level == n), fact.on_at))).label(f"l{n}") for n in (3, 2, 1)),
-                   func.max(case((this_year, 1), else_=0)).label("this_year"))
-            .where(access.in_organisation(fact, organisation_id), fact.address_key.is_not(None))
-            .group_by(fact.address_key))
+    fact = ControlFact
+    return (select(fact.address_key, fact.level, func.count(), func.max(fact.on_at))
+            .where(access.in_organisation(fact, organisation_id), fact.level >= 1, fact.on_at >= since,
+                   fact.finished.is_(True), fact.address_key.is_not(None))
+            .group_by(fact.address_key, fact.level))
 
 
 def _open_signals(organisation_id: uuid.UUID) -> Select[*tuple[Any, ...]]:

@@ -56,6 +56,8 @@ def upgrade() -> None:
                     sqlite_where=sa.text("signals > 0"), postgresql_where=sa.text("signals > 0"))
     op.create_index("ix_control_fact_address", "control_fact",
                     ["organisation_id", "address_key", "finished", "on_at", "level"])
+    op.create_index("ix_control_fact_level", "control_fact",
+                    ["organisation_id", "level", "on_at", "finished", "address_key"])
     op.create_index("ix_control_identifier_agency", "control_identifier",
                     ["organisation_id", "kind", "public_value", "inspection_id"])
     op.create_index("ix_inspection_unplanned", "inspection",
