@@ -169,6 +169,8 @@ def _verdict(catalogue: Catalogue, profile: Profile, hits: list[IndicatorHit], a
     points = {Strength.STRONG: 3, Strength.MEDIUM: 2, Strength.WEAK: 1}
     score = sum(points[s] for _d, s in strengths.values())
 
+    names = {h.code: h.label for h in hits}  # the lines name indicators in words
+
     def verdict(level: int, line: Text, escalation: str | None = None) -> _Verdict:
         return _Verdict(profile, level, positive, line, frame, escalation, score)
 
@@ -181,14 +183,16 @@ def _verdict(catalogue: Catalogue, profile: Profile, hits: list[IndicatorHit], a
     frame_full = has_frame and frame.act.evidenced and frame.means.evidenced and frame.purpose.evidenced
     if frame_full or ilo_full or (minor and frame.purpose.evidenced):
         shown = frame if has_frame else None
-        return verdict(3, explain.level_three_line(profile, shown, ilo_full=ilo_full, minor=minor))
+        return verdict(3, explain.level_three_line(profile, shown, ilo_full=ilo_full, minor=minor,
+                                                             names=names))
     if frame.means.evidenced or frame.purpose.evidenced:
-        return verdict(2, explain.level_two_line(profile, frame, minor=minor, has_frame=has_frame))
+        return verdict(2, explain.level_two_line(profile, frame, minor=minor, has_frame=has_frame,
+                                                           names=names))
     medium = sorted(c for c, (_d, s) in strengths.items() if s is Strength.MEDIUM)
     weak = sorted(c for c, (_d, s) in strengths.items() if s is Strength.WEAK)
     if weight(Counter(s for _d, s in strengths.values())) >= 1:
-        return verdict(1, explain.level_one_line(profile, medium, weak))
-    return verdict(0, explain.level_zero_line(weak))
+        return verdict(1, explain.level_one_line(profile, medium, weak, names))
+    return verdict(0, explain.level_zero_line(weak, names))
 
 
 def _frame(catalogue: Catalogue, profile: Profile, strengths: dict[str, tuple[Dimension, Strength]],

@@ -7,6 +7,8 @@ An escalated subject says "Niveau 3" and the escalation first. Dutch and English
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict
 
 from schemas.catalogue import PROFILE_LABELS, Profile, Strength
@@ -48,22 +50,31 @@ _ILO_FULL = Text(nl="werving, uitbuiting en dwang op de bestemming alle positief
                  en="recruitment, exploitation and coercion at destination all positive (ILO/EC rule)")
 
 
-def _codes(codes: list[str]) -> str:
-    return ", ".join(codes)
+Names = Mapping[str, Text]
+"""An indicator code -> its label: the lines name indicators in words (an inspector and a team lead read them; the
+codes are for the beheerder)."""
 
 
-def _basis(element: Element) -> Text:
+def _named(codes: list[str], names: Names) -> Text:
+    """The indicators in words, the code itself for one without a label."""
+    return Text(nl=", ".join(names[c].nl if c in names else c for c in codes),
+                en=", ".join(names[c].en if c in names else c for c in codes))
+
+
+def _basis(element: Element, names: Names) -> Text:
     """Why an element counts: its strong indicators, or the combination of medium and weak ones."""
     strong = [c for c, s in zip(element.codes, element.strengths, strict=True) if s is Strength.STRONG]
     if strong:
         word_nl = "de sterke indicator" if len(strong) == 1 else "de sterke indicatoren"
         word_en = "the strong indicator" if len(strong) == 1 else "the strong indicators"
-        return Text(nl=f"{word_nl} {_codes(strong)}", en=f"{word_en} {_codes(strong)}")
+        named = _named(strong, names)
+        return Text(nl=f"{word_nl} {named.nl}", en=f"{word_en} {named.en}")
     medium = element.strengths.count(Strength.MEDIUM)
     weak = element.strengths.count(Strength.WEAK)
     mix_nl = f"{medium} middel" + (f" + {weak} zwak" if weak else "")
     mix_en = f"{medium} medium" + (f" + {weak} weak" if weak else "")
-    return Text(nl=f"{mix_nl} ({_codes(element.codes)})", en=f"{mix_en} ({_codes(element.codes)})")
+    named = _named(element.codes, names)
+    return Text(nl=f"{mix_nl} ({named.nl})", en=f"{mix_en} ({named.en})")
 
 
 def _profile(profile: Profile | None) -> tuple[str, str]:
@@ -79,20 +90,22 @@ def escalated_line(profile: Profile, reason: Text) -> Text:
     return Text(nl=f"Niveau 3{pnl} — acuut: {reason.nl}", en=f"Level 3{pen} — acute: {reason.en}")
 
 
-def level_three_line(profile: Profile, frame: Frame | None, *, ilo_full: bool, minor: bool) -> Text:
+def level_three_line(profile: Profile, frame: Frame | None, *, ilo_full: bool, minor: bool,
+                     names: Names | None = None) -> Text:
     """Level 3 by the combination rules: the 273f frame, the ILO rule, or a minor with a purpose."""
     pnl, pen = _profile(profile)
     if frame is not None and frame.act.evidenced and frame.means.evidenced and frame.purpose.evidenced:
-        acts_nl = "; ".join(t.nl for t in frame.act_labels) or _codes(frame.act.codes)
-        acts_en = "; ".join(t.en for t in frame.act_labels) or _codes(frame.act.codes)
-        means, purpose = _basis(frame.means), _basis(frame.purpose)
+        acts = _named(frame.act.codes, names or {})
+        acts_nl = "; ".join(t.nl for t in frame.act_labels) or acts.nl
+        acts_en = "; ".join(t.en for t in frame.act_labels) or acts.en
+        means, purpose = _basis(frame.means, names or {}), _basis(frame.purpose, names or {})
         return Text(nl=f"Niveau 3{pnl}: handeling ({acts_nl}), middel ({means.nl}) en uitbuitingsdoel "
                        f"({purpose.nl}) zijn alle drie aanwezig (art. 273f Sr).",
                     en=f"Level 3{pen}: act ({acts_en}), means ({means.en}) and purpose of exploitation "
                        f"({purpose.en}) are all present (art. 273f Criminal Code).")
     if ilo_full:
         return Text(nl=f"Niveau 3{pnl}: {_ILO_FULL.nl}.", en=f"Level 3{pen}: {_ILO_FULL.en}.")
-    basis = _basis(frame.purpose) if frame is not None else Text(nl="uitbuiting", en="exploitation")
+    basis = _basis(frame.purpose, names or {}) if frame is not None else Text(nl="uitbuiting", en="exploitation")
     assert minor
     return Text(nl=f"Niveau 3{pnl}: minderjarige met een uitbuitingsdoel ({basis.nl}); bij een minderjarige is "
                    "geen middel nodig (art. 273f Sr).",
@@ -100,14 +113,15 @@ def level_three_line(profile: Profile, frame: Frame | None, *, ilo_full: bool, m
                    "needed (art. 273f Criminal Code).")
 
 
-def level_two_line(profile: Profile, frame: Frame, *, minor: bool, has_frame: bool) -> Text:
+def level_two_line(profile: Profile, frame: Frame, *, minor: bool, has_frame: bool, names: Names | None = None
+                   ) -> Text:
     """Level 2: which element is evidenced, and what level 3 still needs."""
     pnl, pen = _profile(profile)
     parts_nl: list[str] = []
     parts_en: list[str] = []
     for name_nl, name_en, element in (("middel", "means", frame.means), ("uitbuitingsdoel", "purpose", frame.purpose)):
         if element.evidenced:
-            basis = _basis(element)
+            basis = _basis(element, names or {})
             parts_nl.append(f"{name_nl} aangetoond door {basis.nl}")
             parts_en.append(f"{name_en} shown by {basis.en}")
     missing = _missing_for_three(frame, minor=minor, has_frame=has_frame)
@@ -127,26 +141,29 @@ def _missing_for_three(frame: Frame, *, minor: bool, has_frame: bool) -> Text:
     return Text(nl="; ".join(t.nl for t in needed) or "–", en="; ".join(t.en for t in needed) or "–")
 
 
-def level_one_line(profile: Profile, medium: list[str], weak: list[str]) -> Text:
+def level_one_line(profile: Profile, medium: list[str], weak: list[str], names: Names | None = None) -> Text:
     """Level 1: medium indicators, or weak ones that together count; and what level 2 needs."""
     pnl, pen = _profile(profile)
     if medium:
-        what_nl = f"middelsterke indicator{'en' if len(medium) > 1 else ''} {_codes(medium)}"
-        what_en = f"medium indicator{'s' if len(medium) > 1 else ''} {_codes(medium)}"
+        named = _named(medium, names or {})
+        what_nl = f"middelsterke indicator{'en' if len(medium) > 1 else ''} {named.nl}"
+        what_en = f"medium indicator{'s' if len(medium) > 1 else ''} {named.en}"
     else:
-        what_nl = f"zwakke signalen die samen tellen ({_codes(weak)})"
-        what_en = f"weak signals together ({_codes(weak)})"
+        named = _named(weak, names or {})
+        what_nl = f"zwakke signalen die samen tellen ({named.nl})"
+        what_en = f"weak signals together ({named.en})"
     return Text(nl=f"Niveau 1{pnl}: {what_nl}. Voor niveau 2 ontbreekt: een sterke indicator, of twee middelsterke "
                    "(of een middelsterke en twee zwakke) bij het middel of bij het uitbuitingsdoel.",
                 en=f"Level 1{pen}: {what_en}. Level 2 still needs: one strong indicator, or two medium (or one medium "
                    "and two weak) among the means or among the purpose.")
 
 
-def level_zero_line(weak: list[str]) -> Text:
+def level_zero_line(weak: list[str], names: Names | None = None) -> Text:
     """Level 0: nothing that counts; a single weak signal is named but needs company."""
     if weak:
-        return Text(nl=f"Niveau 0: alleen een zwak signaal ({_codes(weak)}). Voor niveau 1 ontbreekt: een "
+        named = _named(weak, names or {})
+        return Text(nl=f"Niveau 0: alleen een zwak signaal ({named.nl}). Voor niveau 1 ontbreekt: een "
                        "middelsterke indicator, of een tweede zwak signaal.",
-                    en=f"Level 0: only a weak signal ({_codes(weak)}). Level 1 still needs: a medium indicator, or "
+                    en=f"Level 0: only a weak signal ({named.en}). Level 1 still needs: a medium indicator, or "
                        "a second weak signal.")
     return Text(nl="Niveau 0: geen indicatoren van betekenis gevonden.", en="Level 0: no significant indicators found.")

@@ -186,7 +186,8 @@ def test_explanation_carries_question_evidence_and_versions(catalogue: Catalogue
     assert f"{cd1.label.nl} (sterk)" in dimension.nl and f"{cd2.label.nl} (sterk)" in dimension.nl
     assert f"{cd1.label.en} (strong)" in dimension.en
     assert subject.reasons[0] == subject.level_rule
-    assert subject.reasons[0].en.startswith("Level 2 (labour exploitation): means shown by the strong indicators CD1")
+    assert subject.reasons[0].en.startswith("Level 2 (labour exploitation): means shown by the strong indicators "
+                                            f"{cd1.label.en}, {cd2.label.en}")  # in words, not "CD1, CD2"
     missing = subject.reasons[0].nl.split("Voor niveau 3 ontbreekt: ")[1]
     assert missing.startswith("een handeling") and "een uitbuitingsdoel" in missing and "een middel:" not in missing
 
@@ -227,7 +228,9 @@ def test_medium_indicator_alone_is_level_one(catalogue: Catalogue, pandenactie: 
     person = PersonRecord(id="p", label="P", answers={"P17_fines_deductions": True})
     result = evaluate(pandenactie, catalogue, {}, [person])
     assert (result.level, result.profile) == (1, Profile.LABOUR)
-    assert "EX8" in result.subjects[1].reasons[0].nl
+    [ex8] = [h for h in result.subjects[1].hits if h.code == "EX8"]
+    line = result.subjects[1].reasons[0].nl
+    assert f"middelsterke indicator {ex8.label.nl}." in line and "EX8" not in line  # named in words
 
 
 def test_minor_in_exploitative_labour_is_level_three(catalogue: Catalogue, pandenactie: Template) -> None:

@@ -135,7 +135,8 @@ async def test_detail_hit_evidence_and_photo(server_app: FastAPI, synced: dict[s
         # the option label, not its code; where it was recorded
         assert "    Staat van het pand: Slecht (waargenomen, pand)" in texts
         rule = h.find_one(ft.Text, key="level-rule-premises").value
-        assert rule.startswith("Niveau 1 (arbeidsuitbuiting): middelsterke indicator EX1.") and "niveau 2" in rule
+        assert rule.startswith("Niveau 1 (arbeidsuitbuiting): middelsterke indicator Slechte woonomstandigheden.")
+        assert "niveau 2" in rule and "EX1" not in rule
         assert h.find_one(ft.Text, key="subject-premises").value == "Pand — L1 signaal"
         assert h.find_one(ft.Text, key="answer-staat").value == "Slecht"
         assert h.find_one(ft.Text, key="answer-bewoond").value == "Nee"
