@@ -173,11 +173,11 @@ def test_cluster_pages_equal_the_groups_computed_in_python(factory: sessionmaker
                                                            reader: str) -> None:
     with factory() as session:
         expected = old_groups(session, history, reader)
-        assert len(expected) >= 3
+        assert len(expected) >= 2  # walked one cluster per page
         got: list[Any] = []
         cursor = None
         while True:
-            page = service.clusters(session=session, viewer=history.principals[reader], limit=2, cursor=cursor)
+            page = service.clusters(session=session, viewer=history.principals[reader], limit=1, cursor=cursor)
             assert page.total == len(expected) and page.total_is_exact
             got += page.items
             cursor = page.next_cursor
