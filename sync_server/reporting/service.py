@@ -86,12 +86,12 @@ def _agency_pairs(user: Principal, kvks: list[str] | None = None) -> Any:
         return by_identifier.subquery("pairs")
     named = (select(Identifier.id).where(Identifier.inspection_id == Answer.inspection_id,
                                          Identifier.kind == "uitzendbureau").exists())
-    visible = select(ControlFact.inspection_id).where(access.control_clause(user, ControlFact))
+    visible = (select(ControlFact.inspection_id).where(ControlFact.inspection_id == Answer.inspection_id,
+                                                       access.control_clause(user, ControlFact)).exists())
     # driven from the answers of one question (``ix_answer_question``), not from every visible control
     by_answer = (select(literal(UNKNOWN).label("kvk"), Answer.inspection_id.label("inspection_id"))
                  .where(Answer.question_id == AGENCY_ANSWER[0], Answer.person_id == "",
-                        cast(Answer.value, Text) == json.dumps(AGENCY_ANSWER[1]), ~named,
-                        Answer.inspection_id.in_(visible)))
+                        cast(Answer.value, Text) == json.dumps(AGENCY_ANSWER[1]), ~named, visible))
     return union(by_identifier, by_answer).subquery("pairs")
 
 
