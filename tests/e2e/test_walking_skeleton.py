@@ -71,7 +71,10 @@ def test_offline_pandenactie_reaches_team_lead(tmp_path: Path, browser: Browser,
         assert "L2" in (row.first.inner_text() + (row.first.get_attribute("aria-label") or ""))
         snap(office, shots / "office_review_list.png")
         row.first.click()
-        office.get_by_text("CD1").first.wait_for(timeout=20_000)  # the explanation names the indicator
+        # the explanation names the indicator in words, the level in its one wording, and no code
+        office.get_by_text(re.compile("Inhouden van identiteitsdocumenten")).first.wait_for(timeout=20_000)
+        office.get_by_text(re.compile("L2 ernstig signaal")).first.wait_for(timeout=20_000)
+        assert office.get_by_text(re.compile(r"\bCD1\b")).count() == 0
         snap(office, shots / "office_control_detail.png")
 
 

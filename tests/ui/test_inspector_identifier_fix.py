@@ -183,7 +183,7 @@ async def test_a_refused_answer_shows_on_its_question_and_other_refusals_in_the_
     assert sorted(n.code for n in (await svc.sync_status()).refused) == ["invalid_answer", "unknown_question"]
     async with harness(svc) as h:
         title = h.find_one(ft.Text, key="sync-refused-title")
-        assert title.value == "De server weigerde 2 wijziging(en). Open de controle om het te herstellen:"
+        assert title.value == "De server weigerde 2 wijzigingen. Open de controle om het te herstellen:"
         await h.click(h.find_one(ft.ListTile, key=f"inspection-{iid}"))
         error = h.find_one(ft.Text, key="error-advertentie_gevonden")
         assert error.visible

@@ -103,8 +103,9 @@ async def test_sync_bar_shows_pending_and_sync_now(logged_in: Any) -> None:
     await logged_in.start_inspection(template_id="pandenactie", address=Address(street="Kerkstraat"))
     async with harness(logged_in) as h:
         pending = h.find_one(ft.Text, key="sync-pending")
-        assert pending.value.endswith("wijzigingen te versturen")
-        assert pending.value[0].isdigit() and pending.value[0] != "0"
+        count = int(pending.value.split()[0])
+        noun = "wijziging" if count == 1 else "wijzigingen"  # "1 wijziging", never "1 wijzigingen"
+        assert count > 0 and pending.value == f"{count} {noun} te versturen"
         await h.click(h.find_one(ft.OutlinedButton, key="sync-now"))
         assert h.find_one(ft.Text, key="sync-pending").value == "Alles verstuurd"
         assert h.find_one(ft.Text, key="sync-last").value.startswith("Laatst gesynchroniseerd om ")

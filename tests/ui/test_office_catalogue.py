@@ -147,7 +147,7 @@ async def test_draft_a_failing_weight_margins_and_publishing_with_a_signed_reaso
         assert h.find(key="catalogue-new-draft")  # the draft became the version
         await h.click(h.find_one(ft.TextButton, key="lang-toggle"))  # and in English
         assert text_of(h, "screen-title") == "Indicator catalogue"
-        assert text_of(h, "catalogue-version-2-reason").startswith("Published while 1 reference case(s) failed.")
+        assert text_of(h, "catalogue-version-2-reason").startswith("Published while 1 reference case failed.")
         assert h.errors() == []
 
 

@@ -242,7 +242,7 @@ async def test_moving_a_user_says_their_devices_start_over(server_app: FastAPI, 
         assert h.find_one(ft.Text, key=f"user-heading-{name}").value.endswith(f"team doel-{suffix}")
         await choose(h, "users-team-filter", str(target))  # the team filter shows the one user of that team
         await h.click(h.find_one(ft.OutlinedButton, key="users-search-button"))
-        assert h.find_one(ft.Text, key="users-count").value == "1 gebruikers getoond."
+        assert h.find_one(ft.Text, key="users-count").value == "1 gebruiker getoond."  # singular
         assert h.errors() == []
 
 
