@@ -13,11 +13,11 @@ from inspectie_app.ui.widgets import TOUCH, tagged
 from schemas.review import AuditRead
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class AuditScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.paged: PagedList[AuditRead] = PagedList(lambda cursor: self.app.client.audit(cursor=cursor))
         self.table = ft.Column(key="audit-rows")

@@ -25,13 +25,13 @@ from schemas.records import PersonRecord
 from schemas.templates import Scope, Template
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class ConflictsPanel:
     """Rendered inside the detail screen; loads its own data through ``OfficeClient``."""
 
-    def __init__(self, app: OfficeApp, inspection_id: UUID, conflicts: list[ConflictRead], *,
+    def __init__(self, app: Office, inspection_id: UUID, conflicts: list[ConflictRead], *,
                  template: Template | None = None, persons: list[PersonRecord] | None = None) -> None:
         self.app = app
         self.inspection_id = inspection_id
@@ -43,7 +43,7 @@ class ConflictsPanel:
         self.error = ft.Text("", color=ft.Colors.RED_800, visible=False)
 
     @classmethod
-    async def load(cls, app: OfficeApp, inspection_id: UUID, *, template: Template | None = None,
+    async def load(cls, app: Office, inspection_id: UUID, *, template: Template | None = None,
                    persons: list[PersonRecord] | None = None) -> ConflictsPanel:
         """The panel with this control's conflicts; a failed load is shown, never taken for "no conflicts"."""
         panel = cls(app, inspection_id, [], template=template, persons=persons)

@@ -21,7 +21,7 @@ from schemas.records import InspectionDetail
 from schemas.templates import AnswerValue, Question, QuestionType, Template, check_answer
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 NOTE = "note"
 NOTE_MAX = 20000
@@ -30,7 +30,7 @@ NOTE_MAX = 20000
 class CorrectionPanel:
     """A question picker, the input for the picked question and a save button (teamleider only)."""
 
-    def __init__(self, app: OfficeApp, inspection_id: UUID, detail: InspectionDetail,
+    def __init__(self, app: Office, inspection_id: UUID, detail: InspectionDetail,
                  template: Template | None) -> None:
         self.app = app
         self.id = inspection_id

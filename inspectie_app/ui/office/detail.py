@@ -22,11 +22,11 @@ from schemas.records import InspectionDetail, InspectionStatus, PhotoRead
 from schemas.templates import AnswerValue, Section, Template, visible_questions
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class DetailScreen:
-    def __init__(self, app: OfficeApp, inspection_id: UUID) -> None:
+    def __init__(self, app: Office, inspection_id: UUID) -> None:
         self.app = app
         self.id = inspection_id
         self.template: Template | None = None

@@ -17,13 +17,13 @@ from schemas.signal_groups import IndicatorSummary, SubjectGroup, group_subjects
 from schemas.templates import Template
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class FlagExplanation:
     """Draws one flag; ``template`` (when known) turns answer codes into their labels."""
 
-    def __init__(self, app: OfficeApp, template: Template | None) -> None:
+    def __init__(self, app: Office, template: Template | None) -> None:
         self.app = app
         self.template = template
 

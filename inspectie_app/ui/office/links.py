@@ -16,7 +16,7 @@ from schemas.identifiers import IdentifierKind
 from schemas.review import Cluster, IdentifierRead, LinkedControl
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 def identifier_line(identifier: IdentifierRead, lang: str) -> str:
@@ -30,7 +30,7 @@ def identifier_line(identifier: IdentifierRead, lang: str) -> str:
 
 
 class LinksScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.kind = ft.Dropdown(key="lookup-kind", width=280)
         self.value = ft.TextField(key="lookup-value", width=320, on_submit=self._lookup)

@@ -14,11 +14,11 @@ from inspectie_app.ui.widgets import LEVEL_COLOURS, TOUCH, control_type_text, he
 from schemas.review import AgencyRow, CountRow, Overview
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class ReportingScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.agencies: PagedList[AgencyRow] = PagedList(lambda cursor: self.app.client.agencies(cursor=cursor))
         self.agency_rows = ft.Column(key="agencies", spacing=2)

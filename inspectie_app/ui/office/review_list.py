@@ -20,14 +20,14 @@ from schemas.records import InspectionStatus
 from schemas.review import ReviewItem
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 FILTERS: tuple[int | None, ...] = (None, 3, 2, 1, 0)
 ANY = "__any__"
 
 
 class ReviewListScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.paged: PagedList[ReviewItem] = PagedList(self._fetch)
         self.level: int | None = None
@@ -182,7 +182,7 @@ class ReviewListScreen:
         await self.app.show(self.render)
 
 
-def level_change_row(app: OfficeApp, item: ReviewItem) -> list[ft.Control]:
+def level_change_row(app: Office, item: ReviewItem) -> list[ft.Control]:
     """The new-catalogue marker under the address, when this control's level moved."""
     text = level_change_text(app, item.level, item.previous_level, item.level_changed)
     return [] if text is None else [ft.Text(text, size=12, color=ft.Colors.DEEP_PURPLE_700,

@@ -21,7 +21,7 @@ from schemas.review import Partner, ReviewState, SignalState, Verdict
 from schemas.signal_groups import SubjectGroup, group_subjects
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 MAX_REASON = 4000  # as VerificationCreate allows
@@ -42,7 +42,7 @@ def signal_groups(flag: FlagResult | None, signals: list[SignalState]
 
 
 class ReviewPanel:
-    def __init__(self, app: OfficeApp, inspection_id: UUID, state: ReviewState, flag: FlagResult | None = None,
+    def __init__(self, app: Office, inspection_id: UUID, state: ReviewState, flag: FlagResult | None = None,
                  *, draft: bool = False) -> None:
         self.app = app
         self.id = inspection_id

@@ -13,11 +13,11 @@ from inspectie_app.ui.widgets import TOUCH, column_headers, control_type_text, l
 from schemas.review import SignalState
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class SignalsScreen:
-    def __init__(self, app: OfficeApp, open_only: bool = False) -> None:
+    def __init__(self, app: Office, open_only: bool = False) -> None:
         self.app = app
         self.open_only = open_only
         self.paged: PagedList[SignalState] = PagedList(

@@ -31,7 +31,7 @@ from inspectie_app.ui.widgets import TOUCH, heading, tagged
 from schemas.accounts import AccountRead, DeviceRead, DeviceState, TeamRead
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 Translate = Callable[..., str]
 
@@ -74,7 +74,7 @@ class Pending:
 
 
 class UsersScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.pending: Pending | None = None
         self.filter = UserFilter()

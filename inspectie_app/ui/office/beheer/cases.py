@@ -18,7 +18,7 @@ from inspectie_app.ui.widgets import heading
 from schemas.catalogue_beheer import CASE_NAME_PATTERN, CaseRead, QuestionRef
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 LEVELS = ("0", "1", "2", "3")
 ANY = "-"
@@ -26,7 +26,7 @@ PROFILES = (ANY, "none", "labour", "sexual", "criminal")
 
 
 class CasesScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.api = CatalogueClient(app.client)
         self.editing: str | None = None  # a case name, "" for a new one

@@ -22,14 +22,14 @@ from inspectie_app.ui.widgets import TOUCH, heading, tagged
 from schemas.catalogue_beheer import REASON_MIN_LENGTH, CaseRunRead, DraftRead, DryRunRead, Problem, QuestionRef
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 PROFILES = ("labour", "sexual", "criminal")
 STRENGTHS = ("S", "M", "W")
 NONE = "-"
 
 
-def button(app: OfficeApp, text_key: str, key: str, on_click: Any, *, filled: bool = False,
+def button(app: Office, text_key: str, key: str, on_click: Any, *, filled: bool = False,
            label: str | None = None, icon: Any = None, **fmt: Any) -> ft.Control:
     cls = ft.FilledButton if filled else ft.OutlinedButton
     text = app.t(text_key, **fmt)
@@ -42,7 +42,7 @@ def _tag(control: ft.Control) -> ft.Control:
     return tagged(control, str(control.key))
 
 
-def problem_view(app: OfficeApp, problems: list[Problem], key: str) -> ft.Control:
+def problem_view(app: Office, problems: list[Problem], key: str) -> ft.Control:
     """The draft's problems in the user's language; the checker's own words in a fold for the beheerder."""
     if not problems:
         return ft.Text(app.t("cat_no_problems"), key=key, color=ft.Colors.GREEN_800)
@@ -57,7 +57,7 @@ def problem_view(app: OfficeApp, problems: list[Problem], key: str) -> ft.Contro
 
 
 class CatalogueScreen:
-    def __init__(self, app: OfficeApp, notice: str = "") -> None:
+    def __init__(self, app: Office, notice: str = "") -> None:
         self.app = app
         self.api = CatalogueClient(app.client)
         self.notice = notice

@@ -16,14 +16,14 @@ from inspectie_app.ui.widgets import heading, tagged
 from schemas.templates import AnswerValue, Question, QuestionType, Scope, Section, Template, visible_questions
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 TABLET_WIDTH, TABLET_HEIGHT = 800, 1280
 PERSON = "preview-person-1"
 
 
 class Preview:
-    def __init__(self, app: OfficeApp, template: Template) -> None:
+    def __init__(self, app: Office, template: Template) -> None:
         self.app = app
         self.template = template
         self.answers: dict[str | None, dict[str, AnswerValue]] = {None: {}, PERSON: {}}

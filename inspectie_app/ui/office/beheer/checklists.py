@@ -27,7 +27,7 @@ from schemas.checklist_drafts import PARTS, ChecklistRead, DraftCheck, DraftRead
 from schemas.templates import parse_template
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 def _title(content: dict[str, Any] | ChecklistRead, lang: str) -> str:
@@ -36,7 +36,7 @@ def _title(content: dict[str, Any] | ChecklistRead, lang: str) -> str:
 
 
 def _replace(column: ft.Column, controls: list[ft.Control]) -> None:
-    """New controls into ``column``, published empty first (as ``OfficeApp.show`` does), so that controls of the
+    """New controls into ``column``, published empty first (as ``Office.show`` does), so that controls of the
     same key are added, not diffed against the old ones (a control matched that way is frozen)."""
     if column.controls:
         column.controls = []
@@ -46,7 +46,7 @@ def _replace(column: ft.Column, controls: list[ft.Control]) -> None:
 
 
 class ChecklistsScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
 
     async def render(self) -> None:
@@ -101,7 +101,7 @@ class ChecklistsScreen:
 class DraftScreen:
     """One draft: edit, preview, compare and publish (``tab``)."""
 
-    def __init__(self, app: OfficeApp, draft_id: UUID, tab: str = "edit") -> None:
+    def __init__(self, app: Office, draft_id: UUID, tab: str = "edit") -> None:
         self.app = app
         self.draft_id = draft_id
         self.tab = tab

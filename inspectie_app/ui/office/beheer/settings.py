@@ -22,7 +22,7 @@ from schemas.org_settings import RETENTION_KINDS, OrganisationSettingsRead
 from schemas.retention import RetentionRun
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 Translate = Callable[..., str]
 VERIFY = "verify_within_days"
@@ -89,7 +89,7 @@ class SettingsDraft:
 
 
 class SettingsScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.current: OrganisationSettingsRead | None = None
         self.draft: SettingsDraft | None = None

@@ -18,10 +18,10 @@ from inspectie_app.ui.widgets import TOUCH, control_type_text, heading, level_ba
 from schemas.planning import EstablishmentDetail, EstablishmentKind, EstablishmentRead, LicenceStatus
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
-def licence_line(app: OfficeApp, e: EstablishmentRead) -> str:
+def licence_line(app: Office, e: EstablishmentRead) -> str:
     parts = [app.t(f"pl_licence_{e.licence_status.value}")]
     if e.licence_number:
         parts.append(e.licence_number)
@@ -31,7 +31,7 @@ def licence_line(app: OfficeApp, e: EstablishmentRead) -> str:
 
 
 class EstablishmentsScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
 
     async def render(self) -> None:
@@ -58,7 +58,7 @@ class EstablishmentsScreen:
 
 
 class EstablishmentFormScreen:
-    def __init__(self, app: OfficeApp, establishment: EstablishmentRead | None = None) -> None:
+    def __init__(self, app: Office, establishment: EstablishmentRead | None = None) -> None:
         self.app = app
         self.existing = establishment
         e = establishment
@@ -120,7 +120,7 @@ class EstablishmentFormScreen:
 
 
 class EstablishmentScreen:
-    def __init__(self, app: OfficeApp, establishment_id: UUID) -> None:
+    def __init__(self, app: Office, establishment_id: UUID) -> None:
         self.app = app
         self.establishment_id = establishment_id
         self.detail: EstablishmentDetail | None = None

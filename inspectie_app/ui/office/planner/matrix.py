@@ -11,11 +11,11 @@ from inspectie_app.ui.office.planner.nav import tabs
 from inspectie_app.ui.widgets import TOUCH, heading, tagged
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
 class MatrixScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
 
     async def render(self) -> None:

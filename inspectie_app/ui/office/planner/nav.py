@@ -10,12 +10,12 @@ import flet as ft
 from inspectie_app.ui.widgets import TOUCH, tagged
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 TABS = ("year", "schedule", "establishments", "suggestions", "matrix")
 
 
-def tabs(app: OfficeApp, current: str) -> ft.Control:
+def tabs(app: Office, current: str) -> ft.Control:
     """One button per planner screen; the current one is filled."""
     buttons: list[ft.Control] = []
     role = app.client.user.role if app.client.user else ""
@@ -29,14 +29,14 @@ def tabs(app: OfficeApp, current: str) -> ft.Control:
     return ft.Row(buttons, wrap=True, key="planner-tabs")
 
 
-def go(app: OfficeApp, tab: str, **kw: Any) -> Callable[[Any], Awaitable[None]]:
+def go(app: Office, tab: str, **kw: Any) -> Callable[[Any], Awaitable[None]]:
     async def handler(_e: Any = None) -> None:
         await app.show_planner(tab, **kw)
 
     return handler
 
 
-def field_error(app: OfficeApp, problems: dict[str, str], name: str) -> str | None:
+def field_error(app: Office, problems: dict[str, str], name: str) -> str | None:
     code = problems.get(name)
     return app.t(code) if code else None
 
@@ -45,5 +45,5 @@ def text_field(key: str, label: str, value: str = "", width: int = 220, **kw: An
     return ft.TextField(key=key, label=label, value=value, width=width, **kw)
 
 
-def is_planner(app: OfficeApp) -> bool:
+def is_planner(app: Office) -> bool:
     return app.client.user is not None and app.client.user.role == "planner"

@@ -17,7 +17,7 @@ from schemas.planning import CONTROL_TYPES, PARTNERS, EstablishmentRead
 from schemas.records import Address, PlannedControlRead, UserRead
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 NO_ESTABLISHMENT = "-"
 
@@ -25,7 +25,7 @@ NO_ESTABLISHMENT = "-"
 class AddressFields:
     """The Dutch address fields plus the PDOK lookup; reused by the establishment form."""
 
-    def __init__(self, app: OfficeApp, prefix: str, draft: AddressDraft) -> None:
+    def __init__(self, app: Office, prefix: str, draft: AddressDraft) -> None:
         self.app = app
         t = app.t
         self.street = text_field(f"{prefix}-street", f"{t('street')} *", draft.street, 320)
@@ -96,7 +96,7 @@ class AddressFields:
 
 
 class ScheduleScreen:
-    def __init__(self, app: OfficeApp, control: PlannedControlRead | None = None,
+    def __init__(self, app: Office, control: PlannedControlRead | None = None,
                  draft: ScheduleDraft | None = None) -> None:
         self.app = app
         self.control = control

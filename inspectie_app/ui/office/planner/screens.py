@@ -1,4 +1,4 @@
-"""Which planner screen a tab name opens (``OfficeApp.show_planner(tab, **kw)``)."""
+"""Which planner screen a tab name opens (``Office.show_planner(tab, **kw)``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
-def planner_render(app: OfficeApp, tab: str, **kw: Any) -> Callable[[], Awaitable[None]]:
+def planner_render(app: Office, tab: str, **kw: Any) -> Callable[[], Awaitable[None]]:
     """The render function of planner screen ``tab`` (year, schedule, establishments, establishment,
     establishment_form, suggestions, matrix)."""
     from inspectie_app.ui.office.planner.establishments import (

@@ -15,10 +15,10 @@ from inspectie_app.ui.widgets import TOUCH, tagged
 from schemas.planning import RankReason, Suggestion
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 
-def reason_text(app: OfficeApp, r: RankReason) -> str:
+def reason_text(app: Office, r: RankReason) -> str:
     params = dict(r.params)
     if "date" in params:
         params["date"] = fmt_date(date.fromisoformat(str(params["date"])))
@@ -29,7 +29,7 @@ def reason_text(app: OfficeApp, r: RankReason) -> str:
 
 
 class SuggestionsScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
 
     async def render(self) -> None:

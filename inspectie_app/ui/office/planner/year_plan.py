@@ -17,13 +17,13 @@ from schemas.planning import PlanTargets, TargetProgress, YearPlan
 from schemas.records import PlannedControlRead
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 STATUS_COLOURS = {"planned": ft.Colors.BLUE_50, "in_progress": ft.Colors.AMBER_100, "done": ft.Colors.GREEN_100,
                   "cancelled": ft.Colors.GREY_300}
 
 
-def progress_text(app: OfficeApp, p: TargetProgress) -> str:
+def progress_text(app: Office, p: TargetProgress) -> str:
     """"4 van 6 pandenacties" (+ how many more are planned)."""
     text = app.t(f"pl_progress_{p.key}", done=p.done, target=p.target)
     return f"{text} · {app.t('pl_progress_planned', planned=p.planned)}" if p.planned else text
@@ -35,7 +35,7 @@ def month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 class YearPlanScreen:
-    def __init__(self, app: OfficeApp, year: int | None = None, month: int | None = None) -> None:
+    def __init__(self, app: Office, year: int | None = None, month: int | None = None) -> None:
         today = date.today()
         self.app = app
         self.year = year or today.year
@@ -214,5 +214,5 @@ class YearPlanScreen:
         return handler
 
 
-def partner_text(app: OfficeApp, partner: str) -> str:
+def partner_text(app: Office, partner: str) -> str:
     return app.t(f"pl_partner_{partner}") if has_key(f"pl_partner_{partner}") else partner
