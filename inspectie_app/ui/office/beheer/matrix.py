@@ -19,7 +19,7 @@ from inspectie_app.ui.widgets import heading, tagged
 from schemas.planning import MAX_TERM_DAYS, EnforcementMatrix
 
 if TYPE_CHECKING:
-    from inspectie_app.ui.office.app import OfficeApp
+    from inspectie_app.ui.office.shell import Office
 
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -85,7 +85,7 @@ def body_of(title: dict[str, str], lookback: str, cats: list[CategoryForm]) -> d
 
 
 class MatrixFormScreen:
-    def __init__(self, app: OfficeApp) -> None:
+    def __init__(self, app: Office) -> None:
         self.app = app
         self.loaded = False
         self.version = 0
@@ -177,9 +177,9 @@ class MatrixFormScreen:
         if any(key not in self.fields for key in self.problems):
             await self._redraw()
             return
-        for key, field in self.fields.items():
+        for key, text_field in self.fields.items():
             problem = self.problems.get(key)
-            field.error = self.app.t(problem, max=MAX_TERM_DAYS) if problem else None
+            text_field.error = self.app.t(problem, max=MAX_TERM_DAYS) if problem else None
         self._set_message()
         self.app.title.value = self.app.t("mx_title", version=self.version)
         self.app.page.update()
