@@ -20,11 +20,12 @@ import hmac
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased, load_only
+from sqlalchemy.orm import Session, aliased
 
 from schemas.identifiers import IdentifierKind, hint, normalise, problem
 from schemas.pages import Page
@@ -105,7 +106,7 @@ class _Labels:
         self.session = session
         self.questions: dict[tuple[str, int], dict[str, Text]] = {}
 
-    def label(self, inspection: Inspection, question_id: str | None) -> Text | None:
+    def label(self, inspection: _Shown, question_id: str | None) -> Text | None:
         if question_id is None:
             return None
         key = (inspection.template_id, inspection.template_version)
@@ -116,12 +117,12 @@ class _Labels:
         return self.questions[key].get(question_id)
 
 
-def _reads(inspection: Inspection, rows: Iterable[Row], labels: _Labels) -> list[IdentifierRead]:
+def _reads(inspection: _Shown, rows: Iterable[Row], labels: _Labels) -> list[IdentifierRead]:
     return [IdentifierRead(kind=IdentifierKind(kind), hint=h, question_id=qid, question=labels.label(inspection, qid))
             for _iid, kind, _dig, h, qid in rows]
 
 
-def _control(inspection: Inspection, rows: list[Row], labels: _Labels) -> LinkedControl:
+def _control(inspection: _Shown, rows: list[Row], labels: _Labels) -> LinkedControl:
     """A linked control with the kinds it shares and its identifiers that make the link (``rows``)."""
     return LinkedControl(inspection_id=inspection.id, address=Address.model_validate(inspection.address),
                          control_type=inspection.control_type, started_at=inspection.started_at,
@@ -134,18 +135,47 @@ def identifiers(*, session: Session, inspection: Inspection) -> list[IdentifierR
     return _reads(inspection, _rows(session, Identifier.inspection_id == inspection.id), _Labels(session))
 
 
-def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> list[Inspection]:
-    """The controls among ``ids`` that ``viewer`` may see, in no particular order (one query per 500). Read by
-    primary key, the rule applied to each (``access.sees``): with the organisation in the WHERE clause SQLite
-    chose the organisation's index and read all of its controls. Only the columns shown are loaded."""
-    return [i for chunk in inspections.chunks(list(ids))
-            for i in session.scalars(select(Inspection).options(load_only(*_SHOWN)).where(Inspection.id.in_(chunk)))
-            if access.sees(viewer, i)]
+class _Shown(Protocol):
+    """What a linked control shows and its question labels read: a stored control, or a ``_Row`` of one."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def address(self) -> dict[str, Any]: ...
+    @property
+    def control_type(self) -> str: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def level(self) -> int | None: ...
+    @property
+    def template_id(self) -> str: ...
+    @property
+    def template_version(self) -> int: ...
 
 
-_SHOWN = (Inspection.address, Inspection.control_type, Inspection.started_at, Inspection.level, Inspection.template_id,
-          Inspection.template_version, Inspection.organisation_id, Inspection.team_id, Inspection.inspector_id)
-"""What a linked control shows and the rule reads (not the flag: the largest column)."""
+@dataclass(frozen=True)
+class _Row:
+    id: uuid.UUID
+    address: dict[str, Any]
+    control_type: str
+    started_at: datetime
+    level: int | None
+    template_id: str
+    template_version: int
+
+
+_SHOWN = (Inspection.id, Inspection.address, Inspection.control_type, Inspection.started_at, Inspection.level,
+          Inspection.template_id, Inspection.template_version)
+
+
+def _visible(session: Session, ids: Iterable[uuid.UUID], viewer: Principal) -> list[_Row]:
+    """The controls among ``ids`` that ``viewer`` may see, in no particular order (one query per 500), as the
+    columns shown. Read by primary key, the rule (``access.inspection_clause``) a column of the answer: with the
+    rule in the WHERE clause SQLite chose the organisation's index and read all of its controls."""
+    seen = access.inspection_clause(viewer).label("seen")
+    return [_Row(*r[:-1]) for chunk in inspections.chunks(list(ids))
+            for r in session.execute(select(*_SHOWN, seen).where(Inspection.id.in_(chunk))) if r[-1]]
 
 
 def linked(*, session: Session, inspection: Inspection, viewer: Principal) -> list[LinkedControl]:
@@ -275,7 +305,7 @@ def _linking(by_control: dict[uuid.UUID, list[Row]]) -> dict[uuid.UUID, list[Row
     return {iid: rows for iid, rows in out.items() if rows}
 
 
-def _cluster(members: set[uuid.UUID], by_control: dict[uuid.UUID, list[Row]], loaded: dict[uuid.UUID, Inspection],
+def _cluster(members: set[uuid.UUID], by_control: dict[uuid.UUID, list[Row]], loaded: dict[uuid.UUID, _Row],
              labels: _Labels) -> Cluster:
     rows = [r for iid in members for r in by_control[iid]]
     controls = [_control(loaded[iid], by_control[iid], labels) for iid in members if iid in loaded]

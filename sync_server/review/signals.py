@@ -192,8 +192,11 @@ def _visible(user: Principal, only_open: bool) -> Any:
 
 def _part_rows(session: Session, user: Principal, part: _Part, after: list[Any] | None, limit: int) -> list[Any]:
     """Up to ``limit`` signals of one part, after the sort key ``after`` (raised, control, subject) when given:
-    each verdict's range read in index order, the ranges merged."""
+    each verdict's range read in index order, the ranges merged. The ORDER BY names the index's leading columns too
+    (constant within the query): PostgreSQL does not take ``verdict IS NULL`` as fixing the verdict, and without
+    them sorted the whole range (a sequential scan at 100,000 controls) instead of reading it in order."""
     order = [SignalFact.raised_at, SignalFact.inspection_id, SignalFact.subject_id]
+    index_order = [SignalFact.organisation_id, SignalFact.verdict, SignalFact.level, *order]
     rows: list[Any] = []
     for verdict, bound in part.ranges:
         stmt = (select(SignalFact.subject_id, SignalFact.label, SignalFact.level, SignalFact.profile, Inspection.id,
@@ -206,7 +209,7 @@ def _part_rows(session: Session, user: Principal, part: _Part, after: list[Any] 
                        SignalFact.level == part.level, access.inspection_clause(user),
                        *([] if bound is None else [bound]),
                        *([] if after is None else [paging.after(order, after)]))
-                .order_by(*order).limit(limit))
+                .order_by(*index_order).limit(limit))
         rows += session.execute(stmt).all()
     rows.sort(key=lambda r: (r.raised_at, r[4], r[0]))
     return rows[:limit]
