@@ -4,7 +4,7 @@ error messages and sync rejections, and the labels of the PDF report, the CSV/XL
 Why a Python module and not gettext: the tablet (``flet build``), the office app and the server all import
 ``schemas/`` already, so one module here needs no compile step (.po to .mo), no extra package on a tablet and no
 file to find at run time; keys stay the stable identifiers the code used before (an error code is a key), and
-``tests/app/test_texts.py`` checks the whole catalogue: every key in both languages, no key unused, the same
+``tests/schemas/test_texts.py`` checks the whole catalogue: every key in both languages, no key unused, the same
 placeholders in both, plural forms where a count is shown.
 
 A text is a ``str`` formatted with ``str.format`` or, where it shows a count, a :class:`Plural` whose form is
