@@ -72,10 +72,10 @@ def assert_kept_equals_scratch(session: Session) -> None:
     expected = from_scratch(session)
     rows = session.execute(select(Identifier.organisation_id, Identifier.inspection_id, Identifier.cluster_id)).all()
     assert all(r[2] is not None for r in rows), "an identifier row without a cluster"
-    members: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    members: dict[uuid.UUID | None, set[uuid.UUID]] = defaultdict(set)
     for _org, iid, cid in rows:
         members[cid].add(iid)
-    cluster_of = defaultdict(set)
+    cluster_of: dict[uuid.UUID, set[uuid.UUID | None]] = defaultdict(set)
     for _org, iid, cid in rows:
         cluster_of[iid].add(cid)
     assert all(len(c) == 1 for c in cluster_of.values()), "a control's rows in two clusters"
@@ -83,6 +83,7 @@ def assert_kept_equals_scratch(session: Session) -> None:
     assert set(kept) == set(members), "a cluster without rows, or rows of a cluster that is not there"
     got: dict[uuid.UUID, set[frozenset[uuid.UUID]]] = defaultdict(set)
     for cid, ids in members.items():
+        assert cid is not None
         c = kept[cid]
         assert c.controls == len(ids) and c.anchor == min(ids), (c.controls, len(ids))
         got[c.organisation_id].add(frozenset(ids))

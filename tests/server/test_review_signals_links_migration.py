@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 U, S, D, J, N = sa.Uuid(), sa.String(), sa.DateTime(timezone=True), sa.JSON(), sa.Integer()
 
 
-def _t(table: str, /, **cols: sa.types.TypeEngine[object]) -> sa.TableClause:
+def _t(table: str, /, **cols: Any) -> sa.TableClause:
     return sa.table(table, *(sa.column(c, t) for c, t in cols.items()))
 
 
