@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, event, insert, select, update
+from sqlalchemy import Table, and_, case, delete, event, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -65,12 +65,13 @@ def components(rows: Iterable[tuple[uuid.UUID, str, str]]) -> list[set[uuid.UUID
 
 
 def lock(session: Session, organisation_id: uuid.UUID) -> None:
-    """Take the organisation's cluster lock (created the first time), held until the transaction ends."""
+    """Take the organisation's cluster lock (its row created the first time), held until the transaction ends."""
     table = cast(Table, ClusterLock.__table__)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table).values(organisation_id=organisation_id).on_conflict_do_nothing())
-    session.execute(select(table.c.organisation_id).where(access.in_organisation(table.c, organisation_id))
-                    .with_for_update())
+    query = select(table.c.organisation_id).where(access.in_organisation(table.c, organisation_id)).with_for_update()
+    if session.execute(query).first() is None:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(table).values(organisation_id=organisation_id).on_conflict_do_nothing())
+        session.execute(query)
 
 
 def _clusters_of(session: Session, *where: Any) -> set[uuid.UUID]:
@@ -81,23 +82,31 @@ def _clusters_of(session: Session, *where: Any) -> set[uuid.UUID]:
 def merge(session: Session, row_id: uuid.UUID, organisation_id: uuid.UUID, inspection_id: uuid.UUID, kind: str,
           dig: str) -> uuid.UUID:
     """Put a new identifier row into the cluster of its control and of its value's other rows (merging those);
-    returns the cluster id."""
+    returns the cluster id. The common cases take one lookup and one or two updates: a control already in the
+    only cluster found keeps it; a control joining one cluster adds itself to its count."""
     ident, clusters = cast(Table, Identifier.__table__).c, cast(Table, Cluster.__table__)
-    own = _clusters_of(session, ident.inspection_id == inspection_id)
-    found = own | _clusters_of(session, access.in_organisation(ident, organisation_id), ident.kind == kind,
-                               ident.digest == dig)
-    if not found:
+    found = session.execute(select(ident.cluster_id, ident.inspection_id == inspection_id).distinct().where(
+        ident.cluster_id.is_not(None), or_(ident.inspection_id == inspection_id, and_(
+            access.in_organisation(ident, organisation_id), ident.kind == kind, ident.digest == dig)))).all()
+    own = {cid for cid, mine in found if mine}
+    ids = {cid for cid, _mine in found}
+    if not ids:
         target = uuid.uuid4()
         session.execute(insert(clusters).values(id=target, organisation_id=organisation_id, controls=1,
                                                 anchor=inspection_id))
+    elif len(ids) == 1:
+        target = next(iter(ids))
+        if not own:  # the control joins: one more, and perhaps the smallest id
+            session.execute(update(clusters).where(clusters.c.id == target).values(
+                controls=clusters.c.controls + 1,
+                anchor=case((clusters.c.anchor > inspection_id, inspection_id), else_=clusters.c.anchor)))
     else:
         rows = session.execute(select(clusters.c.id, clusters.c.controls, clusters.c.anchor)
-                               .where(clusters.c.id.in_(found))).all()
+                               .where(clusters.c.id.in_(ids))).all()
         target = max(rows, key=lambda r: (r.controls, str(r.id))).id
         others = [r.id for r in rows if r.id != target]
-        if others:
-            session.execute(update(_ROWS).where(ident.cluster_id.in_(others)).values(cluster_id=target))
-            session.execute(delete(clusters).where(clusters.c.id.in_(others)))
+        session.execute(update(_ROWS).where(ident.cluster_id.in_(others)).values(cluster_id=target))
+        session.execute(delete(clusters).where(clusters.c.id.in_(others)))
         size = sum(r.controls for r in rows) + (0 if own else 1)
         anchor = min([r.anchor for r in rows] + [inspection_id])
         session.execute(update(clusters).where(clusters.c.id == target).values(controls=size, anchor=anchor))
