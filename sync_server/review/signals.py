@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from schemas.pages import Page
@@ -170,7 +170,7 @@ def list_signals(*, session: Session, user: Principal, within_days: int, only_op
         if len(rows) > limit:
             break
     more, rows = len(rows) > limit, rows[:limit]
-    total, exact = paging.capped_count(session, _visible(user, only_open))
+    total, exact = _capped_total(session, user, only_open)
     page_ids = list(dict.fromkeys(r[4] for _p, r in rows))
     latest = latest_verifications(session=session, inspection_ids=page_ids) if rows else {}
     refs = referrals_of(session=session, inspection_ids=page_ids) if rows else {}
@@ -182,21 +182,41 @@ def list_signals(*, session: Session, user: Principal, within_days: int, only_op
     return Page[SignalState](items=items, next_cursor=next_cursor, total=total, total_is_exact=exact)
 
 
-def _visible(user: Principal, only_open: bool) -> Any:
-    """The signals ``user`` may see (for the capped total)."""
-    is_open = or_(SignalFact.verdict.is_(None), SignalFact.verdict == Verdict.MEER_INFO.value)
-    return (select(SignalFact.id).join(Inspection, Inspection.id == SignalFact.inspection_id)
-            .where(access.in_organisation(SignalFact, user.organisation_id), access.inspection_clause(user),
-                   *([is_open] if only_open else [])))
+def _capped_total(session: Session, user: Principal, only_open: bool) -> tuple[int, bool]:
+    """(the signals ``user`` may see, counted up to ``paging.COUNT_CAP``, whether that is all), counted range by range
+    of ``ix_signal_fact_review`` in index order, like the page: one COUNT over the join let PostgreSQL, without
+    statistics yet (a freshly loaded database), walk every control of the team probing the index (3.5 s at 100,000
+    controls)."""
+    verdicts = OPEN_VERDICTS if only_open else (*OPEN_VERDICTS, *CLOSED_VERDICTS)
+    left, counted = paging.COUNT_CAP + 1, 0
+    for verdict in verdicts:
+        for level in LEVELS:
+            if left == 0:
+                break
+            part = (select(SignalFact.id).join(Inspection, Inspection.id == SignalFact.inspection_id)
+                    .where(access.in_organisation(SignalFact, user.organisation_id), _verdict_is(verdict),
+                           SignalFact.level == level, access.inspection_clause(user))
+                    .order_by(*_INDEX_ORDER).limit(left).subquery())
+            n = int(session.scalar(select(func.count()).select_from(part)) or 0)
+            counted, left = counted + n, left - n
+    return min(counted, paging.COUNT_CAP), counted <= paging.COUNT_CAP
+
+
+def _verdict_is(verdict: str | None) -> ColumnElement[bool]:
+    return SignalFact.verdict.is_(None) if verdict is None else SignalFact.verdict == verdict
+
+
+_ORDER = (SignalFact.raised_at, SignalFact.inspection_id, SignalFact.subject_id)
+_INDEX_ORDER = (SignalFact.organisation_id, SignalFact.verdict, SignalFact.level, *_ORDER)
+"""``ix_signal_fact_review``'s columns: a part's ORDER BY names the leading ones too (constant within the query):
+PostgreSQL does not take ``verdict IS NULL`` as fixing the verdict, and without them sorted the whole range (a
+sequential scan at 100,000 controls) instead of reading it in order."""
 
 
 def _part_rows(session: Session, user: Principal, part: _Part, after: list[Any] | None, limit: int) -> list[Any]:
     """Up to ``limit`` signals of one part, after the sort key ``after`` (raised, control, subject) when given:
-    each verdict's range read in index order, the ranges merged. The ORDER BY names the index's leading columns too
-    (constant within the query): PostgreSQL does not take ``verdict IS NULL`` as fixing the verdict, and without
-    them sorted the whole range (a sequential scan at 100,000 controls) instead of reading it in order."""
-    order = [SignalFact.raised_at, SignalFact.inspection_id, SignalFact.subject_id]
-    index_order = [SignalFact.organisation_id, SignalFact.verdict, SignalFact.level, *order]
+    each verdict's range read in index order, the ranges merged."""
+    order = list(_ORDER)
     rows: list[Any] = []
     for verdict, bound in part.ranges:
         stmt = (select(SignalFact.subject_id, SignalFact.label, SignalFact.level, SignalFact.profile, Inspection.id,
@@ -205,11 +225,11 @@ def _part_rows(session: Session, user: Principal, part: _Part, after: list[Any] 
                 .join(Inspection, Inspection.id == SignalFact.inspection_id)
                 .join(User, User.id == Inspection.inspector_id)
                 .where(access.in_organisation(SignalFact, user.organisation_id),
-                       SignalFact.verdict.is_(None) if verdict is None else SignalFact.verdict == verdict,
+                       _verdict_is(verdict),
                        SignalFact.level == part.level, access.inspection_clause(user),
                        *([] if bound is None else [bound]),
                        *([] if after is None else [paging.after(order, after)]))
-                .order_by(*index_order).limit(limit))
+                .order_by(*_INDEX_ORDER).limit(limit))
         rows += session.execute(stmt).all()
     rows.sort(key=lambda r: (r.raised_at, r[4], r[0]))
     return rows[:limit]
