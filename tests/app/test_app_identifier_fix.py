@@ -19,7 +19,6 @@ from sqlalchemy import text
 
 from inspectie_app.contract import AnswerError, AppError
 from inspectie_app.i18n import EN, NL, t
-from schemas.texts.identifiers import rejected_key
 from inspectie_app.services import InspectorService
 from inspectie_app.store import SqliteStore, rejections, review_store
 from inspectie_app.store.db import alembic_config, create_store_engine
@@ -27,6 +26,7 @@ from schemas.identifiers import PROBLEMS, IdentifierKind
 from schemas.records import Address
 from schemas.sync import Change
 from schemas.templates import parse_template
+from schemas.texts.identifiers import rejected_key
 from sync_server.errors import REJECTIONS
 
 TEMPLATE_DATA: dict[str, Any] = yaml.safe_load(
