@@ -10,7 +10,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -29,6 +27,7 @@ from sync_server.config import Settings
 from sync_server.migrate import upgrade
 from sync_server.observability.logs import REQUEST_LOGGER, JsonFormatter
 from tests.server.conftest import login
+from tests.server.conftest import serving as serve_app
 from tests.server.review_helpers import flagged_control
 
 SECRET_STREET, SECRET_ID = "Geheimeweg", "+31 6 7788 9911"
@@ -38,22 +37,8 @@ TOKEN = "metrics-token-for-tests"
 @contextmanager
 def serving(app: FastAPI) -> Iterator[httpx.Client]:
     """``app`` in a uvicorn thread on a free loopback port, and a client for it."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(1000):
-        if server.started:
-            break
-        time.sleep(0.01)
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=30) as c:
-            yield c
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_app(app) as url, httpx.Client(base_url=url, timeout=30) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
