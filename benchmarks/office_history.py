@@ -127,6 +127,13 @@ def pg_exec(sql: str) -> None:
         conn.execute(sql)
 
 
+def pg_analyze(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def pg_exists(name: str) -> bool:
     import psycopg
 
@@ -450,6 +457,8 @@ def main() -> int:
         url, pg_db = database(args.db, root, cache_key(controls, args.via_push), not args.no_cache,
                               lambda u: loader(u, assets, controls, root))
         upgrade(Settings(data_dir=root / "server", database_url=url, assets_dir=assets))
+        if pg_db is not None:  # a loaded or copied database has no planner statistics yet (a running server's
+            pg_analyze(pg_db)  # autovacuum gathers them soon after); without them the RIEC export took 300 s
         report("history_controls", controls)
         report("history_ready_s", time.perf_counter() - t0)
         try:
