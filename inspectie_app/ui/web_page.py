@@ -5,12 +5,6 @@ installed flet-web ``index.html`` with ``<html lang="nl">`` and a small script t
 chooses: the apps tag their header ``page-lang-<lang>`` (``theme.language_marker``), and the script copies that into
 ``<html lang>`` whenever Flutter's semantics tree changes. Pass the folder as the Flet ``assets_dir``: Flet takes
 ``index.html`` from there and everything else from its own web folder.
-
-The page also carries a Content-Security-Policy that lets it talk to its own origin only. Flet's web build loads
-Rive's runtime from cdn.jsdelivr.net on every start (unused by these apps); with the policy that request is never
-made, so an office screen or a tablet in the browser tells no outside host who opened it, and works the same
-offline. Scripts from the page itself, inline ones (Flet's configuration, the language script) and WebAssembly
-(Flutter's renderer) are allowed; everything else — scripts, fonts, images, connections elsewhere — is refused.
 """
 
 from __future__ import annotations
@@ -43,31 +37,11 @@ FOLLOW_LANGUAGE = """
 """
 
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
-    "worker-src 'self' blob:",
-    "connect-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "style-src 'self' 'unsafe-inline'",
-    "media-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-))
-
-
 def patched_index(html: str, lang: str = DEFAULT_LANG) -> str:
-    """Flet's ``index.html`` with ``lang`` on ``<html>``, the page's security policy as the first element of
-    ``<head>`` (it covers what follows it) and the language-following script before ``</head>``."""
+    """Flet's ``index.html`` with ``lang`` on ``<html>`` and the language-following script before ``</head>``."""
     html, found = re.subn(r"<html\b[^>]*>", f'<html lang="{lang}">', html, count=1, flags=re.IGNORECASE)
     if not found:
         raise ValueError("index.html has no <html> element")
-    policy = f'\n  <meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
-    html, found = re.subn(r"<head\b[^>]*>", lambda m: m.group(0) + policy, html, count=1, flags=re.IGNORECASE)
-    if not found:
-        raise ValueError("index.html has no <head>")
     if "</head>" not in html:
         raise ValueError("index.html has no </head>")
     return html.replace("</head>", FOLLOW_LANGUAGE + "</head>", 1)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,13 +92,9 @@ class Browser:
     def pages(self) -> list[Any]:
         return [p for p in self._pages if not p.is_closed()]
 
-    def open(self, url: str, width: int = 1280, height: int = 800, *,
-             before: Callable[[Any], None] | None = None) -> Any:
-        """A new page at ``url`` once Flutter drew it; ``before(page)`` runs before the first request."""
+    def open(self, url: str, width: int = 1280, height: int = 800) -> Any:
         page = self.chromium.new_page(viewport={"width": width, "height": height})
         self._pages.append(page)
-        if before is not None:
-            before(page)
         page.goto(url)
         page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
         page.evaluate("document.querySelector('flt-semantics-placeholder').click()")

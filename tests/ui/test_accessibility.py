@@ -139,18 +139,7 @@ def test_the_web_page_says_dutch_and_follows_the_chosen_language() -> None:
         assert written.read() == html
 
 
-def test_the_web_page_lets_scripts_and_connections_go_to_its_own_origin_only() -> None:
-    html = web_page.patched_index(web_page.flet_index_html().read_text(encoding="utf-8"))
-    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
-    assert meta is not None and html.index(meta.group(0)) < html.index("<script")  # it covers every script
-    policy = dict(part.split(" ", 1) for part in meta.group(1).split("; "))
-    for directive in ("default-src", "script-src", "connect-src", "font-src", "img-src", "style-src"):
-        assert "'self'" in policy[directive] and "http" not in policy[directive] and "*" not in policy[directive]
-    assert policy["object-src"] == "'none'"
-
-
-@pytest.mark.parametrize("broken", ["<html><body></body></html>", "<html><head><body></body></html>",
-                                    "<head></head><body></body>"])
+@pytest.mark.parametrize("broken", ["<head></head><body></body>", "<html><body></body></html>"])
 def test_a_page_without_html_or_head_is_refused(broken: str) -> None:
     with pytest.raises(ValueError):
         web_page.patched_index(broken)
