@@ -51,7 +51,8 @@ def test_backup_and_restore(settings: Settings, tmp_path: Path) -> None:
         assert _users(target) == _users(settings) > 0
         if not target.is_sqlite:  # the planner's statistics gathered before the server serves (a dump has none)
             analysed = in_transaction(target, lambda s: s.scalar(text(
-                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'user_account' AND last_analyze IS NOT NULL")))
+                "SELECT count(*) FROM pg_stat_user_tables"
+                " WHERE relname = 'user_account' AND last_analyze IS NOT NULL")))
             assert analysed == 1
         assert FileBlobStore(target.blobs).present(DEFAULT_ORGANISATION_ID, sha)
         with pytest.raises(BackupError, match="already holds data"):
